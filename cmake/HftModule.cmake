@@ -1,0 +1,28 @@
+# hft_module(<name> [DEPS ...]): a library `hft_<name>` built from src/hft/<name>/**/*.cpp.
+# Header-only modules become INTERFACE libraries. New files are picked up automatically.
+function(hft_apply_warnings target)
+  get_target_property(_type ${target} TYPE)
+  if(_type STREQUAL "INTERFACE_LIBRARY")
+    return()
+  endif()
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Wconversion
+                                           -Wno-sign-conversion -Wnon-virtual-dtor)
+  if(HFT_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+endfunction()
+
+function(hft_module name)
+  cmake_parse_arguments(M "" "" "DEPS" ${ARGN})
+  file(GLOB_RECURSE _srcs CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/src/hft/${name}/*.cpp)
+  if(_srcs)
+    add_library(hft_${name} STATIC ${_srcs})
+    target_include_directories(hft_${name} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+    target_link_libraries(hft_${name} PUBLIC ${M_DEPS})
+    hft_apply_warnings(hft_${name})
+  else()
+    add_library(hft_${name} INTERFACE)
+    target_include_directories(hft_${name} INTERFACE ${PROJECT_SOURCE_DIR}/src)
+    target_link_libraries(hft_${name} INTERFACE ${M_DEPS})
+  endif()
+endfunction()

@@ -1,0 +1,101 @@
+// The effective configuration of one run, after layering (lowest to highest priority):
+//   built-in defaults → config/base/main.yaml → config/env/<mode>/main.yaml →
+//   config/env/<HFT_ENV>/main.yaml → HFT_* environment variables → CLI flags.
+// Every leaf remembers where its value came from (`hft config show`).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace hft::config {
+
+struct SimConfig {
+  std::int64_t rate = 100'000;  // market-data events per second across all symbols (0 = max)
+  std::uint64_t seed = 42;
+  double volatility_ticks = 0.6;  // stddev of the mid's random walk per book update, in ticks
+  double trade_probability = 0.3; // chance that an update also prints a trade
+};
+
+struct BusConfig {
+  std::int64_t raw = 65536;
+  std::int64_t exec = 8192;
+  std::int64_t risk = 4096;
+  std::int64_t order = 2048;
+  std::int64_t recorder = 16384;
+};
+
+struct RiskConfig {
+  std::int64_t max_order_qty = 10;       // units per order
+  std::int64_t max_position = 20;        // |position + working orders on that side|
+  std::int64_t price_collar_ticks = 20;  // max distance from mid, in ticks
+};
+
+struct StrategyConfig {
+  std::string name = "market_maker";
+  std::map<std::string, double> params;  // strategy-specific numeric parameters
+};
+
+struct RecorderConfig {
+  bool enabled = true;
+  std::string wal_dir = "var/wal";
+};
+
+struct MetricsConfig {
+  bool enabled = true;
+  std::string address = "127.0.0.1";
+  std::int64_t port = 9090;
+};
+
+struct ShioajiConfig {
+  std::string api_key;     // secret: never logged or shown
+  std::string secret_key;  // secret
+  bool simulation = true;
+};
+
+struct Config {
+  std::string mode = "sim";  // sim | live | replay
+  std::string env = "dev";   // dev | staging | prod
+  std::vector<std::string> symbols = {"TXFD6", "2330"};
+  std::string symbols_file;  // optional symbols.yaml with contract specs
+  double duration_s = 10.0;  // run length; 0 = until SIGINT/SIGTERM
+  SimConfig sim;
+  BusConfig bus;
+  RiskConfig risk;
+  StrategyConfig strategy;
+  RecorderConfig recorder;
+  MetricsConfig metrics;
+  ShioajiConfig shioaji;
+};
+
+/// Where a value came from: "default", "config/base/main.yaml:12", "env HFT_SIM_RATE",
+/// "cli --rate".
+struct Provenance {
+  std::string key;     // dotted path: "sim.rate"
+  std::string value;   // rendered value ("<redacted>" for secrets)
+  std::string origin;
+};
+
+struct LoadOptions {
+  std::string config_dir = "config";          // holds base/ and env/
+  std::optional<std::string> extra_file;      // --config FILE, applied after the env layers
+  std::string mode = "sim";                   // selects config/env/<mode>/main.yaml
+  std::map<std::string, std::string> env;     // environment (HFT_* used); tests inject their own
+  std::map<std::string, std::string> cli;     // dotted key -> value from CLI flags
+};
+
+struct LoadResult {
+  Config config;
+  std::vector<Provenance> provenance;  // one per leaf, sorted by key
+  std::vector<std::string> errors;     // "file:line: key 'x.y': expected integer, got 'abc'"
+  bool ok() const { return errors.empty(); }
+};
+
+LoadResult load(const LoadOptions& options);
+
+/// The current process environment as a map (for LoadOptions::env).
+std::map<std::string, std::string> process_env();
+
+}  // namespace hft::config

@@ -1,0 +1,37 @@
+// Trading sessions (shioaji_and_taiwan_markets.md §6), computed from Taipei time.
+// Exchange holidays are not known here; a calendar can veto days later.
+#pragma once
+
+#include <cstdint>
+
+#include "hft/core/contract.hpp"
+#include "hft/core/taiwan_time.hpp"
+
+namespace hft {
+
+enum class SessionPhase : std::uint8_t {
+  kClosed,          // no orders accepted
+  kPreOpen,         // orders accepted, no matching (trial matches published)
+  kContinuous,      // continuous matching (opens with a call auction)
+  kClosingAuction,  // TWSE 13:25-13:30: orders collected for the closing call auction
+};
+
+const char* to_string(SessionPhase p);
+
+struct SessionState {
+  SessionPhase phase = SessionPhase::kClosed;
+  bool night = false;  // TAIFEX after-hours session
+};
+
+/// Stocks/ETFs (TWSE/TPEx): 08:30 pre-open, 09:00 opening auction then continuous,
+/// 13:25-13:30 closing auction, Monday to Friday.
+/// TAIFEX: 08:30 pre-open, 08:45-13:45 day session; 14:50 pre-open, 15:00-05:00 (next day)
+/// night session, opened Monday to Friday (so Saturday 00:00-05:00 belongs to Friday night).
+SessionState session_at(ProductType type, Timestamp utc);
+
+/// True when orders with MKT/IOC/FOK may be sent (continuous session only, stocks and futures).
+inline bool is_continuous(ProductType type, Timestamp utc) {
+  return session_at(type, utc).phase == SessionPhase::kContinuous;
+}
+
+}  // namespace hft
