@@ -1,18 +1,22 @@
 #include "hft/cli/app.hpp"
 
-#include <CLI/CLI.hpp>
+#include "hft/cli/commands.hpp"
 
 namespace hft::cli {
 
 int run(int argc, char** argv) {
-  CLI::App app{"hft: low-latency trading for Taiwan markets"};
+  CLI::App app{"hft — low-latency trading for Taiwan markets (TWSE/TPEx, TAIFEX) via Shioaji"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", "hft 0.1.0");
+  int exit_code = 0;
+  register_run(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    // --help and --version exit 0; every usage error exits 2 after CLI11's message.
     return app.exit(e) == 0 ? 0 : 2;
   }
-  return 0;
+  return exit_code;
 }
 
 }  // namespace hft::cli

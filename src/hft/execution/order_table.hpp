@@ -1,0 +1,56 @@
+// Working orders of this engine, in a fixed-capacity open-addressing table keyed by client
+// order id. Pre-allocated; insert/find/erase never allocate.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "hft/events/events.hpp"
+
+namespace hft::execution {
+
+enum class OrderStatus : std::uint8_t { kPendingNew, kNew, kPartiallyFilled, kPendingCancel };
+
+struct WorkingOrder {
+  ClientOrderId id = 0;  // 0 = empty slot
+  SymbolId symbol = 0;
+  Side side = Side::kBuy;
+  OrderStatus status = OrderStatus::kPendingNew;
+  std::uint16_t strategy_id = 0;
+  Price price{0};
+  Qty qty = 0;
+  Qty leaves = 0;
+  Timestamp sent_ts = 0;
+};
+
+class OrderTable {
+ public:
+  /// Room for at least `max_orders` working orders (table kept at most half full).
+  explicit OrderTable(std::size_t max_orders);
+
+  /// Nullptr when full (the caller rejects the order).
+  WorkingOrder* insert(const WorkingOrder& order);
+  WorkingOrder* find(ClientOrderId id);
+  void erase(ClientOrderId id);
+  std::size_t size() const { return size_; }
+  std::size_t max_orders() const { return max_orders_; }
+
+  template <class F>
+  void for_each(F&& f) {
+    for (auto& o : slots_) {
+      if (o.id != 0) f(o);
+    }
+  }
+
+ private:
+  std::size_t slot_of(ClientOrderId id) const {
+    return static_cast<std::size_t>((id * 0x9E3779B97F4A7C15ULL) >> 20) & mask_;
+  }
+
+  std::vector<WorkingOrder> slots_;
+  std::size_t mask_ = 0;
+  std::size_t size_ = 0;
+  std::size_t max_orders_ = 0;
+};
+
+}  // namespace hft::execution

@@ -1,0 +1,72 @@
+// Synthetic market: a mean-reverting random-walk mid on each symbol's real tick ladder, with
+// 5-level books and trades at the touch. Deterministic for a given seed; next() never allocates.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "hft/core/symbol_table.hpp"
+#include "hft/events/events.hpp"
+
+namespace hft::feed {
+
+/// splitmix64: tiny, fast, and good enough for simulation; deterministic across platforms.
+class Rng {
+ public:
+  explicit Rng(std::uint64_t seed) : s_(seed) {}
+  std::uint64_t next() {
+    std::uint64_t z = (s_ += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+  }
+  double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }  // [0, 1)
+  std::int64_t range(std::int64_t lo, std::int64_t hi) {  // inclusive
+    return lo + static_cast<std::int64_t>(next() % static_cast<std::uint64_t>(hi - lo + 1));
+  }
+  /// Approximately standard normal (Irwin-Hall with 4 uniforms, variance-corrected).
+  double normal() { return (uniform() + uniform() + uniform() + uniform() - 2.0) * 1.7320508075688772; }
+
+ private:
+  std::uint64_t s_;
+};
+
+struct SimMarketParams {
+  std::uint64_t seed = 42;
+  double volatility_ticks = 0.6;   // stddev of mid moves per book update, in ticks
+  double mean_reversion = 0.002;   // pull toward the reference price per update
+  double trade_probability = 0.3;  // chance that an event is a trade rather than a book update
+};
+
+/// A plausible reference price for a product (TXF ~23000 points, a stock 585 NTD, ...).
+Price default_reference_price(const ContractSpec& spec);
+
+class SimMarket {
+ public:
+  SimMarket(const SymbolTable& symbols, const SimMarketParams& params);
+
+  /// Writes the next event (a BookSnapshot or a TradeEvent) for the next symbol in turn.
+  /// exch_ts = `now`; local_ts is left 0 for the normalizer to stamp.
+  void next(MarketData& out, Timestamp now);
+
+  Price reference(SymbolId id) const { return state_[id].reference; }
+
+ private:
+  struct SymbolState {
+    Price reference;
+    std::int64_t offset_ticks = 0;  // mid's distance from the reference, in ticks
+    Price best_bid;
+    Price best_ask;
+    std::uint32_t seq = 0;
+  };
+  void make_book(SymbolId id, SymbolState& st, BookSnapshot& out);
+  void make_trade(SymbolId id, SymbolState& st, TradeEvent& out);
+
+  const SymbolTable& symbols_;
+  SimMarketParams params_;
+  Rng rng_;
+  std::vector<SymbolState> state_;
+  SymbolId cursor_ = 0;
+};
+
+}  // namespace hft::feed

@@ -1,0 +1,71 @@
+#include "hft/strategy/builtin/market_maker.hpp"
+
+#include <cmath>
+
+namespace hft::strategy {
+
+MarketMakerParams market_maker_params(const Params& p, std::string* error) {
+  MarketMakerParams out;
+  for (const auto& [key, value] : p) {
+    const auto whole = static_cast<std::int64_t>(value);
+    if (key == "quote_qty") out.quote_qty = whole;
+    else if (key == "edge_ticks") out.edge_ticks = whole;
+    else if (key == "skew_ticks_per_unit") out.skew_ticks_per_unit = whole;
+    else if (key == "max_position") out.max_position = whole;
+    else if (key == "requote_ticks") out.requote_ticks = whole;
+    else {
+      if (error != nullptr) {
+        *error = "market_maker: unknown parameter '" + key +
+                 "' (known: quote_qty, edge_ticks, skew_ticks_per_unit, max_position, requote_ticks)";
+      }
+      continue;
+    }
+    if (value != std::floor(value) || value < 0) {
+      if (error != nullptr) *error = "market_maker: parameter '" + key + "' must be a whole number >= 0";
+    }
+  }
+  if (out.quote_qty <= 0 && error != nullptr) *error = "market_maker: quote_qty must be >= 1";
+  if (out.requote_ticks <= 0) out.requote_ticks = 1;
+  return out;
+}
+
+void MarketMaker::on_book(Context& ctx, SymbolId symbol, const lob::BookStats& book) {
+  if (!book.valid()) return;
+  const TickLadder& ladder = ctx.symbols().ladder(symbol);
+  const Qty pos = ctx.position(symbol);
+  const std::int64_t skew = pos * params_.skew_ticks_per_unit;
+  const Price bid = ladder.add_ticks(book.best_bid, -params_.edge_ticks - skew);
+  const Price ask = ladder.add_ticks(book.best_ask, params_.edge_ticks - skew);
+  requote(ctx, symbol, Side::kBuy, bid, pos + params_.quote_qty <= params_.max_position);
+  requote(ctx, symbol, Side::kSell, ask, -pos + params_.quote_qty <= params_.max_position);
+}
+
+void MarketMaker::requote(Context& ctx, SymbolId symbol, Side side, Price target, bool allowed) {
+  Quote& q = side == Side::kBuy ? quotes_[symbol].bid : quotes_[symbol].ask;
+  if (q.id != 0) {
+    const TickLadder& ladder = ctx.symbols().ladder(symbol);
+    const bool moved = std::abs(ladder.ticks_between(q.price, target)) >= params_.requote_ticks;
+    if (allowed && !moved) return;
+    ctx.cancel(q.id);
+    q = Quote{};
+  }
+  if (!allowed || target.v <= 0) return;
+  const PlaceResult r = ctx.place(symbol, side, target, params_.quote_qty);
+  if (r.ok()) q = Quote{r.id, target};
+}
+
+void MarketMaker::forget(const ExecReport& report) {
+  SymbolQuotes& sq = quotes_[report.h.symbol];
+  if (sq.bid.id == report.client_id) sq.bid = Quote{};
+  if (sq.ask.id == report.client_id) sq.ask = Quote{};
+}
+
+void MarketMaker::on_fill(Context& /*ctx*/, const ExecReport& report) {
+  if (report.leaves == 0) forget(report);
+}
+
+void MarketMaker::on_order_update(Context& /*ctx*/, const ExecReport& report) {
+  if (report.exec_type == ExecType::kCancelled || report.exec_type == ExecType::kRejected) forget(report);
+}
+
+}  // namespace hft::strategy
