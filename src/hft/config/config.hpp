@@ -1,7 +1,9 @@
 // The effective configuration of one run, after layering (lowest to highest priority):
 //   built-in defaults → config/base/main.yaml → config/env/<mode>/main.yaml →
-//   config/env/<HFT_ENV>/main.yaml → HFT_* environment variables → CLI flags.
-// Every leaf remembers where its value came from (`hft config show`).
+//   config/env/<HFT_ENV>/main.yaml → --config FILE → HFT_* environment variables → CLI flags.
+// Every leaf remembers where its value came from (`hft config show`). The keys, their types,
+// ranges and environment variable names are listed once, in schema.hpp; docs/configuration.md
+// describes the layering rules.
 #pragma once
 
 #include <cstdint>
@@ -15,8 +17,8 @@ namespace hft::config {
 struct SimConfig {
   std::int64_t rate = 100'000;  // market-data events per second across all symbols (0 = max)
   std::uint64_t seed = 42;
-  double volatility_ticks = 0.6;  // stddev of the mid's random walk per book update, in ticks
-  double trade_probability = 0.3; // chance that an update also prints a trade
+  double volatility_ticks = 0.6;   // stddev of the mid's random walk per book update, in ticks
+  double trade_probability = 0.3;  // chance that an update also prints a trade
 };
 
 struct BusConfig {
@@ -41,6 +43,7 @@ struct StrategyConfig {
 struct RecorderConfig {
   bool enabled = true;
   std::string wal_dir = "var/wal";
+  bool fsync = false;  // fsync each WAL batch: slower, but survives a power cut
 };
 
 struct MetricsConfig {
@@ -53,6 +56,8 @@ struct ShioajiConfig {
   std::string api_key;     // secret: never logged or shown
   std::string secret_key;  // secret
   bool simulation = true;
+  std::string ca_path;      // Sinopac.pfx certificate, needed to place live orders
+  std::string ca_password;  // secret
 };
 
 struct Config {
@@ -73,27 +78,39 @@ struct Config {
 /// Where a value came from: "default", "config/base/main.yaml:12", "env HFT_SIM_RATE",
 /// "cli --rate".
 struct Provenance {
-  std::string key;     // dotted path: "sim.rate"
-  std::string value;   // rendered value ("<redacted>" for secrets)
+  std::string key;    // dotted path: "sim.rate"
+  std::string value;  // rendered value ("<redacted>" for secrets)
   std::string origin;
 };
 
 struct LoadOptions {
-  std::string config_dir = "config";          // holds base/ and env/
-  std::optional<std::string> extra_file;      // --config FILE, applied after the env layers
-  std::string mode = "sim";                   // selects config/env/<mode>/main.yaml
-  std::map<std::string, std::string> env;     // environment (HFT_* used); tests inject their own
-  std::map<std::string, std::string> cli;     // dotted key -> value from CLI flags
+  std::string config_dir = "config";       // holds base/ and env/
+  std::optional<std::string> extra_file;   // --config FILE, applied after the env layers
+  std::string mode = "sim";                // selects config/env/<mode>/main.yaml
+  std::map<std::string, std::string> env;  // environment (HFT_* used); tests inject their own
+  std::map<std::string, std::string> cli;  // dotted key -> value from CLI flags
 };
 
 struct LoadResult {
   Config config;
   std::vector<Provenance> provenance;  // one per leaf, sorted by key
   std::vector<std::string> errors;     // "file:line: key 'x.y': expected integer, got 'abc'"
+  std::vector<std::string> warnings;   // not fatal: e.g. a misspelt HFT_* variable
   bool ok() const { return errors.empty(); }
 };
 
+/// Layers defaults, files, environment and CLI values into one Config. Never throws; every
+/// problem found (in every layer) is in `errors`. Layer selection:
+///   - options.mode (sim|live|replay) picks env/<mode>/main.yaml; options.env["HFT_ENV"]
+///     (dev|staging|prod, default dev) picks env/<HFT_ENV>/main.yaml. Both files are optional.
+///   - A missing config_dir means "built-in defaults only" (a warning); an existing config_dir
+///     without base/main.yaml is an error; a missing extra_file is an error.
+///   - `mode` and `env` are selectors: a layer may repeat them but not contradict them.
 LoadResult load(const LoadOptions& options);
+
+/// Checks one YAML file against the schema on top of the built-in defaults (no layering, no
+/// environment). Empty when the file is valid.
+std::vector<std::string> validate_file(const std::string& path);
 
 /// The current process environment as a map (for LoadOptions::env).
 std::map<std::string, std::string> process_env();

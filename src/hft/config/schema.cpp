@@ -1,0 +1,510 @@
+#include "hft/config/schema.hpp"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <vector>
+
+namespace hft::config {
+
+namespace {
+
+#define HFT_REF(member) [](Config& c) -> FieldRef { return &c.member; }
+
+constexpr double kMaxRing = 1 << 30;
+
+// Written in reading order; schema() hands them out sorted by key. GCC warns about members a
+// designated initializer leaves to their defaults, which is the point of the defaults here.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+const Field kFields[] = {
+    {.key = "mode",
+     .description = "run mode; chosen by `hft run <mode>` / --mode, a file may only repeat it",
+     .ref = HFT_REF(mode),
+     .one_of = "sim|live|replay"},
+    {.key = "env",
+     .description = "deployment environment; chosen by HFT_ENV, a file may only repeat it",
+     .ref = HFT_REF(env),
+     .one_of = "dev|staging|prod"},
+    {.key = "symbols",
+     .description = "codes to trade (TXFR1, 2330, TXF@front = TXFR1, TXF@next = TXFR2)",
+     .ref = HFT_REF(symbols)},
+    {.key = "symbols_file",
+     .description = "symbols.yaml with contract specs (`hft config build`); empty = built-in table",
+     .ref = HFT_REF(symbols_file)},
+    {.key = "duration_s",
+     .description = "run length in seconds; 0 = until SIGINT/SIGTERM",
+     .ref = HFT_REF(duration_s),
+     .min = 0},
+    {.key = "sim.rate",
+     .description =
+         "simulated market-data events per second, all symbols (0 = as fast as possible)",
+     .ref = HFT_REF(sim.rate),
+     .min = 0},
+    {.key = "sim.seed",
+     .description = "random seed; same seed and inputs give bit-identical runs",
+     .ref = HFT_REF(sim.seed)},
+    {.key = "sim.volatility_ticks",
+     .description = "stddev of the simulated mid's random walk per book update, in ticks",
+     .ref = HFT_REF(sim.volatility_ticks),
+     .min = 0},
+    {.key = "sim.trade_probability",
+     .description = "chance that a simulated book update also prints a trade",
+     .ref = HFT_REF(sim.trade_probability),
+     .min = 0,
+     .max = 1},
+    {.key = "bus.raw",
+     .description = "raw feed ring slots (feed thread -> hot thread)",
+     .ref = HFT_REF(bus.raw),
+     .min = 2,
+     .max = kMaxRing,
+     .power_of_two = true},
+    {.key = "bus.exec",
+     .description = "execution report ring slots (gateway -> hot thread)",
+     .ref = HFT_REF(bus.exec),
+     .min = 2,
+     .max = kMaxRing,
+     .power_of_two = true},
+    {.key = "bus.risk",
+     .description = "risk event ring slots",
+     .ref = HFT_REF(bus.risk),
+     .min = 2,
+     .max = kMaxRing,
+     .power_of_two = true},
+    {.key = "bus.order",
+     .description = "order ring slots (hot thread -> gateway)",
+     .ref = HFT_REF(bus.order),
+     .min = 2,
+     .max = kMaxRing,
+     .power_of_two = true},
+    {.key = "bus.recorder",
+     .description = "broadcast ring slots (hot thread -> recorder, metrics)",
+     .ref = HFT_REF(bus.recorder),
+     .min = 2,
+     .max = kMaxRing,
+     .power_of_two = true},
+    {.key = "risk.max_order_qty",
+     .description = "largest quantity of one order, in exchange units (contracts / lots)",
+     .ref = HFT_REF(risk.max_order_qty),
+     .min = 1},
+    {.key = "risk.max_position",
+     .description = "largest |position + working orders on that side| per symbol",
+     .ref = HFT_REF(risk.max_position),
+     .min = 0},
+    {.key = "risk.price_collar_ticks",
+     .description = "largest distance of an order price from the mid, in ticks",
+     .ref = HFT_REF(risk.price_collar_ticks),
+     .min = 0},
+    {.key = "strategy.name",
+     .description = "strategy to run (a built-in strategy name)",
+     .ref = HFT_REF(strategy.name),
+     .min = 1},
+    {.key = "strategy.params",
+     .description = "strategy parameters, name -> number (strategy.params.<name>)",
+     .ref = HFT_REF(strategy.params)},
+    {.key = "recorder.enabled",
+     .description = "write every event to the WAL",
+     .ref = HFT_REF(recorder.enabled)},
+    {.key = "recorder.wal_dir",
+     .description = "directory of WAL segments",
+     .ref = HFT_REF(recorder.wal_dir),
+     .min = 1},
+    {.key = "recorder.fsync",
+     .description = "fsync each WAL batch (slower; survives a power cut)",
+     .ref = HFT_REF(recorder.fsync)},
+    {.key = "metrics.enabled",
+     .description = "serve Prometheus metrics",
+     .ref = HFT_REF(metrics.enabled)},
+    {.key = "metrics.address",
+     .description = "listen address of the metrics endpoint",
+     .ref = HFT_REF(metrics.address),
+     .min = 1},
+    {.key = "metrics.port",
+     .description = "listen port of the metrics endpoint",
+     .ref = HFT_REF(metrics.port),
+     .min = 1,
+     .max = 65535},
+    {.key = "shioaji.api_key",
+     .description = "Shioaji API key (secret)",
+     .ref = HFT_REF(shioaji.api_key),
+     .secret = true,
+     .alias_env = "SHIOAJI_API_KEY"},
+    {.key = "shioaji.secret_key",
+     .description = "Shioaji secret key (secret)",
+     .ref = HFT_REF(shioaji.secret_key),
+     .secret = true,
+     .alias_env = "SHIOAJI_SECRET_KEY"},
+    {.key = "shioaji.simulation",
+     .description = "log in to Shioaji's simulation environment instead of production",
+     .ref = HFT_REF(shioaji.simulation)},
+    {.key = "shioaji.ca_path",
+     .description = "Sinopac.pfx certificate, needed to place live orders",
+     .ref = HFT_REF(shioaji.ca_path)},
+    {.key = "shioaji.ca_password",
+     .description = "password of the certificate (secret)",
+     .ref = HFT_REF(shioaji.ca_password),
+     .secret = true,
+     .alias_env = "SHIOAJI_CA_PASSWORD"},
+};
+#pragma GCC diagnostic pop
+
+#undef HFT_REF
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& ch : out) {
+    if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+  }
+  return out;
+}
+
+// Integer with optional sign and '_' between digits (YAML 1.1 style: 100_000).
+std::optional<std::int64_t> parse_int(std::string_view s) {
+  std::string digits;
+  std::size_t i = 0;
+  if (!s.empty() && (s[0] == '-' || s[0] == '+')) {
+    if (s[0] == '-') digits.push_back('-');
+    i = 1;
+  }
+  bool prev_digit = false;
+  for (; i < s.size(); ++i) {
+    if (s[i] >= '0' && s[i] <= '9') {
+      digits.push_back(s[i]);
+      prev_digit = true;
+    } else if (s[i] == '_' && prev_digit && i + 1 < s.size()) {
+      prev_digit = false;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (digits.empty() || digits == "-") return std::nullopt;
+  std::int64_t v = 0;
+  auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
+  if (ec != std::errc{} || p != digits.data() + digits.size()) return std::nullopt;
+  return v;
+}
+
+std::optional<std::uint64_t> parse_uint(std::string_view s) {
+  if (!s.empty() && s[0] == '+') s.remove_prefix(1);
+  std::string digits;
+  for (char ch : s) {
+    if (ch == '_') continue;
+    if (ch < '0' || ch > '9') return std::nullopt;
+    digits.push_back(ch);
+  }
+  if (digits.empty()) return std::nullopt;
+  std::uint64_t v = 0;
+  auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
+  if (ec != std::errc{} || p != digits.data() + digits.size()) return std::nullopt;
+  return v;
+}
+
+std::optional<double> parse_double(std::string_view s) {
+  if (!s.empty() && s[0] == '+') s.remove_prefix(1);
+  if (s.empty()) return std::nullopt;
+  double v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc{} || p != s.data() + s.size() || !std::isfinite(v)) return std::nullopt;
+  return v;
+}
+
+std::optional<bool> parse_bool(std::string_view s) {
+  const std::string l = lower(s);
+  if (l == "true" || l == "yes" || l == "on" || l == "1") return true;
+  if (l == "false" || l == "no" || l == "off" || l == "0") return false;
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string render_number(double v) {
+  std::array<char, 64> buf{};
+  auto [p, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), v);
+  if (ec != std::errc{}) return "?";
+  return std::string(buf.data(), p);
+}
+
+namespace {
+
+std::string number_text(double v) { return render_number(v); }
+
+// Range text for messages and docs: ">= 0", "1..65535", "power of two >= 2".
+std::string range_text(const Field& f) {
+  const bool has_min = f.min > -1e300;
+  const bool has_max = f.max < 1e300;
+  if (f.power_of_two) return "power of two, " + number_text(f.min) + ".." + number_text(f.max);
+  if (has_min && has_max) return number_text(f.min) + ".." + number_text(f.max);
+  if (has_min) return ">= " + number_text(f.min);
+  if (has_max) return "<= " + number_text(f.max);
+  return {};
+}
+
+std::string check_range(const Field& f, double v, std::string_view text) {
+  const bool bad_pow2 =
+      f.power_of_two &&
+      (v < 1 || (static_cast<std::int64_t>(v) & (static_cast<std::int64_t>(v) - 1)) != 0);
+  if (v < f.min || v > f.max || bad_pow2) {
+    return "must be " + (f.power_of_two ? "a " : std::string()) + range_text(f) + ", got " +
+           std::string(text);
+  }
+  return {};
+}
+
+std::string bad(const Field& f, std::string_view text) {
+  return std::string("expected ") + type_expectation(f.type()) + ", got '" + std::string(text) +
+         "'";
+}
+
+std::string check_one_of(const Field& f, std::string_view v) {
+  if (f.type() == FieldType::kString && f.min >= 1 && v.empty()) return "must not be empty";
+  if (f.one_of.empty()) return {};
+  std::string_view rest = f.one_of;
+  while (!rest.empty()) {
+    const auto bar = rest.find('|');
+    if (rest.substr(0, bar) == v) return {};
+    if (bar == std::string_view::npos) break;
+    rest.remove_prefix(bar + 1);
+  }
+  return "expected one of " + std::string(f.one_of) + ", got '" + std::string(v) + "'";
+}
+
+}  // namespace
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diag = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+namespace {
+
+std::vector<std::string> split_list(std::string_view text) {
+  std::vector<std::string> out;
+  while (true) {
+    const auto comma = text.find(',');
+    const auto item = trim(text.substr(0, comma));
+    if (!item.empty()) out.emplace_back(item);
+    if (comma == std::string_view::npos) break;
+    text.remove_prefix(comma + 1);
+  }
+  return out;
+}
+
+}  // namespace
+
+FieldType Field::type() const {
+  static Config probe;  // the accessor only forms an address into it
+  return static_cast<FieldType>(ref(probe).index());
+}
+
+std::string Field::env_var() const {
+  std::string out = "HFT_";
+  for (char ch : key) {
+    if (ch == '.') {
+      out.push_back('_');
+    } else if (ch >= 'a' && ch <= 'z') {
+      out.push_back(static_cast<char>(ch - 'a' + 'A'));
+    } else {
+      out.push_back(ch);
+    }
+  }
+  return out;
+}
+
+std::span<const Field> schema() {
+  static const std::vector<Field> sorted = [] {
+    std::vector<Field> v(std::begin(kFields), std::end(kFields));
+    std::sort(v.begin(), v.end(), [](const Field& a, const Field& b) { return a.key < b.key; });
+    return v;
+  }();
+  return sorted;
+}
+
+const Field* find_field(std::string_view key) {
+  for (const Field& f : schema()) {
+    if (f.key == key) return &f;
+    if (f.type() == FieldType::kDoubleMap && key.size() > f.key.size() + 1 &&
+        key.substr(0, f.key.size()) == f.key && key[f.key.size()] == '.') {
+      return &f;
+    }
+  }
+  return nullptr;
+}
+
+std::string suggest_key(std::string_view key) {
+  // A truncated key ("risk.max_pos") is most likely the shortest key it starts.
+  std::string best;
+  if (key.size() >= 3) {
+    for (const Field& f : schema()) {
+      if (f.key.starts_with(key) && (best.empty() || f.key.size() < best.size())) best = f.key;
+    }
+    if (!best.empty()) return best;
+  }
+  std::size_t best_d = std::max<std::size_t>(2, key.size() / 3) + 1;
+  for (const Field& f : schema()) {
+    const std::size_t d = edit_distance(key, f.key);
+    if (d < best_d) {
+      best_d = d;
+      best = f.key;
+    }
+  }
+  return best;
+}
+
+const char* type_expectation(FieldType t) {
+  switch (t) {
+    case FieldType::kInt: return "an integer";
+    case FieldType::kUint: return "a non-negative integer";
+    case FieldType::kFloat: return "a number";
+    case FieldType::kBool: return "true or false";
+    case FieldType::kString: return "a string";
+    case FieldType::kStringList: return "a list of strings";
+    case FieldType::kDoubleMap: return "a mapping of name -> number";
+  }
+  return "?";
+}
+
+const char* type_name(FieldType t) {
+  switch (t) {
+    case FieldType::kInt: return "int";
+    case FieldType::kUint: return "uint";
+    case FieldType::kFloat: return "float";
+    case FieldType::kBool: return "bool";
+    case FieldType::kString: return "string";
+    case FieldType::kStringList: return "string list";
+    case FieldType::kDoubleMap: return "map name->float";
+  }
+  return "?";
+}
+
+std::string assign_text(const Field& f, Config& c, std::string_view raw, std::string_view map_key) {
+  const std::string_view text = trim(raw);
+  FieldRef r = f.ref(c);
+  if (auto* p = std::get_if<std::int64_t*>(&r)) {
+    const auto v = parse_int(text);
+    if (!v) return bad(f, text);
+    if (auto e = check_range(f, static_cast<double>(*v), text); !e.empty()) return e;
+    **p = *v;
+  } else if (auto* pu = std::get_if<std::uint64_t*>(&r)) {
+    const auto v = parse_uint(text);
+    if (!v) return bad(f, text);
+    **pu = *v;
+  } else if (auto* pd = std::get_if<double*>(&r)) {
+    const auto v = parse_double(text);
+    if (!v) return bad(f, text);
+    if (auto e = check_range(f, *v, text); !e.empty()) return e;
+    **pd = *v;
+  } else if (auto* pb = std::get_if<bool*>(&r)) {
+    const auto v = parse_bool(text);
+    if (!v) return bad(f, text);
+    **pb = *v;
+  } else if (auto* ps = std::get_if<std::string*>(&r)) {
+    if (auto e = check_one_of(f, text); !e.empty()) return e;
+    **ps = std::string(text);
+  } else if (auto* pl = std::get_if<std::vector<std::string>*>(&r)) {
+    **pl = split_list(text);
+  } else if (auto* pm = std::get_if<std::map<std::string, double>*>(&r)) {
+    if (!map_key.empty()) {
+      const auto v = parse_double(text);
+      if (!v) return "expected a number, got '" + std::string(text) + "'";
+      (**pm)[std::string(map_key)] = *v;
+      return {};
+    }
+    // "a=1, b=2": entries merge into the map.
+    std::map<std::string, double> entries;
+    for (const std::string& item : split_list(text)) {
+      const auto eq = item.find('=');
+      const auto v = eq == std::string::npos
+                         ? std::nullopt
+                         : parse_double(trim(std::string_view(item).substr(eq + 1)));
+      const auto name =
+          eq == std::string::npos ? std::string_view{} : trim(std::string_view(item).substr(0, eq));
+      if (!v || name.empty()) {
+        return "expected name=number[,name=number...], got '" + std::string(text) + "'";
+      }
+      entries[std::string(name)] = *v;
+    }
+    for (auto& [k, v] : entries) (**pm)[k] = v;
+  }
+  return {};
+}
+
+std::string render_value(const Field& f, const Config& c) {
+  // The accessor only forms an address; nothing is written through it here.
+  FieldRef r = f.ref(const_cast<Config&>(c));
+  if (auto* ps = std::get_if<std::string*>(&r)) {
+    if (f.secret && !(*ps)->empty()) return "<redacted>";
+    return **ps;
+  }
+  return std::visit(
+      [](auto* p) -> std::string {
+        using T = std::remove_pointer_t<decltype(p)>;
+        if constexpr (std::is_same_v<T, bool>) {
+          return *p ? "true" : "false";
+        } else if constexpr (std::is_same_v<T, double>) {
+          return number_text(*p);
+        } else if constexpr (std::is_same_v<T, std::int64_t> || std::is_same_v<T, std::uint64_t>) {
+          return std::to_string(*p);
+        } else if constexpr (std::is_same_v<T, std::string>) {
+          return *p;
+        } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+          std::string out = "[";
+          for (std::size_t i = 0; i < p->size(); ++i) out += (i ? ", " : "") + (*p)[i];
+          return out + "]";
+        } else {
+          std::string out = "{";
+          bool first = true;
+          for (const auto& [k, v] : *p) {
+            out += (first ? "" : ", ") + k + ": " + number_text(v);
+            first = false;
+          }
+          return out + "}";
+        }
+      },
+      r);
+}
+
+std::string schema_markdown() {
+  const Config defaults;
+  std::string out = "| key | type | default | range | env var | description |\n";
+  out += "|---|---|---|---|---|---|\n";
+  for (const Field& f : schema()) {
+    std::string def = render_value(f, defaults);
+    if (def.empty()) def = "\"\"";
+    std::string range = f.one_of.empty() ? range_text(f) : std::string(f.one_of);
+    if (f.type() == FieldType::kString && f.min >= 1 && f.one_of.empty()) range = "non-empty";
+    if (f.type() != FieldType::kInt && f.type() != FieldType::kFloat &&
+        f.type() != FieldType::kString) {
+      range = f.type() == FieldType::kUint ? ">= 0" : "";
+    }
+    for (char& ch : range) {
+      if (ch == '|') ch = '/';  // a bare '|' would split the markdown cell
+    }
+    std::string env = "`" + f.env_var() + "`";
+    if (f.type() == FieldType::kDoubleMap) env += ", `" + f.env_var() + "_<NAME>`";
+    if (!f.alias_env.empty()) env += ", `" + std::string(f.alias_env) + "`";
+    out += "| `" + std::string(f.key) + "` | " + type_name(f.type()) + " | `" + def + "` | " +
+           range + " | " + env + " | " + std::string(f.description) + " |\n";
+  }
+  return out;
+}
+
+}  // namespace hft::config
