@@ -10,6 +10,7 @@ int run(int argc, char** argv) {
   app.set_version_flag("--version", "hft 0.1.0");
   int exit_code = 0;
   register_run(app, exit_code);
+  register_config(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -4,6 +4,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <set>
 
@@ -406,6 +407,23 @@ std::vector<std::string> validate_file(const std::string& path) {
   if (!fs::exists(path, ec)) return {path + ": file does not exist"};
   apply_file(l, path);
   return l.errors;
+}
+
+std::string provenance_table(const std::vector<Provenance>& rows) {
+  std::size_t wk = 3;
+  std::size_t wv = 5;
+  for (const auto& r : rows) {
+    wk = std::max(wk, r.key.size());
+    wv = std::max(wv, r.value.size());
+  }
+  const auto line = [&](const std::string& k, const std::string& v, const std::string& o) {
+    std::string out = k + std::string(wk - k.size() + 2, ' ') + v;
+    out += std::string(wv - v.size() + 2, ' ') + o + "\n";
+    return out;
+  };
+  std::string out = line("key", "value", "origin");
+  for (const auto& r : rows) out += line(r.key, r.value.empty() ? "\"\"" : r.value, r.origin);
+  return out;
 }
 
 std::map<std::string, std::string> process_env() {

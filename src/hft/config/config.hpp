@@ -112,6 +112,9 @@ LoadResult load(const LoadOptions& options);
 /// environment). Empty when the file is valid.
 std::vector<std::string> validate_file(const std::string& path);
 
+/// Provenance as an aligned text table with a header: `key  value  origin`.
+std::string provenance_table(const std::vector<Provenance>& rows);
+
 /// The current process environment as a map (for LoadOptions::env).
 std::map<std::string, std::string> process_env();
 
