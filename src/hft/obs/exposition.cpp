@@ -127,9 +127,11 @@ std::string Registry::render() const {
     // Bound in sample units: a sample s is counted under `le` when s <= limit (with the
     // histogram's precision, see Histogram::count_at_or_below).
     std::vector<int> last_bucket;
+    std::vector<std::string> le_text;
     for (double le : bounds) {
       const double limit = std::floor(le / f.sample_unit + 1e-6);
       last_bucket.push_back(Histogram::bucket_of(static_cast<std::uint64_t>(limit)));
+      append_double(le_text.emplace_back(), le, std::chars_format::general);
     }
 
     for (const auto& [labels, s] : f.series) {
@@ -166,9 +168,7 @@ std::string Registry::render() const {
           }
           while (next < bounds.size()) cumulative[next++] = total;
           for (std::size_t i = 0; i < bounds.size(); ++i) {
-            std::string le;
-            append_double(le, bounds[i], std::chars_format::general);
-            append_series(out, name, "_bucket", labels, "le", le);
+            append_series(out, name, "_bucket", labels, "le", le_text[i]);
             out += ' ';
             append_uint(out, cumulative[i]);
             out += '\n';
