@@ -501,8 +501,13 @@ std::string schema_markdown() {
     std::string env = "`" + f.env_var() + "`";
     if (f.type() == FieldType::kDoubleMap) env += ", `" + f.env_var() + "_<NAME>`";
     if (!f.alias_env.empty()) env += ", `" + std::string(f.alias_env) + "`";
+    std::string desc;
+    for (char ch : f.description) {
+      if (ch == '|') desc.push_back('\\');
+      desc.push_back(ch);
+    }
     out += "| `" + std::string(f.key) + "` | " + type_name(f.type()) + " | `" + def + "` | " +
-           range + " | " + env + " | " + std::string(f.description) + " |\n";
+           range + " | " + env + " | " + desc + " |\n";
   }
   return out;
 }
