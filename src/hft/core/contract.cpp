@@ -155,8 +155,9 @@ std::optional<ContractSpec> builtin_contract(std::string_view code) {
   for (const auto& f : kIndexFutures) {
     const std::string_view root = f.root;
     if (code.size() == 5 && code.substr(0, 3) == root && is_futures_month(code.substr(3))) {
-      return ContractSpec{std::string(code), f.name, f.root, ProductType::kIndexFuture,
-                          Exchange::kTAIFEX, 1, f.multiplier, 1, 1000};
+      return ContractSpec{
+          std::string(code), f.name, f.root, ProductType::kIndexFuture, Exchange::kTAIFEX, 1,
+          f.multiplier,      1,      1000};
     }
   }
   // TAIEX options: TXO<strike><A-L call | M-X put><year digit>, NTD 50 per point; premium
@@ -166,8 +167,15 @@ std::optional<ContractSpec> builtin_contract(std::string_view code) {
     const char month = code[code.size() - 2];
     const char year = code[code.size() - 1];
     if (is_digits(strike) && month >= 'A' && month <= 'X' && year >= '0' && year <= '9') {
-      return ContractSpec{std::string(code), "TAIEX Option", "TXO", ProductType::kIndexOption,
-                          Exchange::kTAIFEX, 10, 50, 1, 1000};
+      return ContractSpec{std::string(code),
+                          "TAIEX Option",
+                          "TXO",
+                          ProductType::kIndexOption,
+                          Exchange::kTAIFEX,
+                          10,
+                          50,
+                          1,
+                          1000};
     }
   }
   return std::nullopt;
@@ -176,7 +184,8 @@ std::optional<ContractSpec> builtin_contract(std::string_view code) {
 std::vector<std::string> builtin_examples() {
   std::vector<std::string> out;
   for (const auto& e : kEquities) out.emplace_back(e.code);
-  for (const auto& f : kIndexFutures) out.emplace_back(std::string(f.root) + "<A-L><year digit>|R1|R2");
+  for (const auto& f : kIndexFutures)
+    out.emplace_back(std::string(f.root) + "<A-L><year digit>|R1|R2");
   out.emplace_back("TXO<strike><A-X><year digit>");
   return out;
 }

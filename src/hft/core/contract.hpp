@@ -25,9 +25,9 @@ std::optional<Exchange> exchange_from_string(std::string_view s);
 TickRule tick_rule_for(ProductType t);
 
 struct ContractSpec {
-  std::string code;          // broker code: "2330", "TXFD6", "TXO18000R3"
-  std::string name;          // display name
-  std::string root;          // product root: "TXF", "TXO"; the code itself for stocks
+  std::string code;  // broker code: "2330", "TXFD6", "TXO18000R3"
+  std::string name;  // display name
+  std::string root;  // product root: "TXF", "TXO"; the code itself for stocks
   ProductType type = ProductType::kStock;
   Exchange exchange = Exchange::kTSE;
   std::int64_t price_scale = 100;  // price units per 1 NTD (or index point)
@@ -52,7 +52,8 @@ PriceLimits daily_limits(Price reference, const ContractSpec& spec, const TickLa
 /// top TWSE stocks and ETFs). nullopt for codes it does not know.
 std::optional<ContractSpec> builtin_contract(std::string_view code);
 
-/// Codes the built-in table knows by name (stocks, ETFs) and the futures/option roots, for help text.
+/// Codes the built-in table knows by name (stocks, ETFs) and the futures/option roots, for help
+/// text.
 std::vector<std::string> builtin_examples();
 
 }  // namespace hft

@@ -85,7 +85,8 @@ std::size_t format_fixed(std::int64_t value, std::int64_t scale, char* out) {
   const int digits = scale_digits(scale) < 0 ? 0 : scale_digits(scale);
   // Work on the magnitude as unsigned so INT64_MIN is handled.
   const bool negative = value < 0;
-  std::uint64_t mag = negative ? 0 - static_cast<std::uint64_t>(value) : static_cast<std::uint64_t>(value);
+  std::uint64_t mag =
+      negative ? 0 - static_cast<std::uint64_t>(value) : static_cast<std::uint64_t>(value);
   char buf[32];
   int n = 0;
   // Emit digits least-significant first; drop trailing fractional zeros.
@@ -118,17 +119,25 @@ std::string format_fixed(std::int64_t value, std::int64_t scale) {
 Money notional(Price price, Qty qty, std::int64_t price_scale, std::int64_t multiplier, bool* ok) {
   // price * qty * multiplier * 10000 / scale, in 128 bits; exact because scale <= 1e9 and the
   // Money scale 1e4 together with multiplier absorb it for every listed product (remainder
-  // truncated toward zero otherwise).
-  const Int128 wide = static_cast<Int128>(price.v) * qty * multiplier * Money::kScale / price_scale;
-  const bool fits = wide <= std::numeric_limits<std::int64_t>::max() &&
-                    wide >= std::numeric_limits<std::int64_t>::min();
+  // truncated toward zero otherwise). Each step is checked: three int64 factors can exceed even
+  // 128 bits, and signed __int128 overflow is undefined behaviour.
+  Int128 wide = price.v;
+  bool fits = !__builtin_mul_overflow(wide, static_cast<Int128>(qty), &wide) &&
+              !__builtin_mul_overflow(wide, static_cast<Int128>(multiplier), &wide) &&
+              !__builtin_mul_overflow(wide, static_cast<Int128>(Money::kScale), &wide) &&
+              price_scale > 0;
+  if (fits) {
+    wide /= price_scale;
+    fits = wide <= std::numeric_limits<std::int64_t>::max() &&
+           wide >= std::numeric_limits<std::int64_t>::min();
+  }
   if (ok != nullptr) *ok = fits;
   return {fits ? static_cast<std::int64_t>(wide) : 0};
 }
 
 Money price_diff_value(std::int64_t price_diff, Qty qty, std::int64_t price_scale,
-                       std::int64_t multiplier) {
-  return notional(Price{price_diff}, qty, price_scale, multiplier);
+                       std::int64_t multiplier, bool* ok) {
+  return notional(Price{price_diff}, qty, price_scale, multiplier, ok);
 }
 
 }  // namespace hft

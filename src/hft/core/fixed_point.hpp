@@ -87,20 +87,28 @@ inline std::string format_money(Money m) { return format_fixed(m.v, Money::kScal
 
 /// Overflow-checked arithmetic for values that come from outside (config, files, brokers).
 /// Return false (and leave *out untouched) on overflow.
+/// (The builtins store the wrapped result even on overflow, hence the local.)
 inline bool checked_add(std::int64_t a, std::int64_t b, std::int64_t* out) {
-  return !__builtin_add_overflow(a, b, out);
+  std::int64_t r = 0;
+  if (__builtin_add_overflow(a, b, &r)) return false;
+  *out = r;
+  return true;
 }
 inline bool checked_mul(std::int64_t a, std::int64_t b, std::int64_t* out) {
-  return !__builtin_mul_overflow(a, b, out);
+  std::int64_t r = 0;
+  if (__builtin_mul_overflow(a, b, &r)) return false;
+  *out = r;
+  return true;
 }
 
 /// Notional in Money of `qty` units at `price`: price/scale * qty * multiplier NTD.
-/// `ok` is cleared on overflow (the result is then 0).
+/// `ok` is cleared on overflow or a non-positive scale (the result is then 0), set otherwise.
 Money notional(Price price, Qty qty, std::int64_t price_scale, std::int64_t multiplier,
                bool* ok = nullptr);
 
 /// Money value of a price difference: diff/scale * qty * multiplier NTD (exact, may be negative).
+/// Same overflow contract as notional().
 Money price_diff_value(std::int64_t price_diff, Qty qty, std::int64_t price_scale,
-                       std::int64_t multiplier);
+                       std::int64_t multiplier, bool* ok = nullptr);
 
 }  // namespace hft

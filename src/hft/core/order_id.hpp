@@ -17,8 +17,10 @@ class ClientOrderIdGenerator {
   static constexpr std::int64_t kEpochBaseMs = 1'704'067'200'000;  // 2024-01-01T00:00:00Z
 
   /// `now_ms` is wall-clock ms since the Unix epoch; `state_file` (may be empty) persists the
-  /// last epoch used.
-  explicit ClientOrderIdGenerator(std::int64_t now_ms, std::string state_file = {});
+  /// last epoch used. `start_seq` is the sequence the first id follows (tests use it to reach
+  /// the wrap quickly; values at or above the sequence mask make the first next() roll).
+  explicit ClientOrderIdGenerator(std::int64_t now_ms, std::string state_file = {},
+                                  std::uint64_t start_seq = 0);
 
   /// Next id; never 0. Rolls the epoch forward (persisting it) when the sequence wraps.
   ClientOrderId next() {
@@ -27,15 +29,21 @@ class ClientOrderIdGenerator {
   }
 
   std::uint64_t epoch() const { return epoch_; }
+  /// False when the last write of the state file failed (ids stay unique within this run, but a
+  /// restart could reuse this epoch); always true without a state file.
+  bool state_persisted() const { return persisted_; }
 
  private:
   static constexpr std::uint64_t kSeqMask = (1ULL << kSeqBits) - 1;
   void roll_epoch();
-  void persist() const;
+  void persist();
+  /// Last epoch recorded in the state file, 0 when there is none.
+  std::uint64_t read_last_epoch() const;
 
   std::uint64_t epoch_ = 0;
   std::uint64_t seq_ = 0;
   std::string state_file_;
+  bool persisted_ = true;
 };
 
 }  // namespace hft

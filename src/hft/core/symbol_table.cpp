@@ -7,7 +7,8 @@ std::optional<SymbolId> SymbolTable::add(ContractSpec spec, std::string* error) 
     if (error != nullptr) *error = std::move(msg);
     return std::nullopt;
   };
-  if (std::string problem = spec.validate(); !problem.empty()) return fail(spec.code + ": " + problem);
+  if (std::string problem = spec.validate(); !problem.empty())
+    return fail(spec.code + ": " + problem);
   if (by_code_.count(spec.code) != 0) return fail(spec.code + ": duplicate symbol");
   if (specs_.size() >= kMaxSymbols) {
     return fail(spec.code + ": more than " + std::to_string(kMaxSymbols) + " symbols");

@@ -19,13 +19,17 @@ constexpr std::int64_t floor_div(std::int64_t a, std::int64_t b) {
 }
 
 /// Days since 1970-01-01 of the Taipei calendar date of `utc`.
-constexpr std::int64_t taipei_day(Timestamp utc) { return floor_div(utc + kTaipeiOffsetNs, kNsPerDay); }
+constexpr std::int64_t taipei_day(Timestamp utc) {
+  return floor_div(utc + kTaipeiOffsetNs, kNsPerDay);
+}
 /// ns since Taipei midnight.
 constexpr std::int64_t taipei_time_of_day(Timestamp utc) {
   return utc + kTaipeiOffsetNs - taipei_day(utc) * kNsPerDay;
 }
 /// 0 = Sunday ... 6 = Saturday (1970-01-01 was a Thursday).
-constexpr int taipei_weekday(Timestamp utc) { return static_cast<int>((taipei_day(utc) + 4) % 7 + 7) % 7; }
+constexpr int taipei_weekday(Timestamp utc) {
+  return static_cast<int>((taipei_day(utc) + 4) % 7 + 7) % 7;
+}
 
 /// UTC ns of the Taipei wall-clock time given as date and time of day.
 Timestamp taipei_to_utc(int year, int month, int day, int hour, int minute, int second = 0,

@@ -12,8 +12,12 @@ struct CanonBand {
 };
 constexpr std::int64_t kCanon = 10'000;
 
-constexpr CanonBand kStock[] = {{0, 100},           {10 * kCanon, 500},  {50 * kCanon, 1000},
-                                {100 * kCanon, 5000}, {500 * kCanon, 10000}, {1000 * kCanon, 50000}};
+constexpr CanonBand kStock[] = {{0, 100},
+                                {10 * kCanon, 500},
+                                {50 * kCanon, 1000},
+                                {100 * kCanon, 5000},
+                                {500 * kCanon, 10000},
+                                {1000 * kCanon, 50000}};
 constexpr CanonBand kEtf[] = {{0, 100}, {50 * kCanon, 500}};
 constexpr CanonBand kIndexFuture[] = {{0, kCanon}};
 constexpr CanonBand kIndexOption[] = {{0, 1000},
@@ -46,10 +50,22 @@ std::optional<TickLadder> TickLadder::make(TickRule rule, std::int64_t price_sca
   std::size_t n = 0;
   switch (rule) {
     case TickRule::kStock:
-    case TickRule::kStockFuture: src = kStock; n = count(kStock); break;
-    case TickRule::kEtf: src = kEtf; n = count(kEtf); break;
-    case TickRule::kIndexFuture: src = kIndexFuture; n = count(kIndexFuture); break;
-    case TickRule::kIndexOption: src = kIndexOption; n = count(kIndexOption); break;
+    case TickRule::kStockFuture:
+      src = kStock;
+      n = count(kStock);
+      break;
+    case TickRule::kEtf:
+      src = kEtf;
+      n = count(kEtf);
+      break;
+    case TickRule::kIndexFuture:
+      src = kIndexFuture;
+      n = count(kIndexFuture);
+      break;
+    case TickRule::kIndexOption:
+      src = kIndexOption;
+      n = count(kIndexOption);
+      break;
   }
   TickLadder ladder;
   ladder.rule_ = rule;
@@ -58,7 +74,8 @@ std::optional<TickLadder> TickLadder::make(TickRule rule, std::int64_t price_sca
     const Int128 lo = static_cast<Int128>(src[i].lo) * price_scale;
     const Int128 tick = static_cast<Int128>(src[i].tick) * price_scale;
     if (lo % kCanon != 0 || tick % kCanon != 0) return std::nullopt;  // scale too coarse
-    ladder.bands_[i] = {static_cast<std::int64_t>(lo / kCanon), static_cast<std::int64_t>(tick / kCanon)};
+    ladder.bands_[i] = {static_cast<std::int64_t>(lo / kCanon),
+                        static_cast<std::int64_t>(tick / kCanon)};
   }
   ladder.n_ = static_cast<int>(n);
   return ladder;
@@ -91,7 +108,12 @@ Price TickLadder::add_ticks(Price p, std::int64_t n) const {
     while (i > 0 && v < bands_[static_cast<std::size_t>(i)].lo) --i;
     const Band& b = bands_[static_cast<std::size_t>(i)];
     const std::int64_t hi = band_hi(i);
-    const std::int64_t room = hi == kTop ? n : (hi - v) / b.tick;
+    if (hi == kTop) {
+      // Last band: saturate at the highest valid price int64 can hold instead of overflowing.
+      const std::int64_t top_room = (kTop - v) / b.tick;
+      return Price{v + (n < top_room ? n : top_room) * b.tick};
+    }
+    const std::int64_t room = (hi - v) / b.tick;
     if (n <= room) return Price{v + n * b.tick};
     v = hi;
     n -= room;
@@ -102,7 +124,7 @@ Price TickLadder::add_ticks(Price p, std::int64_t n) const {
     while (i > 0 && v - 1 < bands_[static_cast<std::size_t>(i)].lo) --i;
     const Band& b = bands_[static_cast<std::size_t>(i)];
     const std::int64_t room = (v - b.lo) / b.tick;
-    if (-n < room) return Price{v + n * b.tick};
+    if (n > -room) return Price{v + n * b.tick};  // not -n < room: n may be INT64_MIN
     v = b.lo;
     n += room;
   }

@@ -40,7 +40,7 @@ class TickLadder {
   /// Largest valid price < p (0 when none).
   Price prev_tick(Price p) const { return p.v <= 1 ? Price{0} : round_down(Price{p.v - 1}); }
   /// Valid price `n` ticks away from the valid price `p` (n may be negative); 0 when it would
-  /// fall to or below zero.
+  /// fall to or below zero, the highest valid price int64 can hold when it would overflow.
   Price add_ticks(Price p, std::int64_t n) const;
   /// Signed number of ticks from a to b (both on the ladder).
   std::int64_t ticks_between(Price a, Price b) const;
