@@ -11,6 +11,7 @@ int run(int argc, char** argv) {
   int exit_code = 0;
   register_run(app, exit_code);
   register_config(app, exit_code);
+  register_wal(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
