@@ -6,7 +6,9 @@ function(hft_apply_warnings target)
     return()
   endif()
   target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Wconversion
-                                           -Wno-sign-conversion -Wnon-virtual-dtor)
+                                           -Wno-sign-conversion -Wnon-virtual-dtor
+                                           # GCC 12 false positive on std::string at -O3 (PR105651)
+                                           -Wno-restrict)
   if(HFT_WERROR)
     target_compile_options(${target} PRIVATE -Werror)
   endif()

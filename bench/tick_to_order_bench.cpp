@@ -1,0 +1,49 @@
+// BM_TickToOrder: a raw market-data record in → order out of the router, the whole hot path on
+// one thread (normalizer, book + stats, sim exchange, market maker, risk, router, positions).
+// Recording is measured separately (BM_Wal_Append). Inputs are pre-generated so the generator's
+// cost is not counted.
+#include <benchmark/benchmark.h>
+
+#include <vector>
+
+#include "hft/core/clock.hpp"
+#include "hft/engine/hot_path.hpp"
+#include "hft/feed/sim_market.hpp"
+
+namespace hft {
+namespace {
+
+void BM_TickToOrder(benchmark::State& state) {
+  SymbolTable symbols;
+  for (const char* code : {"TXFD6", "MXFD6", "2330", "0050"}) symbols.add(*builtin_contract(code));
+  config::Config cfg;
+  obs::Registry registry;
+  auto strat = strategy::make_builtin("market_maker", {}, symbols, nullptr);
+  ClientOrderIdGenerator ids(1'800'000'000'000);
+  engine::HotPath hot(symbols, cfg, *strat, nullptr, registry, ids);
+  hot.start();
+
+  feed::SimMarket market(symbols, feed::SimMarketParams{});
+  std::vector<MarketData> input(1 << 16);
+  for (std::size_t i = 0; i < input.size(); ++i) market.next(input[i], static_cast<Timestamp>(i));
+  for (MarketData md : input) hot.on_market_data(md, 0, 0);  // warm up books and quotes
+
+  const auto& t2o = hot.metrics().tick_to_order;
+  const std::uint64_t orders_before = hot.metrics().orders_sent.value();
+  std::size_t i = 0;
+  std::int64_t now = 1;
+  for (auto _ : state) {
+    MarketData md = input[i++ & (input.size() - 1)];
+    hot.on_market_data(md, mono_ns(), ++now);
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.counters["orders"] = static_cast<double>(hot.metrics().orders_sent.value() - orders_before);
+  // Latency of ticks that produced an order, from receipt to the order leaving the router.
+  state.counters["t2o_p50_ns"] = static_cast<double>(t2o.quantile(0.50));
+  state.counters["t2o_p99_ns"] = static_cast<double>(t2o.quantile(0.99));
+  state.counters["t2o_p999_ns"] = static_cast<double>(t2o.quantile(0.999));
+}
+BENCHMARK(BM_TickToOrder);
+
+}  // namespace
+}  // namespace hft

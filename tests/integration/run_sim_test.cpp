@@ -1,0 +1,159 @@
+// `hft run sim` end to end: the real binary, a scrape of /metrics during the run, the WAL on
+// disk afterwards, and a summary that agrees with the fills recorded in the WAL.
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <chrono>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "hft/core/fixed_point.hpp"
+#include "hft/recorder/wal_reader.hpp"
+#include "process.hpp"
+
+namespace hft {
+namespace {
+
+using nlohmann::json;
+
+TEST(RunSim, ThreeSecondRunRecordsEverythingAndAddsUp) {
+  test::TempDir tmp("hft_it_runsim");
+  const int port = test::free_port();
+  const auto wal_dir = tmp.path / "wal";
+  const auto summary_path = tmp.path / "summary.json";
+  test::Child child = test::spawn_hft(
+      tmp.path, {"run", "sim", "--duration", "3s", "--rate", "50000", "--symbols", "TXFD6,MXFD6,2330",
+                 "--wal-dir", wal_dir.string(), "--metrics-port", std::to_string(port),
+                 "--summary-json", summary_path.string(), "--no-progress"});
+
+  // Scrape /metrics while the engine runs.
+  std::string metrics;
+  httplib::Client http("127.0.0.1", port);
+  for (int attempt = 0; attempt < 40 && metrics.find("hft_fills_total") == std::string::npos; ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (auto res = http.Get("/metrics"); res && res->status == 200) metrics = res->body;
+  }
+  const int rc = child.wait();
+  ASSERT_EQ(rc, 0) << child.err();
+  for (const char* name : {"hft_feed_events_total", "hft_lob_updates_total", "hft_orders_sent_total",
+                           "hft_orders_acked_total", "hft_fills_total", "hft_risk_rejects_total",
+                           "hft_tick_to_order_seconds_bucket", "hft_position{symbol=\"TXFD6\"}",
+                           "hft_pnl_ntd", "hft_trading_state", "hft_ring_depth"}) {
+    EXPECT_NE(metrics.find(name), std::string::npos) << "missing metric " << name;
+  }
+
+  // The summary table is printed and the JSON twin is consistent.
+  EXPECT_NE(child.out().find("tick→order p50"), std::string::npos);
+  std::ifstream sf(summary_path);
+  const json s = json::parse(sf);
+  EXPECT_GT(s["events"].get<std::uint64_t>(), 50'000u);
+  EXPECT_GT(s["orders"].get<std::uint64_t>(), 0u);
+
+  // Read the WAL: every accepted market-data event and every order/fill is there.
+  recorder::WalReader reader(wal_dir.string());
+  ASSERT_EQ(reader.open(), "");
+  std::uint64_t md = 0, orders = 0, fills = 0;
+  std::map<SymbolId, std::int64_t> position, cash;
+  std::map<ClientOrderId, Qty> order_qty, filled_qty;
+  recorder::WalRecord r;
+  while (reader.next(r)) {
+    switch (r.type) {
+      case EventType::kBookSnapshot:
+      case EventType::kTrade: ++md; break;
+      case EventType::kOrder: {
+        OrderEvent o{};
+        ASSERT_TRUE(r.as(o));
+        if (o.action == OrderAction::kNew) {
+          ++orders;
+          order_qty[o.client_id] = o.qty;
+        }
+        break;
+      }
+      case EventType::kExecReport: {
+        ExecReport e{};
+        ASSERT_TRUE(r.as(e));
+        if (e.exec_type != ExecType::kFill) break;
+        ++fills;
+        filled_qty[e.client_id] += e.qty;
+        position[e.h.symbol] += sign(e.side) * e.qty;
+        // Cash in Money units, exactly as the engine books it.
+        const auto& sym = s["symbols"][e.h.symbol];
+        const Money value = notional(e.price, e.qty, sym["price_scale"].get<std::int64_t>(),
+                                     sym["multiplier"].get<std::int64_t>());
+        cash[e.h.symbol] -= sign(e.side) * value.v;
+        break;
+      }
+      default: break;
+    }
+  }
+  EXPECT_FALSE(reader.corrupt());
+  EXPECT_EQ(md + s["wal_dropped"].get<std::uint64_t>(), s["events"].get<std::uint64_t>());
+  EXPECT_EQ(orders, s["orders"].get<std::uint64_t>());
+  EXPECT_EQ(fills, s["fills"].get<std::uint64_t>());
+  EXPECT_GT(fills, 0u);
+  for (const auto& [id, filled] : filled_qty) {
+    ASSERT_TRUE(order_qty.count(id)) << "fill for an order never sent: " << id;
+    EXPECT_LE(filled, order_qty[id]) << "overfilled order " << id;
+  }
+  // Position = signed sum of fills; PnL recomputed from the fills and the mark matches.
+  std::int64_t total_pnl = 0;
+  for (std::size_t i = 0; i < s["symbols"].size(); ++i) {
+    const auto& sym = s["symbols"][i];
+    const auto id = static_cast<SymbolId>(i);
+    EXPECT_EQ(sym["position"].get<std::int64_t>(), position[id]) << sym["code"];
+    EXPECT_EQ(sym["position"].get<std::int64_t>(),
+              sym["bought"].get<std::int64_t>() - sym["sold"].get<std::int64_t>());
+    EXPECT_EQ(sym["cash"].get<std::int64_t>(), cash[id]) << sym["code"];
+    const Money mark_value = notional(Price{sym["mark"].get<std::int64_t>()}, position[id],
+                                      sym["price_scale"].get<std::int64_t>(),
+                                      sym["multiplier"].get<std::int64_t>());
+    EXPECT_EQ(sym["pnl"].get<std::int64_t>(), cash[id] + mark_value.v) << sym["code"];
+    total_pnl += sym["pnl"].get<std::int64_t>();
+  }
+  EXPECT_NE(child.out().find(format_money(Money{total_pnl})), std::string::npos);
+}
+
+TEST(RunSim, BadArgumentsExitTwoWithUsage) {
+  test::TempDir tmp("hft_it_badargs");
+  test::Child c;
+  EXPECT_EQ(test::run_hft(tmp.path, {"run", "sim", "--duration", "soon"}, &c), 2);
+  EXPECT_NE(c.err().find("--duration"), std::string::npos);
+  EXPECT_EQ(test::run_hft(tmp.path, {"run", "fast"}, &c), 2);
+  EXPECT_EQ(test::run_hft(tmp.path, {"run", "sim", "--no-such-flag"}, &c), 2);
+  EXPECT_EQ(test::run_hft(tmp.path, {"fly"}, &c), 2);
+  EXPECT_EQ(test::run_hft(tmp.path, {"run", "sim", "--symbols", "NOPE", "--duration", "1s"}, &c), 2);
+  EXPECT_NE(c.err().find("NOPE"), std::string::npos);
+}
+
+TEST(RunSim, UnwritableWalDirIsOneClearLine) {
+  test::TempDir tmp("hft_it_walro");
+  test::Child c;
+  const int rc = test::run_hft(tmp.path, {"run", "sim", "--duration", "1s", "--wal-dir", "/proc/hft-wal",
+                                          "--metrics-port", std::to_string(test::free_port())}, &c);
+  EXPECT_EQ(rc, 1);
+  EXPECT_NE(c.err().find("--wal-dir"), std::string::npos) << c.err();
+}
+
+TEST(RunSim, MetricsPortInUseIsOneClearLine) {
+  test::TempDir tmp("hft_it_port");
+  const int port = test::free_port();
+  httplib::Server blocker;
+  ASSERT_TRUE(blocker.bind_to_port("127.0.0.1", port));
+  test::Child c;
+  const int rc = test::run_hft(tmp.path, {"run", "sim", "--duration", "1s", "--wal-dir",
+                                          (tmp.path / "wal").string(), "--metrics-port", std::to_string(port)}, &c);
+  EXPECT_EQ(rc, 1);
+  EXPECT_NE(c.err().find("--metrics-port"), std::string::npos) << c.err();
+}
+
+TEST(RunSim, LiveRefusesWithoutConfirmation) {
+  test::TempDir tmp("hft_it_live");
+  unsetenv("HFT_LIVE_CONFIRM");
+  test::Child c;
+  EXPECT_EQ(test::run_hft(tmp.path, {"run", "live"}, &c), 2);
+  EXPECT_NE(c.err().find("HFT_LIVE_CONFIRM=1"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace hft

@@ -1,0 +1,47 @@
+// Shared set-up for hot-path tests: two symbols (TXF future, 2330 stock) and helpers that build
+// market data the way the feed would.
+#pragma once
+
+#include "hft/config/config.hpp"
+#include "hft/core/symbol_table.hpp"
+#include "hft/events/events.hpp"
+
+namespace hft::test {
+
+inline SymbolTable two_symbols() {
+  SymbolTable t;
+  t.add(*builtin_contract("TXFD6"));
+  t.add(*builtin_contract("2330"));
+  return t;
+}
+
+/// One-tick-wide 5-level book with `qty` at every level, best bid `bid`.
+inline MarketData book(const SymbolTable& t, SymbolId id, std::int64_t bid, Qty qty = 10) {
+  MarketData md;
+  md.snapshot.h = EventHeader{1, 0, 1, id, EventType::kBookSnapshot, kFlagLastInBatch};
+  const TickLadder& l = t.ladder(id);
+  Price b{bid};
+  Price a = l.next_tick(b);
+  for (int i = 0; i < kBookDepth; ++i) {
+    md.snapshot.bid_px[i] = b;
+    md.snapshot.ask_px[i] = a;
+    md.snapshot.bid_qty[i] = qty;
+    md.snapshot.ask_qty[i] = qty;
+    b = l.prev_tick(b);
+    a = l.next_tick(a);
+  }
+  return md;
+}
+
+inline MarketData trade(SymbolId id, std::int64_t px, Qty qty, Side aggressor) {
+  MarketData md;
+  md.trade = TradeEvent{};
+  md.trade.h = EventHeader{1, 0, 1, id, EventType::kTrade, kFlagLastInBatch};
+  md.trade.price = Price{px};
+  md.trade.qty = qty;
+  md.trade.aggressor = aggressor;
+  md.trade.aggressor_known = true;
+  return md;
+}
+
+}  // namespace hft::test

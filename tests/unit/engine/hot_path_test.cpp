@@ -1,0 +1,125 @@
+#include "hft/engine/hot_path.hpp"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+
+#include "engine_fixture.hpp"
+
+namespace hft::engine {
+namespace {
+
+/// A strategy whose reaction to each book is supplied by the test.
+class ScriptedStrategy final : public strategy::Strategy {
+ public:
+  std::function<void(strategy::Context&, SymbolId)> book_action;
+  std::vector<ExecReport> fills, updates;
+  void on_book(strategy::Context& ctx, SymbolId s, const lob::BookStats&) override {
+    if (book_action) book_action(ctx, s);
+  }
+  void on_fill(strategy::Context&, const ExecReport& r) override { fills.push_back(r); }
+  void on_order_update(strategy::Context&, const ExecReport& r) override { updates.push_back(r); }
+};
+
+class HotPathTest : public ::testing::Test {
+ protected:
+  SymbolTable symbols = test::two_symbols();
+  config::Config cfg;
+  ScriptedStrategy strat;
+  obs::Registry registry;
+  ClientOrderIdGenerator ids{1'800'000'000'000};
+  HotPath hot{symbols, cfg, strat, nullptr, registry, ids};
+  const SymbolId txf = 0;
+
+  void feed(MarketData md) { hot.on_market_data(md, 0, 1'000); }
+};
+
+TEST_F(HotPathTest, MarketableBuyFillsAtTheAskAndUpdatesPosition) {
+  strat.book_action = [&](strategy::Context& ctx, SymbolId s) {
+    EXPECT_TRUE(ctx.place(s, Side::kBuy, ctx.book(s).best_ask, 2, TimeInForce::kROD).ok());
+    strat.book_action = nullptr;
+  };
+  feed(test::book(symbols, txf, 23000));
+  ASSERT_EQ(strat.fills.size(), 1u);
+  EXPECT_EQ(strat.fills[0].price, Price{23001});
+  EXPECT_EQ(strat.fills[0].qty, 2);
+  EXPECT_EQ(hot.position(txf), 2);
+  EXPECT_EQ(hot.working_orders(), 0u);
+  // Mark at mid 23000.5 → rounded down to 23000: PnL = 2 * (23000 - 23001) * 200 NTD.
+  EXPECT_EQ(hot.positions().pnl(txf, hot.mark(txf)), (Money{-400 * Money::kScale}));
+}
+
+TEST_F(HotPathTest, RestingBidFillsWhenTheMarketTradesThroughIt) {
+  strat.book_action = [&](strategy::Context& ctx, SymbolId s) {
+    ctx.place(s, Side::kBuy, Price{22999}, 1, TimeInForce::kROD);
+    strat.book_action = nullptr;
+  };
+  feed(test::book(symbols, txf, 23000));
+  EXPECT_EQ(hot.working_orders(), 1u);
+  feed(test::trade(txf, 22999, 5, Side::kSell));  // at our price: queue ahead unknown, no fill
+  EXPECT_EQ(hot.position(txf), 0);
+  feed(test::trade(txf, 22998, 5, Side::kSell));  // through our price
+  EXPECT_EQ(hot.position(txf), 1);
+  ASSERT_EQ(strat.fills.size(), 1u);
+  EXPECT_EQ(strat.fills[0].price, Price{22999});
+}
+
+TEST_F(HotPathTest, RiskRejectsOversizedOrderAndCountsIt) {
+  strategy::PlaceResult result;
+  strat.book_action = [&](strategy::Context& ctx, SymbolId s) {
+    result = ctx.place(s, Side::kBuy, Price{23000}, cfg.risk.max_order_qty + 1, TimeInForce::kROD);
+    strat.book_action = nullptr;
+  };
+  feed(test::book(symbols, txf, 23000));
+  EXPECT_FALSE(result.ok());
+  EXPECT_EQ(result.reject, static_cast<strategy::RejectCode>(risk::RejectReason::kMaxOrderQty));
+  EXPECT_EQ(hot.risk().count(risk::RejectReason::kMaxOrderQty), 1u);
+  EXPECT_EQ(hot.metrics().orders_sent.value(), 0u);
+}
+
+TEST_F(HotPathTest, MaxPositionCountsWorkingOrders) {
+  cfg.risk.max_position = 3;
+  HotPath limited{symbols, cfg, strat, nullptr, registry, ids};
+  int accepted = 0;
+  strat.book_action = [&](strategy::Context& ctx, SymbolId s) {
+    for (int i = 0; i < 5; ++i) accepted += ctx.place(s, Side::kBuy, Price{22995}, 1, TimeInForce::kROD).ok();
+    strat.book_action = nullptr;
+  };
+  MarketData md = test::book(symbols, txf, 23000);
+  limited.on_market_data(md, 0, 1);
+  EXPECT_EQ(accepted, 3);
+  EXPECT_EQ(limited.risk().count(risk::RejectReason::kMaxPosition), 2u);
+}
+
+TEST_F(HotPathTest, HaltCancelsWorkingOrdersAndRefusesNewOnes) {
+  strat.book_action = [&](strategy::Context& ctx, SymbolId s) {
+    ctx.place(s, Side::kBuy, Price{22998}, 1, TimeInForce::kROD);
+    ctx.place(s, Side::kSell, Price{23003}, 1, TimeInForce::kROD);
+    strat.book_action = nullptr;
+  };
+  feed(test::book(symbols, txf, 23000));
+  ASSERT_EQ(hot.working_orders(), 2u);
+  hot.halt(2'000);
+  EXPECT_EQ(hot.working_orders(), 0u);
+  EXPECT_EQ(hot.risk().state(), risk::TradingState::kHalted);
+  strategy::PlaceResult r;
+  strat.book_action = [&](strategy::Context& ctx, SymbolId s) { r = ctx.place(s, Side::kBuy, Price{22998}, 1, TimeInForce::kROD); };
+  feed(test::book(symbols, txf, 23000));
+  EXPECT_EQ(r.reject, static_cast<strategy::RejectCode>(risk::RejectReason::kHalted));
+}
+
+TEST_F(HotPathTest, MalformedMarketDataIsRejectedAndCounted) {
+  MarketData off_tick = test::book(symbols, 1, 58500);  // 2330 at 585.00
+  off_tick.snapshot.bid_px[0] = Price{58550};            // 585.50: off the 1-NTD tick above 500
+  off_tick.snapshot.ask_px[0] = Price{58600};
+  feed(off_tick);
+  MarketData unknown = test::book(symbols, 0, 23000);
+  unknown.h.symbol = 7;
+  feed(unknown);
+  EXPECT_EQ(hot.normalizer().rejected(feed::RejectReason::kBadPrice), 1u);
+  EXPECT_EQ(hot.normalizer().rejected(feed::RejectReason::kUnknownSymbol), 1u);
+  EXPECT_EQ(hot.metrics().md_events.value(), 0u);
+}
+
+}  // namespace
+}  // namespace hft::engine
