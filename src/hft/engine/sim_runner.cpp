@@ -16,6 +16,7 @@
 #include "hft/core/clock.hpp"
 #include "hft/engine/hot_path.hpp"
 #include "hft/feed/sim_market.hpp"
+#include "hft/obs/process_metrics.hpp"
 
 namespace hft::engine {
 
@@ -84,6 +85,8 @@ int run_sim(const config::Config& cfg, const RunOptions& options) {
   }
 
   obs::Registry registry;
+  obs::register_process_metrics(registry);
+  obs::register_build_info(registry, "0.1.0");
   obs::Exporter exporter(registry);
   if (cfg.metrics.enabled) {
     if (std::string e = exporter.start(cfg.metrics.address, static_cast<int>(cfg.metrics.port)); !e.empty()) {
