@@ -1,0 +1,96 @@
+// hft kill on --reason TEXT | off | status
+// Flips the shared-memory kill switch (ipc::KillSwitch; segment $HFT_KILL_SWITCH_NAME, default
+// /dev/shm/hft_kill_switch). Works whether or not the engine runs: the switch is created if
+// missing and persists until released, so an engine started later comes up HALTED.
+// Exit codes: 0 done (status: printed, whatever the state); 1 the segment could not be opened or
+// is not a kill switch of this version; 2 bad usage (e.g. `on` without --reason).
+#include <unistd.h>
+
+#include <cstdio>
+#include <ctime>
+#include <memory>
+#include <string>
+
+#include "hft/cli/commands.hpp"
+#include "hft/core/clock.hpp"
+#include "hft/ipc/kill_switch.hpp"
+
+namespace hft::cli {
+namespace {
+
+std::string format_utc(std::int64_t ns) {
+  if (ns <= 0) return "never";
+  const std::time_t secs = static_cast<std::time_t>(ns / 1'000'000'000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<int>((ns / 1'000'000) % 1000));
+  return buf;
+}
+
+void print_status(const ipc::KillSwitch& ks) {
+  const ipc::KillStatus st = ks.status();
+  std::printf("kill switch: %s\n", st.engaged ? "ENGAGED" : "released");
+  std::printf("reason:      %s\n", st.reason.empty() ? "-" : st.reason.c_str());
+  if (st.changes == 0) {
+    std::printf("since:       never changed\n");
+  } else {
+    const double ago = static_cast<double>(wall_ns() - st.since_wall_ns) / 1e9;
+    std::printf("since:       %s (%.1f s ago, by pid %d)\n", format_utc(st.since_wall_ns).c_str(),
+                ago, st.by_pid);
+  }
+  std::printf("segment:     /dev/shm/%s\n", ks.name().c_str());
+}
+
+template <class Fn>
+void guarded(int& exit_code, Fn&& fn) {
+  try {
+    fn();
+    exit_code = 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "hft kill: %s\n", e.what());
+    exit_code = 1;
+  }
+}
+
+}  // namespace
+
+void register_kill(CLI::App& app, int& exit_code) {
+  CLI::App* kill = app.add_subcommand(
+      "kill", "Engage, release or show the kill switch (shared memory; engine halts within 1 ms)");
+  kill->require_subcommand(1);
+  kill->footer(
+      "Segment: $HFT_KILL_SWITCH_NAME (default hft_kill_switch) in /dev/shm, mode 0600.\n"
+      "Exit codes: 0 ok, 1 segment error, 2 bad usage.");
+
+  auto reason = std::make_shared<std::string>();
+  CLI::App* on = kill->add_subcommand("on",
+                                      "Engage: the engine halts (no new orders, working "
+                                      "orders cancelled) until `hft kill off`");
+  on->add_option("--reason,-r", *reason, "Why (recorded and shown by status)")->required();
+  on->callback([&exit_code, reason] {
+    guarded(exit_code, [&] {
+      ipc::KillSwitch ks = ipc::KillSwitch::open();
+      ks.engage(*reason);
+      std::printf("kill switch ENGAGED: %s\n", reason->c_str());
+    });
+  });
+
+  CLI::App* off = kill->add_subcommand("off", "Release: the engine may resume trading");
+  off->callback([&exit_code] {
+    guarded(exit_code, [&] {
+      ipc::KillSwitch ks = ipc::KillSwitch::open();
+      const bool was = ks.engaged();
+      ks.release();
+      std::printf("kill switch released%s\n", was ? "" : " (it was not engaged)");
+    });
+  });
+
+  CLI::App* status = kill->add_subcommand("status", "Show state, reason and since when");
+  status->callback(
+      [&exit_code] { guarded(exit_code, [&] { print_status(ipc::KillSwitch::open()); }); });
+}
+
+}  // namespace hft::cli

@@ -1,0 +1,81 @@
+// Kill switch: one flag in shared memory that any shell can set (`hft kill on --reason ...`) and
+// the engine's hot loop checks every iteration. The segment is opened-or-created by whoever comes
+// first (engine or CLI), so the switch works whether or not the engine runs, and it is never
+// unlinked automatically: an engaged switch survives engine restarts until someone releases it.
+//
+// Hot path: `engaged()` is one acquire load of one cache line that changes only when the switch
+// flips (no false sharing, no syscall). Reason text and times sit on other lines and are read
+// with a seqlock by `status()` (not for the hot loop).
+//
+// Segment name: $HFT_KILL_SWITCH_NAME, default "hft_kill_switch" (/dev/shm/hft_kill_switch,
+// mode 0600).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "hft/ipc/shm_segment.hpp"
+
+namespace hft::ipc {
+
+inline constexpr std::size_t kKillReasonMax = 240;  // bytes kept of the reason text
+
+/// Shared layout (position independent). Versioned through ShmHeader + elem_size.
+struct KillSwitchState {
+  // Hot line: the engine reads only this.
+  alignas(64) std::atomic<std::uint32_t> engaged{0};
+  std::atomic<std::uint32_t> pad{0};
+  std::atomic<std::uint64_t> changes{0};  // engage/release count: lets a reader spot a flip
+  // Writers' lock (several shells may flip concurrently) and the seqlock for the details.
+  alignas(64) std::atomic<std::int32_t> writer_pid{0};
+  std::atomic<std::uint64_t> seq{0};  // odd while a writer is updating the fields below
+  std::atomic<std::int64_t> since_wall_ns{0};
+  std::atomic<std::int64_t> since_mono_ns{0};
+  std::atomic<std::int32_t> by_pid{0};
+  std::atomic<std::uint32_t> reason_len{0};
+  std::atomic<char> reason[kKillReasonMax];
+};
+
+struct KillStatus {
+  bool engaged = false;
+  std::string reason;              // why it was engaged (last engage, kept after release)
+  std::int64_t since_wall_ns = 0;  // when it last changed state, UTC ns since the epoch
+  std::int64_t since_mono_ns = 0;  // same instant on CLOCK_MONOTONIC (latency measurement)
+  std::int32_t by_pid = 0;         // process that last changed it
+  std::uint64_t changes = 0;       // how many times it was flipped since the segment was created
+};
+
+class KillSwitch {
+ public:
+  /// $HFT_KILL_SWITCH_NAME or "hft_kill_switch".
+  static std::string default_name();
+
+  /// Attaches to the switch, creating it (released) if it does not exist yet.
+  static KillSwitch open(const std::string& name = default_name());
+  /// Removes the segment (tests, uninstall). The next open() starts released.
+  static bool remove(const std::string& name = default_name());
+
+  /// Hot path: one load of one cache line.
+  bool engaged() const noexcept { return hot_->engaged.load(std::memory_order_acquire) != 0; }
+  /// Hot path alternative: a number that changes on every flip (cheap edge detection).
+  std::uint64_t changes() const noexcept { return hot_->changes.load(std::memory_order_acquire); }
+
+  /// Engages (or re-engages, updating reason and time). Reason is truncated to kKillReasonMax.
+  void engage(std::string_view reason);
+  /// Releases; keeps the last reason for status.
+  void release();
+  KillStatus status() const;
+
+  const std::string& name() const { return segment_.name(); }
+
+ private:
+  explicit KillSwitch(ShmSegment seg);
+  void write(bool engage, std::string_view reason);
+
+  ShmSegment segment_;
+  KillSwitchState* hot_;
+};
+
+}  // namespace hft::ipc

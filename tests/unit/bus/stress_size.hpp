@@ -1,0 +1,20 @@
+// Stress-test sizes: large in optimised builds, smaller in Debug, small under sanitizers (which
+// slow atomics 5-20x), so every stress test stays within a few seconds.
+#pragma once
+
+#include <cstdint>
+
+namespace hft::test {
+
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+inline constexpr std::uint64_t kStressScale = 1;
+#elif defined(NDEBUG)
+inline constexpr std::uint64_t kStressScale = 40;
+#else
+inline constexpr std::uint64_t kStressScale = 10;
+#endif
+
+/// `base` items under sanitizers, 10x in Debug, 40x when optimised.
+constexpr std::uint64_t stress_items(std::uint64_t base) { return base * kStressScale; }
+
+}  // namespace hft::test
