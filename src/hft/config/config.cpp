@@ -240,7 +240,11 @@ void apply_file(Layering& l, const std::string& file) {
                        ": expected a mapping of keys at the top level");
     return;
   }
-  apply_map(l, root, "", file, file_is_private(file));
+  try {
+    apply_map(l, root, "", file, file_is_private(file));
+  } catch (const YAML::Exception& e) {  // load() promises not to throw, whatever the input
+    l.errors.push_back(file + ": " + e.what());
+  }
 }
 
 std::string lower(std::string_view s) {

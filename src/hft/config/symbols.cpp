@@ -355,6 +355,12 @@ std::string write_symbols_yaml(const std::string& path, const std::vector<Symbol
   return {};
 }
 
+namespace {
+
+SymbolsResult load_symbols_node(const std::string& path, const YAML::Node& root);
+
+}  // namespace
+
 SymbolsResult load_symbols_yaml(const std::string& path) {
   SymbolsResult r;
   YAML::Node root;
@@ -371,6 +377,18 @@ SymbolsResult load_symbols_yaml(const std::string& path) {
     r.errors.push_back(path + ": " + e.what());
     return r;
   }
+  try {
+    return load_symbols_node(path, root);
+  } catch (const YAML::Exception& e) {
+    r.errors.push_back(path + ": " + e.what());
+    return r;
+  }
+}
+
+namespace {
+
+SymbolsResult load_symbols_node(const std::string& path, const YAML::Node& root) {
+  SymbolsResult r;
   const auto at = [&](const YAML::Node& n) {
     return path + ":" + std::to_string(n.Mark().line + 1);
   };
@@ -413,7 +431,14 @@ SymbolsResult load_symbols_yaml(const std::string& path) {
           continue;
         }
         std::string joined;
-        for (const auto& t : field.second) joined += (joined.empty() ? "" : "|") + t.Scalar();
+        for (const auto& t : field.second) {
+          if (!t.IsScalar() || t.Scalar().empty() || t.Scalar().find('|') != std::string::npos) {
+            r.errors.push_back(at(t) + ": key 'tags': expected plain words without '|'");
+            ok = false;
+            continue;
+          }
+          joined += (joined.empty() ? "" : "|") + t.Scalar();
+        }
         kv[k] = joined;
         continue;
       }
@@ -439,6 +464,8 @@ SymbolsResult load_symbols_yaml(const std::string& path) {
   }
   return r;
 }
+
+}  // namespace
 
 SymbolsResult resolve_symbols(const Config& config) {
   SymbolsResult r;

@@ -228,3 +228,31 @@ TEST(ConfigValidateFile, MissingFile) {
 
 }  // namespace
 }  // namespace hft::config
+
+namespace hft::config {
+namespace {
+
+// Odd but well-formed YAML never throws out of load() and always yields an error or a value.
+TEST(ConfigErrors, OddYamlShapesAreReportedNotThrown) {
+  const char* docs[] = {
+      "? [a, b]\n: 1\n",                     // a list as a key
+      "sim: &s {rate: 1}\nbus: *s\n",        // an alias to the wrong section
+      "sim:\n  rate: [1, 2]\n",              // a list where a number belongs
+      "symbols: [[TXFR1], {a: b}]\n",        // nested items in a list
+      "strategy:\n  params:\n    [x]: 1\n",  // non-string map entry name
+      "<<: {sim: {rate: 1}}\n",              // merge key
+      "sim: !!binary aGVsbG8=\n",            // tagged scalar for a section
+      "sim:\n  rate: !!str 5\n",             // explicit tag on an int
+  };
+  for (const char* doc : docs) {
+    TempDir dir;
+    dir.write("config/base/main.yaml", doc);
+    LoadOptions o;
+    o.config_dir = dir.path("config");
+    LoadResult r;
+    EXPECT_NO_THROW(r = load(o)) << doc;
+  }
+}
+
+}  // namespace
+}  // namespace hft::config

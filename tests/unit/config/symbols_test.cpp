@@ -216,3 +216,28 @@ TEST(ResolveSymbols, UnknownAndDuplicateCodesAreErrors) {
 
 }  // namespace
 }  // namespace hft::config
+
+namespace hft::config {
+namespace {
+
+TEST(SymbolsYaml, OddShapesAreReportedNotThrown) {
+  const char* docs[] = {
+      "symbols: 5\n",
+      "symbols:\n  - 2330\n",
+      "symbols:\n  - {code: [a], product_type: stock}\n",
+      "symbols:\n  - {code: \"2330\", tags: {a: b}}\n",
+      "symbols:\n  - {code: \"2330\", tags: [[x]]}\n",
+      "- a\n",
+      "",
+  };
+  for (const char* doc : docs) {
+    testing::TempDir dir;
+    const auto p = dir.write("s.yaml", doc);
+    SymbolsResult r;
+    EXPECT_NO_THROW(r = load_symbols_yaml(p)) << doc;
+    EXPECT_FALSE(r.ok() && r.symbols.empty() && std::string(doc) != "") << doc;
+  }
+}
+
+}  // namespace
+}  // namespace hft::config
