@@ -311,6 +311,17 @@ void apply_cli(Layering& l, const std::map<std::string, std::string>& cli) {
   }
 }
 
+// A relative symbols_file is looked up from the working directory first, then from the project
+// root (the parent of the config directory), so `hft` works from any directory when
+// HFT_CONFIG_DIR points at a checkout's config/.
+void resolve_relative_paths(Layering& l, const fs::path& config_dir) {
+  std::error_code ec;
+  const fs::path file = l.cfg.symbols_file;
+  if (file.empty() || file.is_absolute() || fs::exists(file, ec)) return;
+  const fs::path from_root = config_dir.parent_path() / file;
+  if (fs::exists(from_root, ec)) l.cfg.symbols_file = from_root.string();
+}
+
 // Checks that need the whole picture, after every layer.
 void check_final(Layering& l) {
   const auto origin_of = [&](const std::string& key) {
@@ -394,6 +405,7 @@ LoadResult load(const LoadOptions& options) {
   }
   apply_env(l, options.env);
   apply_cli(l, options.cli);
+  resolve_relative_paths(l, fs::path(options.config_dir));
   check_final(l);
 
   LoadResult r;

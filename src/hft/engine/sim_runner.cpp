@@ -10,12 +10,15 @@
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <thread>
 
 #include "hft/bus/spsc_ring.hpp"
+#include "hft/config/symbols.hpp"
 #include "hft/core/clock.hpp"
 #include "hft/engine/hot_path.hpp"
 #include "hft/feed/sim_market.hpp"
+#include "hft/ipc/kill_switch.hpp"
 #include "hft/obs/process_metrics.hpp"
 
 namespace hft::engine {
@@ -50,23 +53,14 @@ std::string ntd(std::int64_t money) { return format_money(Money{money}); }
 }  // namespace
 
 bool build_symbols(const config::Config& cfg, SymbolTable& out, std::string* error) {
-  if (cfg.symbols.empty()) {
-    *error = "no symbols configured: set `symbols` in the config or pass --symbols TXFD6,2330";
+  const config::SymbolsResult resolved = config::resolve_symbols(cfg);
+  if (!resolved.ok()) {
+    *error = resolved.errors.front();
+    for (std::size_t i = 1; i < resolved.errors.size(); ++i) *error += "\n" + resolved.errors[i];
     return false;
   }
-  for (const std::string& code : cfg.symbols) {
-    auto spec = builtin_contract(code);
-    if (!spec) {
-      *error = "unknown symbol '" + code +
-               "': not in the built-in contract table; list it in config/symbols.list with its "
-               "spec and run `hft config build`, or pick a known code (e.g. TXFD6, MXFD6, 2330, 0050)";
-      return false;
-    }
-    std::string problem;
-    if (!out.add(*spec, &problem)) {
-      *error = problem;
-      return false;
-    }
+  for (const config::SymbolEntry& entry : resolved.symbols) {
+    if (!out.add(entry.spec, error)) return false;
   }
   return true;
 }
@@ -106,6 +100,18 @@ int run_sim(const config::Config& cfg, const RunOptions& options) {
     }
     id_state = cfg.recorder.wal_dir + "/client_order_epoch";
   }
+  std::optional<ipc::KillSwitch> kill;
+  try {
+    kill.emplace(ipc::KillSwitch::open());
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "hft run sim: kill switch: %s\n", e.what());
+    return 1;
+  }
+  if (kill->engaged()) {
+    std::fprintf(stderr, "hft run sim: kill switch is ON (%s): starting HALTED; `hft kill off` "
+                         "releases it for the next run\n", kill->status().reason.c_str());
+  }
+  obs::Gauge& kill_gauge = registry.gauge("hft_kill_switch", "1 when the shared-memory kill switch is engaged");
   ClientOrderIdGenerator ids(wall_ns() / 1'000'000, id_state);
   HotPath hot(symbols, cfg, *strat, rec.get(), registry, ids);
   obs::Counter& raw_full = registry.counter("hft_ring_full_total", "Pushes that found a ring full",
@@ -161,6 +167,10 @@ int run_sim(const config::Config& cfg, const RunOptions& options) {
     MarketData md;
     unsigned idle = 0;
     for (;;) {
+      // One cache-line load per iteration; HALTED is left only by a new run (explicit restart).
+      if (kill->engaged()) [[unlikely]] {
+        if (hot.risk().state() != risk::TradingState::kHalted) hot.halt(wall_ns());
+      }
       if (raw.try_pop(md)) {
         const std::int64_t t = mono_ns();
         hot.on_market_data(md, t, t + wall_offset);
@@ -193,6 +203,7 @@ int run_sim(const config::Config& cfg, const RunOptions& options) {
     if (mono_ns() < next_tick) continue;
     next_tick += kNsPerSec;
     raw_depth.set(static_cast<double>(raw.size()));
+    kill_gauge.set(kill->engaged() ? 1.0 : 0.0);
     sync_recorder_metrics();
     if (!options.progress) continue;
     const std::uint64_t events = m.md_events.value();

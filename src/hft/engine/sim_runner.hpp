@@ -53,8 +53,8 @@ struct RunOptions {
   bool progress = true;      // a progress line once a second on stderr
 };
 
-/// Builds the symbol table from cfg.symbols (built-in specs or cfg.symbols_file). Errors name
-/// the symbol and say how to fix it.
+/// Builds the symbol table from cfg.symbols (specs from cfg.symbols_file, else the built-in
+/// table). Errors name the symbol and say how to fix it.
 bool build_symbols(const config::Config& cfg, SymbolTable& out, std::string* error);
 
 /// Runs the simulation and returns the process exit code (0 ok, 1 runtime failure such as an
