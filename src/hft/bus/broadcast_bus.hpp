@@ -97,7 +97,7 @@ class BroadcastBus {
   /// `capacity` is rounded up to a power of two (minimum 2).
   explicit BroadcastBus(std::size_t capacity, WaitStrategy wait = {})
       : mask_(ring_capacity_for(capacity) - 1), wait_(wait) {
-    const std::size_t bytes = (mask_ + 1) * kStride;
+    const std::size_t bytes = ((mask_ + 1) * kStride + kCacheLine - 1) / kCacheLine * kCacheLine;
     slots_.reset(static_cast<std::byte*>(std::aligned_alloc(kCacheLine, bytes)));
     if (!slots_) throw std::bad_alloc();
     std::memset(slots_.get(), 0, bytes);

@@ -1,0 +1,141 @@
+#include "hft/ipc/kill_switch.hpp"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <string>
+
+#include "hft/core/clock.hpp"
+#include "unit/ipc/ipc_test_util.hpp"
+
+namespace hft::ipc {
+namespace {
+
+using test::ShmCleanup;
+using test::unique_shm_name;
+using test::wait_child;
+
+TEST(KillSwitch, NameComesFromTheEnvironment) {
+  ::unsetenv("HFT_KILL_SWITCH_NAME");
+  EXPECT_EQ(KillSwitch::default_name(), "hft_kill_switch");
+  ::setenv("HFT_KILL_SWITCH_NAME", "hft_ks_custom", 1);
+  EXPECT_EQ(KillSwitch::default_name(), "hft_ks_custom");
+  ::unsetenv("HFT_KILL_SWITCH_NAME");
+}
+
+TEST(KillSwitch, StartsReleasedAndIsPrivateToTheUser) {
+  const std::string name = unique_shm_name("ks");
+  ShmCleanup cleanup{name};
+  KillSwitch ks = KillSwitch::open(name);
+  EXPECT_FALSE(ks.engaged());
+  const KillStatus st = ks.status();
+  EXPECT_FALSE(st.engaged);
+  EXPECT_EQ(st.changes, 0u);
+  struct stat s {};
+  ASSERT_EQ(::stat(("/dev/shm/" + name).c_str(), &s), 0);
+  EXPECT_EQ(s.st_mode & 0777, 0600u);
+}
+
+TEST(KillSwitch, EngageRecordsReasonTimeAndPid) {
+  const std::string name = unique_shm_name("ks");
+  ShmCleanup cleanup{name};
+  KillSwitch ks = KillSwitch::open(name);
+  const std::int64_t before = wall_ns();
+  ks.engage("fat finger on 2330");
+  EXPECT_TRUE(ks.engaged());
+  const KillStatus st = ks.status();
+  EXPECT_TRUE(st.engaged);
+  EXPECT_EQ(st.reason, "fat finger on 2330");
+  EXPECT_GE(st.since_wall_ns, before);
+  EXPECT_LE(st.since_wall_ns, wall_ns());
+  EXPECT_EQ(st.by_pid, getpid());
+  EXPECT_EQ(st.changes, 1u);
+  ks.release();
+  EXPECT_FALSE(ks.engaged());
+  EXPECT_EQ(ks.status().reason, "fat finger on 2330");  // kept for the post-mortem
+  EXPECT_EQ(ks.status().changes, 2u);
+}
+
+TEST(KillSwitch, LongReasonsAreTruncated) {
+  const std::string name = unique_shm_name("ks");
+  ShmCleanup cleanup{name};
+  KillSwitch ks = KillSwitch::open(name);
+  ks.engage(std::string(1000, 'x'));
+  EXPECT_EQ(ks.status().reason.size(), kKillReasonMax);
+  ks.engage("short");
+  EXPECT_EQ(ks.status().reason, "short");
+}
+
+TEST(KillSwitch, SurvivesTheProcessThatEngagedIt) {
+  const std::string name = unique_shm_name("ks");
+  ShmCleanup cleanup{name};
+  const pid_t child = fork();
+  if (child == 0) {
+    KillSwitch ks = KillSwitch::open(name);  // creates it: nobody else has yet
+    ks.engage("from another shell");
+    _exit(0);
+  }
+  ASSERT_EQ(wait_child(child), 0);
+  KillSwitch ks = KillSwitch::open(name);
+  EXPECT_TRUE(ks.engaged());
+  EXPECT_EQ(ks.status().reason, "from another shell");
+  EXPECT_EQ(ks.status().by_pid, child);
+}
+
+TEST(KillSwitch, ARunningProcessSeesEngageAndReleaseWithinAMillisecond) {
+  const std::string name = unique_shm_name("ks");
+  ShmCleanup cleanup{name};
+  KillSwitch ks = KillSwitch::open(name);
+  int to_child[2], from_child[2];
+  ASSERT_EQ(pipe(to_child), 0);
+  ASSERT_EQ(pipe(from_child), 0);
+  const pid_t child = fork();
+  if (child == 0) {
+    // The "engine": spins on the hot-path check and reports how late it saw each flip.
+    KillSwitch mine = KillSwitch::open(name);
+    char c = 'r';
+    if (write(from_child[1], &c, 1) != 1) _exit(4);
+    std::int64_t worst = 0;
+    for (bool want : {true, false}) {
+      while (mine.engaged() != want) {
+      }
+      const std::int64_t seen = mono_ns();
+      worst = std::max(worst, seen - mine.status().since_mono_ns);
+    }
+    if (write(from_child[1], &worst, sizeof(worst)) != sizeof(worst)) _exit(5);
+    _exit(0);
+  }
+  char c = 0;
+  ASSERT_EQ(read(from_child[0], &c, 1), 1);
+  ks.engage("test");
+  usleep(5000);
+  ks.release();
+  std::int64_t worst = -1;
+  ASSERT_EQ(read(from_child[0], &worst, sizeof(worst)), static_cast<ssize_t>(sizeof(worst)));
+  EXPECT_EQ(wait_child(child), 0);
+  EXPECT_GE(worst, 0);
+  EXPECT_LT(worst, 1'000'000) << "flag seen " << worst << " ns after it was set";
+  for (int fd : {to_child[0], to_child[1], from_child[0], from_child[1]}) close(fd);
+}
+
+TEST(KillSwitch, RefusesASegmentThatIsNotAKillSwitch) {
+  const std::string name = unique_shm_name("ks");
+  ShmCleanup cleanup{name};
+  ShmSpec spec;
+  spec.kind = SegmentKind::kRaw;
+  spec.payload_bytes = 64;
+  ShmSegment other = ShmSegment::create(name, spec);
+  other.set_unlink_on_close(false);
+  try {
+    KillSwitch::open(name);
+    FAIL() << "opened a raw segment as a kill switch";
+  } catch (const IpcError& e) {
+    EXPECT_NE(std::string(e.what()).find("kind is raw, expected kill-switch"), std::string::npos)
+        << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace hft::ipc
