@@ -55,6 +55,9 @@ inline Child spawn_hft(const std::filesystem::path& dir, const std::vector<std::
   for (auto& a : argv_s) argv.push_back(a.data());
   argv.push_back(nullptr);
   setenv("HFT_CONFIG_DIR", HFT_SOURCE_DIR "/config", 1);
+  // A private kill switch per test process, so a switch engaged on this machine (or by another
+  // test running in parallel) cannot halt this run.
+  setenv("HFT_KILL_SWITCH_NAME", ("hft_kill_test_" + std::to_string(::getpid())).c_str(), 0);
   posix_spawn(&c.pid, HFT_BINARY, &fa, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&fa);
   return c;
@@ -89,7 +92,10 @@ struct TempDir {
     std::filesystem::remove_all(path);
     std::filesystem::create_directories(path);
   }
-  ~TempDir() { std::filesystem::remove_all(path); }
+  ~TempDir() {
+    std::filesystem::remove_all(path);
+    std::filesystem::remove("/dev/shm/hft_kill_test_" + std::to_string(::getpid()));
+  }
 };
 
 }  // namespace hft::test

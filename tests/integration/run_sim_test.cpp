@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "hft/core/fixed_point.hpp"
+#include "hft/ipc/kill_switch.hpp"
 #include "hft/recorder/wal_reader.hpp"
 #include "process.hpp"
 
@@ -153,6 +154,62 @@ TEST(RunSim, LiveRefusesWithoutConfirmation) {
   test::Child c;
   EXPECT_EQ(test::run_hft(tmp.path, {"run", "live"}, &c), 2);
   EXPECT_NE(c.err().find("HFT_LIVE_CONFIRM=1"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace hft
+
+namespace hft {
+namespace {
+
+TEST(RunSim, KillSwitchHaltsTheRunningEngineAndCancelsOrders) {
+  test::TempDir tmp("hft_it_kill");
+  const std::string name = "hft_kill_it_" + std::to_string(::getpid());
+  setenv("HFT_KILL_SWITCH_NAME", name.c_str(), 1);
+  ipc::KillSwitch::remove(name);
+  const int port = test::free_port();
+  const auto wal_dir = tmp.path / "wal";
+  const auto summary_path = tmp.path / "summary.json";
+  test::Child child = test::spawn_hft(
+      tmp.path, {"run", "sim", "--duration", "3s", "--rate", "20000", "--wal-dir", wal_dir.string(),
+                 "--metrics-port", std::to_string(port), "--summary-json", summary_path.string(),
+                 "--no-progress"});
+  // Engage once the engine is trading.
+  httplib::Client http("127.0.0.1", port);
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    auto res = http.Get("/metrics");
+    if (res && res->body.find("hft_orders_sent_total 0") == std::string::npos &&
+        res->body.find("hft_orders_sent_total") != std::string::npos) {
+      break;
+    }
+  }
+  ipc::KillSwitch::open(name).engage("integration test");
+  ASSERT_EQ(child.wait(), 0) << child.err();
+  ipc::KillSwitch::remove(name);
+
+  std::ifstream sf(summary_path);
+  const json s = json::parse(sf);
+  EXPECT_EQ(s["trading_state"], "HALTED");
+  // In the WAL: a state change to HALTED, and after it no new order, only cancels.
+  recorder::WalReader reader(wal_dir.string());
+  ASSERT_EQ(reader.open(), "");
+  recorder::WalRecord r;
+  bool halted = false;
+  std::uint64_t new_after = 0, cancels_after = 0, orders_before = 0;
+  while (reader.next(r)) {
+    if (r.type == EventType::kStateChange) halted = true;
+    if (r.type != EventType::kOrder) continue;
+    OrderEvent o{};
+    ASSERT_TRUE(r.as(o));
+    if (!halted) ++orders_before;
+    else if (o.action == OrderAction::kNew) ++new_after;
+    else ++cancels_after;
+  }
+  EXPECT_TRUE(halted);
+  EXPECT_GT(orders_before, 0u);
+  EXPECT_EQ(new_after, 0u);
+  EXPECT_GT(cancels_after, 0u) << "working orders were not cancelled on halt";
 }
 
 }  // namespace
