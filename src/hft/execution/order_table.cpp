@@ -29,6 +29,7 @@ WorkingOrder* OrderTable::find(ClientOrderId id) {
 }
 
 void OrderTable::erase(ClientOrderId id) {
+  if (id == 0) return;  // 0 marks an empty slot: searching for it would "find" a hole
   std::size_t i = slot_of(id);
   while (slots_[i].id != id) {
     if (slots_[i].id == 0) return;

@@ -34,8 +34,12 @@ void SnapshotBooks::apply(const BookSnapshot& snap) {
   s.last_update = snap.h.local_ts;
   ++s.book_updates;
   if (!s.valid()) {
+    // No touch on one side: no features either (stale ones from the previous book would lie).
     s.mid_x2 = 0;
     s.spread_ticks = 0;
+    s.microprice = 0;
+    s.imbalance_l1 = 0;
+    s.imbalance_l5 = 0;
     return;
   }
   s.mid_x2 = s.best_bid.v + s.best_ask.v;

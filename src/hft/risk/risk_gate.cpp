@@ -48,8 +48,9 @@ RejectReason RiskGate::evaluate(SymbolId symbol, Side side, Price price, Qty qty
                                            : -(e.position - e.working_sell - qty);
   if (projected > limits_.max_position) return RejectReason::kMaxPosition;
   if (state_ == TradingState::kReduceOnly) {
-    const bool reduces = side == Side::kBuy ? e.position < 0 && qty <= -e.position
-                                            : e.position > 0 && qty <= e.position;
+    // Working orders on the reducing side count too: together they must not flip the position.
+    const bool reduces = side == Side::kBuy ? e.position < 0 && e.working_buy + qty <= -e.position
+                                            : e.position > 0 && e.working_sell + qty <= e.position;
     if (!reduces) return RejectReason::kHalted;
   }
   return RejectReason::kNone;
