@@ -39,9 +39,10 @@ struct SegmentHeader {
 };
 static_assert(sizeof(SegmentHeader) == 64);
 
-/// Precedes every record. `checksum` = XXH3-64 over the payload, seeded with XXH3-64 of the
-/// first 16 header bytes (length, type, schema, flags, seq): one damaged bit anywhere in the
-/// record — header or payload — fails verification.
+/// Precedes every record. `checksum` = XXH3-64 of the payload seeded with
+/// `word0 ^ (seq * 0x9E3779B97F4A7C15)`, where word0 is the first 8 header bytes (length, type,
+/// schema, flags) read as a little-endian u64: a damaged bit anywhere in the record — header or
+/// payload — fails verification.
 struct RecordHeader {
   std::uint32_t length;  // payload bytes (not counting this header)
   std::uint8_t type;     // hft::EventType
