@@ -33,7 +33,8 @@ std::string format_utc(std::int64_t ns) {
 void print_status(const ipc::KillSwitch& ks) {
   const ipc::KillStatus st = ks.status();
   std::printf("kill switch: %s\n", st.engaged ? "ENGAGED" : "released");
-  std::printf("reason:      %s\n", st.reason.empty() ? "-" : st.reason.c_str());
+  std::printf("%s %s\n", st.engaged ? "reason:     " : "last reason:",
+              st.reason.empty() ? "-" : st.reason.c_str());
   if (st.changes == 0) {
     std::printf("since:       never changed\n");
   } else {
