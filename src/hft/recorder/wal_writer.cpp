@@ -100,16 +100,21 @@ std::string WalWriter::recover() {
 }
 
 bool WalWriter::open_segment(std::int64_t now_mono_ns) {
-  const std::string name = wal::segment_file_name(next_seq_, wall_ns());
+  // Records already numbered and waiting in the batch (a retry after a failed open) go first.
+  const std::uint64_t first_seq = buf_records_ != 0 ? buf_first_seq_ : next_seq_;
+  const std::string name = wal::segment_file_name(first_seq, wall_ns());
   const std::string path = options_.dir + "/" + name;
   seg_fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (seg_fd_ < 0) {
     fail("create " + path);
     return false;
   }
-  const wal::SegmentHeader h = wal::make_segment_header(next_seq_, wall_ns());
+  const wal::SegmentHeader h = wal::make_segment_header(first_seq, wall_ns());
   if (!pwrite_all(seg_fd_, reinterpret_cast<const unsigned char*>(&h), sizeof h, 0)) {
     fail("write " + path);
+    ::close(seg_fd_);
+    seg_fd_ = -1;
+    ::unlink(path.c_str());
     return false;
   }
   if (options_.fsync != FsyncPolicy::kNone) {
@@ -118,10 +123,10 @@ bool WalWriter::open_segment(std::int64_t now_mono_ns) {
     ::fsync(dir_fd_);
   }
   seg_bytes_ = sizeof h;
-  seg_records_ = 0;
+  seg_records_ = buf_records_;  // batch records not yet written belong to this segment
   seg_opened_mono_ = now_mono_ns;
   last_fsync_mono_ = now_mono_ns;
-  manifest_.push_back({name, next_seq_, 0, 0, seg_bytes_, false});
+  manifest_.push_back({name, first_seq, 0, 0, seg_bytes_, false});
   segments_opened_.fetch_add(1, std::memory_order_relaxed);
   return true;
 }
@@ -171,6 +176,7 @@ void WalWriter::commit(EventType type, std::uint32_t payload_bytes) {
   h.schema = wal::kSchemaVersion;
   h.flags = 0;
   h.seq = next_seq_++;
+  if (buf_records_ == 0) buf_first_seq_ = h.seq;
   std::memcpy(rec, &h, sizeof h);
   h.checksum = wal::record_checksum(rec);
   std::memcpy(rec + offsetof(wal::RecordHeader, checksum), &h.checksum, sizeof h.checksum);
@@ -186,10 +192,7 @@ void WalWriter::append(EventType type, const void* payload, std::uint32_t payloa
 
 bool WalWriter::write_pending() {
   if (buf_used_ == 0) return true;
-  if (seg_fd_ < 0) {
-    fail("no open segment");
-    return false;
-  }
+  if (seg_fd_ < 0 && !open_segment(mono_ns())) return false;  // earlier open failed: retry
   if (!pwrite_all(seg_fd_, buf_.data(), buf_used_, seg_bytes_)) {
     fail("write " + current_segment());
     return false;

@@ -112,6 +112,31 @@ TEST(WalWriter, RotatesByAge) {
   EXPECT_EQ(test::segment_paths(tmp.wal()).size(), 2u);
 }
 
+TEST(WalWriter, KeepsTheBatchAndRetriesAfterAFailedSegmentOpen) {
+  TempDir tmp;
+  WalOptions o = options(tmp.wal());
+  o.segment_bytes = 64 + 2 * 88;
+  WalWriter w(o);
+  ASSERT_EQ(w.open(), "");
+  TradeEvent e = test::trade(1);
+  w.append(EventType::kTrade, &e, sizeof e);
+  w.append(EventType::kTrade, &e, sizeof e);
+  ASSERT_TRUE(w.flush(0));
+  // The directory disappears: rotating to a new segment fails, the record stays in memory.
+  std::filesystem::rename(tmp.wal(), tmp.path() + "/away");
+  w.append(EventType::kTrade, &e, sizeof e);
+  EXPECT_FALSE(w.flush(0));
+  EXPECT_GT(w.write_errors(), 0u);
+  std::filesystem::rename(tmp.path() + "/away", tmp.wal());
+  EXPECT_TRUE(w.flush(0));
+  w.close();
+  std::vector<WalIssue> issues;
+  EXPECT_EQ(test::read_seqs(tmp.wal(), &issues), (std::vector<std::uint64_t>{1, 2, 3}));
+  EXPECT_TRUE(issues.empty());
+  EXPECT_NE(test::segment_paths(tmp.wal()).back().find("wal-00000000000000000003-"),
+            std::string::npos);
+}
+
 TEST(WalWriter, FsyncEveryBatchCountsFsyncs) {
   TempDir tmp;
   WalOptions o = options(tmp.wal());
