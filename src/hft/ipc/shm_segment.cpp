@@ -109,13 +109,18 @@ bool process_alive(pid_t pid, std::uint64_t expected_start) {
 }
 
 ShmSegment ShmSegment::create(const std::string& name, const ShmSpec& spec) {
+  return create_impl(name, spec, true);
+}
+
+ShmSegment ShmSegment::create_impl(const std::string& name, const ShmSpec& spec,
+                                   bool reclaim_stale) {
   const std::string path = path_of(name);
   const std::size_t size = total_bytes(spec);
   int fd = -1;
   for (int attempt = 0; attempt < 3 && fd < 0; ++attempt) {
     fd = shm_open(path.c_str(), O_CREAT | O_EXCL | O_RDWR, 0600);
     if (fd >= 0) break;
-    if (errno != EEXIST) throw IpcError(sys_error("cannot create", name));
+    if (errno != EEXIST || !reclaim_stale) throw IpcError(sys_error("cannot create", name));
     Peek p = peek(name);
     if (p.opened && !p.initialised && p.pid == 0) {
       // Maybe a creator between shm_open and writing its pid: give it a moment.
@@ -238,7 +243,8 @@ ShmSegment ShmSegment::open_or_create(const std::string& name, const ShmSpec& sp
       }
     }
     try {
-      ShmSegment seg = create(name, spec);
+      // No reclaiming here: a segment that appeared meanwhile is a racing opener's, not stale.
+      ShmSegment seg = create_impl(name, spec, false);
       seg.set_unlink_on_close(false);
       // Persistent state has no producer: clear the pid so nobody reclaims it as stale.
       seg.header().producer_pid.store(0, std::memory_order_release);

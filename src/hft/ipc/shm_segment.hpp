@@ -111,6 +111,7 @@ class ShmSegment {
   void set_unlink_on_close(bool v) { unlink_on_close_ = v; }
 
  private:
+  static ShmSegment create_impl(const std::string& name, const ShmSpec& spec, bool reclaim_stale);
   ShmSegment(std::string name, std::byte* base, std::size_t size, bool unlink_on_close)
       : name_(std::move(name)), base_(base), size_(size), unlink_on_close_(unlink_on_close) {}
   void release() noexcept;

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include "hft/core/clock.hpp"
 #include "unit/ipc/ipc_test_util.hpp"
@@ -118,6 +119,35 @@ TEST(KillSwitch, ARunningProcessSeesEngageAndReleaseWithinAMillisecond) {
   EXPECT_GE(worst, 0);
   EXPECT_LT(worst, 1'000'000) << "flag seen " << worst << " ns after it was set";
   for (int fd : {to_child[0], to_child[1], from_child[0], from_child[1]}) close(fd);
+}
+
+TEST(KillSwitch, ProcessesOpeningAtTheSameTimeShareOneSwitch) {
+  const std::string name = unique_shm_name("ks");
+  ShmCleanup cleanup{name};
+  constexpr int kProcs = 6;
+  int go[2];
+  ASSERT_EQ(pipe(go), 0);
+  std::vector<pid_t> kids;
+  for (int i = 0; i < kProcs; ++i) {
+    const pid_t pid = fork();
+    if (pid == 0) {
+      close(go[1]);
+      char c = 0;
+      if (read(go[0], &c, 1) != 0) _exit(3);  // released together when the pipe closes
+      try {
+        KillSwitch::open(name).engage("racer");
+      } catch (...) {
+        _exit(2);
+      }
+      _exit(0);
+    }
+    kids.push_back(pid);
+  }
+  close(go[0]);
+  close(go[1]);
+  for (pid_t pid : kids) EXPECT_EQ(wait_child(pid), 0);
+  // Had a racer replaced the segment, some engage() calls would have gone to an orphan.
+  EXPECT_EQ(KillSwitch::open(name).status().changes, static_cast<std::uint64_t>(kProcs));
 }
 
 TEST(KillSwitch, RefusesASegmentThatIsNotAKillSwitch) {
