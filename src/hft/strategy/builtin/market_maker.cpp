@@ -7,7 +7,10 @@ namespace hft::strategy {
 MarketMakerParams market_maker_params(const Params& p, std::string* error) {
   MarketMakerParams out;
   for (const auto& [key, value] : p) {
-    const auto whole = static_cast<std::int64_t>(value);
+    // Checked before the cast: converting NaN, inf or 1e300 to int64 is undefined behaviour.
+    const bool whole_number =
+        std::isfinite(value) && value == std::floor(value) && value >= 0 && value < 9.0e18;
+    const std::int64_t whole = whole_number ? static_cast<std::int64_t>(value) : 0;
     if (key == "quote_qty") out.quote_qty = whole;
     else if (key == "edge_ticks") out.edge_ticks = whole;
     else if (key == "skew_ticks_per_unit") out.skew_ticks_per_unit = whole;
@@ -20,7 +23,7 @@ MarketMakerParams market_maker_params(const Params& p, std::string* error) {
       }
       continue;
     }
-    if (value != std::floor(value) || value < 0) {
+    if (!whole_number) {
       if (error != nullptr) *error = "market_maker: parameter '" + key + "' must be a whole number >= 0";
     }
   }

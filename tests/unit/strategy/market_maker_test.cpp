@@ -1,0 +1,295 @@
+// Specification of the built-in market maker: where it quotes, how it leans against its
+// position, when it stops quoting a side and when it moves a quote. Driven through a fake
+// Context that records what the strategy asked for. Market: TXF (1-point tick) 20000 / 20001.
+#include "hft/strategy/builtin/market_maker.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+#include <vector>
+
+namespace hft::strategy {
+namespace {
+
+struct Placed {
+  ClientOrderId id;
+  Side side;
+  Price price;
+  Qty qty;
+};
+
+class FakeContext final : public Context {
+ public:
+  explicit FakeContext(const SymbolTable& symbols) : symbols_(symbols), books_(symbols.size()) {}
+
+  PlaceResult place(SymbolId, Side side, Price price, Qty qty, TimeInForce) override {
+    if (reject_places) return PlaceResult{0, 1};
+    placed.push_back({next_id_, side, price, qty});
+    return PlaceResult{next_id_++, 0};
+  }
+  bool cancel(ClientOrderId id) override {
+    cancelled.push_back(id);
+    return true;
+  }
+  Qty position(SymbolId) const override { return pos; }
+  const lob::BookStats& book(SymbolId id) const override { return books_[id]; }
+  const SymbolTable& symbols() const override { return symbols_; }
+  Timestamp now() const override { return 0; }
+
+  void clear() {
+    placed.clear();
+    cancelled.clear();
+  }
+  const Placed* placed_on(Side side) const {
+    for (const Placed& p : placed) {
+      if (p.side == side) return &p;
+    }
+    return nullptr;
+  }
+
+  Qty pos = 0;
+  bool reject_places = false;
+  std::vector<Placed> placed;
+  std::vector<ClientOrderId> cancelled;
+
+ private:
+  const SymbolTable& symbols_;
+  std::vector<lob::BookStats> books_;
+  ClientOrderId next_id_ = 1;
+};
+
+SymbolTable txf_only() {
+  SymbolTable t;
+  t.add(*builtin_contract("TXFD6"));
+  return t;
+}
+
+lob::BookStats touch(std::int64_t bid, std::int64_t ask) {
+  lob::BookStats b;
+  b.best_bid = Price{bid};
+  b.best_ask = Price{ask};
+  return b;
+}
+
+class MarketMakerTest : public ::testing::Test {
+ protected:
+  MarketMaker maker(MarketMakerParams p) { return MarketMaker(p, symbols.size()); }
+
+  SymbolTable symbols = txf_only();
+  FakeContext ctx{symbols};
+};
+
+TEST_F(MarketMakerTest, QuotesAtTheTouchWithZeroEdge) {
+  MarketMaker mm = maker({.quote_qty = 2, .edge_ticks = 0});
+  mm.on_book(ctx, 0, touch(20000, 20001));
+  ASSERT_EQ(ctx.placed.size(), 2U);
+  ASSERT_NE(ctx.placed_on(Side::kBuy), nullptr);
+  ASSERT_NE(ctx.placed_on(Side::kSell), nullptr);
+  EXPECT_EQ(ctx.placed_on(Side::kBuy)->price, Price{20000});
+  EXPECT_EQ(ctx.placed_on(Side::kSell)->price, Price{20001});
+  EXPECT_EQ(ctx.placed_on(Side::kBuy)->qty, 2);
+  EXPECT_TRUE(ctx.cancelled.empty());
+}
+
+TEST_F(MarketMakerTest, EdgeTicksQuoteOutsideTheTouch) {
+  MarketMaker mm = maker({.edge_ticks = 3});
+  mm.on_book(ctx, 0, touch(20000, 20001));
+  EXPECT_EQ(ctx.placed_on(Side::kBuy)->price, Price{19997});
+  EXPECT_EQ(ctx.placed_on(Side::kSell)->price, Price{20004});
+}
+
+TEST_F(MarketMakerTest, SkewsBothQuotesDownWhenLong) {
+  MarketMaker mm = maker({.edge_ticks = 1, .skew_ticks_per_unit = 2, .max_position = 10});
+  ctx.pos = 3;  // 3 units * 2 ticks = 6 ticks down
+  mm.on_book(ctx, 0, touch(20000, 20001));
+  EXPECT_EQ(ctx.placed_on(Side::kBuy)->price, Price{20000 - 1 - 6});
+  EXPECT_EQ(ctx.placed_on(Side::kSell)->price, Price{20001 + 1 - 6});
+}
+
+TEST_F(MarketMakerTest, SkewsBothQuotesUpWhenShort) {
+  MarketMaker mm = maker({.skew_ticks_per_unit = 1, .max_position = 10});
+  ctx.pos = -2;
+  mm.on_book(ctx, 0, touch(20000, 20001));
+  EXPECT_EQ(ctx.placed_on(Side::kBuy)->price, Price{20002});
+  EXPECT_EQ(ctx.placed_on(Side::kSell)->price, Price{20003});
+}
+
+TEST_F(MarketMakerTest, StopsBiddingWhenAnotherBuyWouldExceedMaxPosition) {
+  MarketMaker mm = maker({.quote_qty = 2, .skew_ticks_per_unit = 0, .max_position = 5});
+  ctx.pos = 4;  // 4 + 2 > 5
+  mm.on_book(ctx, 0, touch(20000, 20001));
+  EXPECT_EQ(ctx.placed_on(Side::kBuy), nullptr);
+  EXPECT_NE(ctx.placed_on(Side::kSell), nullptr);
+}
+
+TEST_F(MarketMakerTest, StopsOfferingWhenAnotherSellWouldExceedMaxPosition) {
+  MarketMaker mm = maker({.quote_qty = 1, .skew_ticks_per_unit = 0, .max_position = 5});
+  ctx.pos = -5;
+  mm.on_book(ctx, 0, touch(20000, 20001));
+  EXPECT_NE(ctx.placed_on(Side::kBuy), nullptr);
+  EXPECT_EQ(ctx.placed_on(Side::kSell), nullptr);
+}
+
+TEST_F(MarketMakerTest, PullsAnExistingBidOnceThePositionReachesTheLimit) {
+  MarketMaker mm = maker({.quote_qty = 1, .skew_ticks_per_unit = 0, .max_position = 5});
+  mm.on_book(ctx, 0, touch(20000, 20001));
+  const ClientOrderId bid = ctx.placed_on(Side::kBuy)->id;
+  ctx.clear();
+  ctx.pos = 5;
+  mm.on_book(ctx, 0, touch(20000, 20001));
+  EXPECT_EQ(ctx.cancelled, std::vector<ClientOrderId>{bid});
+  EXPECT_TRUE(ctx.placed.empty());
+}
+
+TEST_F(MarketMakerTest, KeepsQuotesWhenTheTargetMovedLessThanRequoteTicks) {
+  MarketMaker mm = maker({.requote_ticks = 3});
+  mm.on_book(ctx, 0, touch(20000, 20001));
+  ctx.clear();
+  mm.on_book(ctx, 0, touch(20002, 20003));  // 2 ticks
+  EXPECT_TRUE(ctx.placed.empty());
+  EXPECT_TRUE(ctx.cancelled.empty());
+}
+
+TEST_F(MarketMakerTest, RequotesBothSidesWhenTheTargetMovedRequoteTicks) {
+  MarketMaker mm = maker({.requote_ticks = 3});
+  mm.on_book(ctx, 0, touch(20000, 20001));
+  const ClientOrderId bid = ctx.placed_on(Side::kBuy)->id;
+  const ClientOrderId ask = ctx.placed_on(Side::kSell)->id;
+  ctx.clear();
+  mm.on_book(ctx, 0, touch(19997, 19998));  // 3 ticks
+  EXPECT_EQ(ctx.cancelled, (std::vector<ClientOrderId>{bid, ask}));
+  ASSERT_EQ(ctx.placed.size(), 2U);
+  EXPECT_EQ(ctx.placed_on(Side::kBuy)->price, Price{19997});
+  EXPECT_EQ(ctx.placed_on(Side::kSell)->price, Price{19998});
+}
+
+TEST_F(MarketMakerTest, DoesNothingOnABookWithoutATouch) {
+  MarketMaker mm = maker({});
+  mm.on_book(ctx, 0, touch(20000, 0));
+  EXPECT_TRUE(ctx.placed.empty());
+}
+
+TEST_F(MarketMakerTest, TriesAgainAfterARejectedPlace) {
+  MarketMaker mm = maker({});
+  ctx.reject_places = true;
+  mm.on_book(ctx, 0, touch(20000, 20001));
+  ctx.reject_places = false;
+  ctx.clear();
+  mm.on_book(ctx, 0, touch(20000, 20001));
+  EXPECT_EQ(ctx.placed.size(), 2U);
+  EXPECT_TRUE(ctx.cancelled.empty()) << "nothing was working to cancel";
+}
+
+TEST_F(MarketMakerTest, QuotesAgainAfterItsOrderIsFilledOrCancelled) {
+  MarketMaker mm = maker({});
+  mm.on_book(ctx, 0, touch(20000, 20001));
+  ExecReport fill{};
+  fill.client_id = ctx.placed_on(Side::kBuy)->id;
+  fill.exec_type = ExecType::kFill;
+  fill.leaves = 0;
+  ExecReport cancelled{};
+  cancelled.client_id = ctx.placed_on(Side::kSell)->id;
+  cancelled.exec_type = ExecType::kCancelled;
+  mm.on_fill(ctx, fill);
+  mm.on_order_update(ctx, cancelled);
+  ctx.clear();
+  mm.on_book(ctx, 0, touch(20000, 20001));
+  EXPECT_EQ(ctx.placed.size(), 2U);
+  EXPECT_TRUE(ctx.cancelled.empty());
+}
+
+TEST_F(MarketMakerTest, PartialFillKeepsTheQuote) {
+  MarketMaker mm = maker({.quote_qty = 3});
+  mm.on_book(ctx, 0, touch(20000, 20001));
+  ExecReport fill{};
+  fill.client_id = ctx.placed_on(Side::kBuy)->id;
+  fill.exec_type = ExecType::kFill;
+  fill.leaves = 2;
+  mm.on_fill(ctx, fill);
+  ctx.clear();
+  mm.on_book(ctx, 0, touch(20000, 20001));
+  EXPECT_TRUE(ctx.placed.empty());
+}
+
+// --- parameters --------------------------------------------------------------------------------
+
+TEST(MarketMakerParams, ReadsEveryKnownParameter) {
+  std::string error;
+  const MarketMakerParams p = market_maker_params({{"quote_qty", 2},
+                                                   {"edge_ticks", 1},
+                                                   {"skew_ticks_per_unit", 3},
+                                                   {"max_position", 9},
+                                                   {"requote_ticks", 4}},
+                                                  &error);
+  EXPECT_EQ(error, "");
+  EXPECT_EQ(p.quote_qty, 2);
+  EXPECT_EQ(p.edge_ticks, 1);
+  EXPECT_EQ(p.skew_ticks_per_unit, 3);
+  EXPECT_EQ(p.max_position, 9);
+  EXPECT_EQ(p.requote_ticks, 4);
+}
+
+TEST(MarketMakerParams, RejectsAnUnknownParameterByName) {
+  std::string error;
+  market_maker_params({{"qoute_qty", 2}}, &error);
+  EXPECT_NE(error.find("unknown parameter 'qoute_qty'"), std::string::npos) << error;
+}
+
+TEST(MarketMakerParams, RejectsANonInteger) {
+  std::string error;
+  market_maker_params({{"edge_ticks", 1.5}}, &error);
+  EXPECT_NE(error.find("'edge_ticks' must be a whole number"), std::string::npos) << error;
+}
+
+TEST(MarketMakerParams, RejectsANegativeValue) {
+  std::string error;
+  market_maker_params({{"max_position", -1}}, &error);
+  EXPECT_NE(error.find("'max_position'"), std::string::npos) << error;
+}
+
+TEST(MarketMakerParams, RejectsValuesThatAreNotFiniteIntegers) {
+  for (double v :
+       {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity(), 1e300}) {
+    std::string error;
+    market_maker_params({{"max_position", v}}, &error);
+    EXPECT_NE(error.find("'max_position'"), std::string::npos) << v << ": " << error;
+  }
+}
+
+TEST(MarketMakerParams, RejectsZeroQuoteQty) {
+  std::string error;
+  market_maker_params({{"quote_qty", 0}}, &error);
+  EXPECT_NE(error.find("quote_qty"), std::string::npos) << error;
+}
+
+TEST(MarketMakerParams, RequoteTicksOfZeroMeansOne) {
+  std::string error;
+  EXPECT_EQ(market_maker_params({{"requote_ticks", 0}}, &error).requote_ticks, 1);
+  EXPECT_EQ(error, "");
+}
+
+TEST(MakeBuiltin, BuildsTheMarketMaker) {
+  const SymbolTable symbols = txf_only();
+  std::string error;
+  EXPECT_NE(make_builtin("market_maker", {{"quote_qty", 1}}, symbols, &error), nullptr);
+  EXPECT_EQ(error, "");
+}
+
+TEST(MakeBuiltin, UnknownNameIsAnErrorNamingTheBuiltins) {
+  const SymbolTable symbols = txf_only();
+  std::string error;
+  EXPECT_EQ(make_builtin("momentum", {}, symbols, &error), nullptr);
+  EXPECT_NE(error.find("unknown strategy 'momentum'"), std::string::npos) << error;
+  EXPECT_NE(error.find("market_maker"), std::string::npos) << error;
+}
+
+TEST(MakeBuiltin, BadParametersAreAnError) {
+  const SymbolTable symbols = txf_only();
+  std::string error;
+  EXPECT_EQ(make_builtin("market_maker", {{"edge", 1}}, symbols, &error), nullptr);
+  EXPECT_NE(error.find("unknown parameter 'edge'"), std::string::npos) << error;
+}
+
+}  // namespace
+}  // namespace hft::strategy
