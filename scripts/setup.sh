@@ -10,7 +10,7 @@ PACKAGES=(
   libyaml-cpp-dev libcli11-dev libfmt-dev libspdlog-dev nlohmann-json3-dev
   libcpp-httplib-dev libxxhash-dev libzstd-dev libcurl4-openssl-dev
   # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev curl procps prometheus
+  libgtest-dev libgmock-dev libbenchmark-dev curl procps prometheus clickhouse-server clickhouse-client
 )
 
 missing=()
