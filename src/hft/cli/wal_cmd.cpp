@@ -180,6 +180,7 @@ Json to_json(const WalRecord& rec, const std::string& segment) {
       j["trigger"] = e.trigger;
       return j;
     }
+    case EventType::kLobStats:  // derived data: dumped with the generic fields below
     case EventType::kNone: break;
   }
   // A type this build does not know (newer schema) or a size that does not match it.

@@ -15,6 +15,7 @@ const char* to_string(EventType t) {
     case EventType::kExecReport: return "exec_report";
     case EventType::kRiskReject: return "risk_reject";
     case EventType::kStateChange: return "state_change";
+    case EventType::kLobStats: return "lob_stats";
   }
   return "unknown";
 }

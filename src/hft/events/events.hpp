@@ -28,6 +28,7 @@ enum class EventType : std::uint8_t {
   kExecReport = 6,    // ack, fill, cancel, reject from the broker
   kRiskReject = 7,    // an intent the risk gate refused
   kStateChange = 8,   // trading state transition (ACTIVE / REDUCE_ONLY / HALTED)
+  kLobStats = 9,      // statistics of one symbol's book after a change (lob::BookStats)
 };
 const char* to_string(EventType t);
 
@@ -148,10 +149,39 @@ struct alignas(64) StateChangeEvent {
 };
 static_assert(sizeof(StateChangeEvent) == 64);
 
+/// Statistics of one symbol's book and prints after a book change or a print, as published by
+/// the LOB stage (lob::make_stats_event). Prices at the symbol's scale; floats only for ratios.
+struct alignas(64) LobStatsEvent {
+  EventHeader h;
+  Price best_bid;          // 0 when the side is empty
+  Price best_ask;
+  Qty bid_qty;             // at the touch
+  Qty ask_qty;
+  Qty bid_depth;           // sum over the best 5 levels
+  Qty ask_depth;
+  std::int64_t mid_x2;     // best_bid + best_ask (0 unless both sides exist)
+  double microprice;       // size-weighted mid, price units
+  double vwap;             // session VWAP, price units
+  Price last_trade;
+  Qty last_trade_qty;
+  Qty session_volume;
+  Qty trade_flow;          // signed aggressor qty (buy +, sell -) over the flow window
+  std::uint64_t book_updates;
+  std::uint64_t trades;
+  float imbalance_l1;      // (bq - aq) / (bq + aq)
+  float imbalance_l5;      // same over 5-level depth
+  std::int32_t spread_ticks;  // ask - bid in ladder ticks (negative when crossed)
+  std::uint32_t crossed;   // book changes that left bid > ask
+  std::uint32_t locked;    // book changes that left bid == ask
+  std::uint16_t bid_levels;  // non-empty levels per side (saturating)
+  std::uint16_t ask_levels;
+};
+static_assert(sizeof(LobStatsEvent) == 192);
+
 template <class T>
 inline constexpr bool kIsEvent = std::is_trivially_copyable_v<T> && alignof(T) == 64;
 static_assert(kIsEvent<BookSnapshot> && kIsEvent<TradeEvent> && kIsEvent<BookLevelEvent> &&
               kIsEvent<OrderEvent> && kIsEvent<ExecReport> && kIsEvent<RiskRejectEvent> &&
-              kIsEvent<StateChangeEvent> && kIsEvent<MarketData>);
+              kIsEvent<StateChangeEvent> && kIsEvent<LobStatsEvent> && kIsEvent<MarketData>);
 
 }  // namespace hft

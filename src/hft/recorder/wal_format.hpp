@@ -73,6 +73,7 @@ constexpr std::uint32_t event_size(EventType t) {
     case EventType::kExecReport: return sizeof(ExecReport);
     case EventType::kRiskReject: return sizeof(RiskRejectEvent);
     case EventType::kStateChange: return sizeof(StateChangeEvent);
+    case EventType::kLobStats: return sizeof(LobStatsEvent);
     case EventType::kNone: return 0;
   }
   return 0;

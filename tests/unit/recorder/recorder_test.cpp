@@ -105,6 +105,7 @@ TEST(Recorder, RoundTripsEveryEventType) {
       case EventType::kExecReport: expect_round_trip(x, exec); break;
       case EventType::kRiskReject: expect_round_trip(x, reject); break;
       case EventType::kStateChange: expect_round_trip(x, state); break;
+      case EventType::kLobStats:
       case EventType::kNone: ADD_FAILURE(); break;
     }
   }
