@@ -24,23 +24,25 @@ TEST(RunSim, ThreeSecondRunRecordsEverythingAndAddsUp) {
   const auto wal_dir = tmp.path / "wal";
   const auto summary_path = tmp.path / "summary.json";
   test::Child child = test::spawn_hft(
-      tmp.path, {"run", "sim", "--duration", "3s", "--rate", "50000", "--symbols", "TXFD6,MXFD6,2330",
-                 "--wal-dir", wal_dir.string(), "--metrics-port", std::to_string(port),
-                 "--summary-json", summary_path.string(), "--no-progress"});
+      tmp.path, {"run", "sim", "--duration", "3s", "--rate", "50000", "--symbols",
+                 "TXFD6,MXFD6,2330", "--wal-dir", wal_dir.string(), "--metrics-port",
+                 std::to_string(port), "--summary-json", summary_path.string(), "--no-progress"});
 
   // Scrape /metrics while the engine runs.
   std::string metrics;
   httplib::Client http("127.0.0.1", port);
-  for (int attempt = 0; attempt < 40 && metrics.find("hft_fills_total") == std::string::npos; ++attempt) {
+  for (int attempt = 0; attempt < 40 && metrics.find("hft_fills_total") == std::string::npos;
+       ++attempt) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     if (auto res = http.Get("/metrics"); res && res->status == 200) metrics = res->body;
   }
   const int rc = child.wait();
   ASSERT_EQ(rc, 0) << child.err();
-  for (const char* name : {"hft_feed_events_total", "hft_lob_updates_total", "hft_orders_sent_total",
-                           "hft_orders_acked_total", "hft_fills_total", "hft_risk_rejects_total",
-                           "hft_tick_to_order_seconds_bucket", "hft_position{symbol=\"TXFD6\"}",
-                           "hft_pnl_ntd", "hft_trading_state", "hft_ring_depth"}) {
+  for (const char* name :
+       {"hft_feed_events_total", "hft_lob_updates_total", "hft_orders_sent_total",
+        "hft_orders_acked_total", "hft_fills_total", "hft_risk_rejects_total",
+        "hft_tick_to_order_seconds_bucket", "hft_position{symbol=\"TXFD6\"}", "hft_pnl_ntd",
+        "hft_trading_state", "hft_ring_depth"}) {
     EXPECT_NE(metrics.find(name), std::string::npos) << "missing metric " << name;
   }
 
@@ -106,9 +108,9 @@ TEST(RunSim, ThreeSecondRunRecordsEverythingAndAddsUp) {
     EXPECT_EQ(sym["position"].get<std::int64_t>(),
               sym["bought"].get<std::int64_t>() - sym["sold"].get<std::int64_t>());
     EXPECT_EQ(sym["cash"].get<std::int64_t>(), cash[id]) << sym["code"];
-    const Money mark_value = notional(Price{sym["mark"].get<std::int64_t>()}, position[id],
-                                      sym["price_scale"].get<std::int64_t>(),
-                                      sym["multiplier"].get<std::int64_t>());
+    const Money mark_value =
+        notional(Price{sym["mark"].get<std::int64_t>()}, position[id],
+                 sym["price_scale"].get<std::int64_t>(), sym["multiplier"].get<std::int64_t>());
     EXPECT_EQ(sym["pnl"].get<std::int64_t>(), cash[id] + mark_value.v) << sym["code"];
     total_pnl += sym["pnl"].get<std::int64_t>();
   }
@@ -123,15 +125,18 @@ TEST(RunSim, BadArgumentsExitTwoWithUsage) {
   EXPECT_EQ(test::run_hft(tmp.path, {"run", "fast"}, &c), 2);
   EXPECT_EQ(test::run_hft(tmp.path, {"run", "sim", "--no-such-flag"}, &c), 2);
   EXPECT_EQ(test::run_hft(tmp.path, {"fly"}, &c), 2);
-  EXPECT_EQ(test::run_hft(tmp.path, {"run", "sim", "--symbols", "NOPE", "--duration", "1s"}, &c), 2);
+  EXPECT_EQ(test::run_hft(tmp.path, {"run", "sim", "--symbols", "NOPE", "--duration", "1s"}, &c),
+            2);
   EXPECT_NE(c.err().find("NOPE"), std::string::npos);
 }
 
 TEST(RunSim, UnwritableWalDirIsOneClearLine) {
   test::TempDir tmp("hft_it_walro");
   test::Child c;
-  const int rc = test::run_hft(tmp.path, {"run", "sim", "--duration", "1s", "--wal-dir", "/proc/hft-wal",
-                                          "--metrics-port", std::to_string(test::free_port())}, &c);
+  const int rc = test::run_hft(tmp.path,
+                               {"run", "sim", "--duration", "1s", "--wal-dir", "/proc/hft-wal",
+                                "--metrics-port", std::to_string(test::free_port())},
+                               &c);
   EXPECT_EQ(rc, 1);
   EXPECT_NE(c.err().find("--wal-dir"), std::string::npos) << c.err();
 }
@@ -142,8 +147,11 @@ TEST(RunSim, MetricsPortInUseIsOneClearLine) {
   httplib::Server blocker;
   ASSERT_TRUE(blocker.bind_to_port("127.0.0.1", port));
   test::Child c;
-  const int rc = test::run_hft(tmp.path, {"run", "sim", "--duration", "1s", "--wal-dir",
-                                          (tmp.path / "wal").string(), "--metrics-port", std::to_string(port)}, &c);
+  const int rc =
+      test::run_hft(tmp.path,
+                    {"run", "sim", "--duration", "1s", "--wal-dir", (tmp.path / "wal").string(),
+                     "--metrics-port", std::to_string(port)},
+                    &c);
   EXPECT_EQ(rc, 1);
   EXPECT_NE(c.err().find("--metrics-port"), std::string::npos) << c.err();
 }
@@ -170,10 +178,10 @@ TEST(RunSim, KillSwitchHaltsTheRunningEngineAndCancelsOrders) {
   const int port = test::free_port();
   const auto wal_dir = tmp.path / "wal";
   const auto summary_path = tmp.path / "summary.json";
-  test::Child child = test::spawn_hft(
-      tmp.path, {"run", "sim", "--duration", "3s", "--rate", "20000", "--wal-dir", wal_dir.string(),
-                 "--metrics-port", std::to_string(port), "--summary-json", summary_path.string(),
-                 "--no-progress"});
+  test::Child child =
+      test::spawn_hft(tmp.path, {"run", "sim", "--duration", "3s", "--rate", "20000", "--wal-dir",
+                                 wal_dir.string(), "--metrics-port", std::to_string(port),
+                                 "--summary-json", summary_path.string(), "--no-progress"});
   // Engage once the engine is trading.
   httplib::Client http("127.0.0.1", port);
   for (int attempt = 0; attempt < 50; ++attempt) {
@@ -202,9 +210,12 @@ TEST(RunSim, KillSwitchHaltsTheRunningEngineAndCancelsOrders) {
     if (r.type != EventType::kOrder) continue;
     OrderEvent o{};
     ASSERT_TRUE(r.as(o));
-    if (!halted) ++orders_before;
-    else if (o.action == OrderAction::kNew) ++new_after;
-    else ++cancels_after;
+    if (!halted)
+      ++orders_before;
+    else if (o.action == OrderAction::kNew)
+      ++new_after;
+    else
+      ++cancels_after;
   }
   EXPECT_TRUE(halted);
   EXPECT_GT(orders_before, 0u);

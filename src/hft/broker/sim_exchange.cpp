@@ -63,7 +63,8 @@ bool SimExchange::fill_against_book(std::size_t i, bool aggressive, Timestamp no
   // they show.
   for (int l = 0; l < kBookDepth && o.leaves > 0; ++l) {
     const Price px = o.side == Side::kBuy ? books_.ask_px(o.symbol, l) : books_.bid_px(o.symbol, l);
-    const Qty avail = o.side == Side::kBuy ? books_.ask_qty(o.symbol, l) : books_.bid_qty(o.symbol, l);
+    const Qty avail =
+        o.side == Side::kBuy ? books_.ask_qty(o.symbol, l) : books_.bid_qty(o.symbol, l);
     if (px.v <= 0 || avail <= 0) break;
     const bool crosses = o.side == Side::kBuy ? px <= o.price : px >= o.price;
     if (!crosses) break;

@@ -46,9 +46,9 @@ class SimExchange {
   void release(std::size_t i) { orders_[i] = orders_[--resting_count_]; }
 
   const lob::SnapshotBooks& books_;
-  std::vector<Resting> orders_;         // orders_[0..resting_count_) are live; fixed capacity
-  std::vector<ExecReport> reports_;     // ring of pending reports
-  std::size_t head_ = 0, tail_ = 0;     // reports_[head_..tail_)
+  std::vector<Resting> orders_;      // orders_[0..resting_count_) are live; fixed capacity
+  std::vector<ExecReport> reports_;  // ring of pending reports
+  std::size_t head_ = 0, tail_ = 0;  // reports_[head_..tail_)
   std::size_t resting_count_ = 0;
   std::uint32_t next_trade_id_ = 0;
   std::uint32_t seq_ = 0;

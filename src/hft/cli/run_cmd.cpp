@@ -39,7 +39,8 @@ int run_mode(const RunArgs& a) {
   if (!a.duration.empty()) {
     const auto seconds = parse_duration_seconds(a.duration);
     if (!seconds) {
-      std::fprintf(stderr, "hft run: --duration '%s': expected a duration like 30s, 500ms, 2m or 1h\n",
+      std::fprintf(stderr,
+                   "hft run: --duration '%s': expected a duration like 30s, 500ms, 2m or 1h\n",
                    a.duration.c_str());
       return 2;
     }
@@ -65,17 +66,20 @@ int run_mode(const RunArgs& a) {
       return 2;
     }
     if (loaded.config.shioaji.api_key.empty() || loaded.config.shioaji.secret_key.empty()) {
-      std::fprintf(stderr, "hft run live: Shioaji credentials missing: set SHIOAJI_API_KEY and "
-                           "SHIOAJI_SECRET_KEY (environment or a 0600 file)\n");
+      std::fprintf(stderr,
+                   "hft run live: Shioaji credentials missing: set SHIOAJI_API_KEY and "
+                   "SHIOAJI_SECRET_KEY (environment or a 0600 file)\n");
       return 2;
     }
-    std::fprintf(stderr, "hft run live: the Shioaji gateway is not part of this build yet; no "
-                         "connection was made and nothing was sent\n");
+    std::fprintf(stderr,
+                 "hft run live: the Shioaji gateway is not part of this build yet; no "
+                 "connection was made and nothing was sent\n");
     return 2;
   }
   if (a.mode == "replay") {
-    std::fprintf(stderr, "hft run replay: replay of recorded data is not part of this build yet; "
-                         "use `hft run sim`\n");
+    std::fprintf(stderr,
+                 "hft run replay: replay of recorded data is not part of this build yet; "
+                 "use `hft run sim`\n");
     return 2;
   }
   engine::RunOptions run_opts;
@@ -88,19 +92,23 @@ int run_mode(const RunArgs& a) {
 
 void register_run(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<RunArgs>();
-  CLI::App* run = app.add_subcommand("run", "Run the engine: sim (simulated market and exchange), live, replay");
+  CLI::App* run = app.add_subcommand(
+      "run", "Run the engine: sim (simulated market and exchange), live, replay");
   run->add_option("mode", args->mode, "sim | live | replay")
       ->required()
       ->check(CLI::IsMember({"sim", "live", "replay"}));
   run->add_option("--duration", args->duration, "Run time, e.g. 30s, 500ms, 2m (0 = until Ctrl-C)");
-  run->add_option("--rate", args->rate, "Simulated market-data events per second (0 = as fast as possible)");
+  run->add_option("--rate", args->rate,
+                  "Simulated market-data events per second (0 = as fast as possible)");
   run->add_option("--symbols", args->symbols, "Comma-separated symbol codes, e.g. TXFD6,2330");
   run->add_option("--seed", args->seed, "Random seed of the simulated market");
   run->add_option("--config", args->config_file, "Extra YAML config file applied over the layers")
       ->check(CLI::ExistingFile);
   run->add_option("--wal-dir", args->wal_dir, "Directory of the write-ahead log");
-  run->add_option("--metrics-port", args->metrics_port, "Port of the Prometheus endpoint on 127.0.0.1");
-  run->add_option("--summary-json", args->summary_json, "Also write the end-of-run summary as JSON here");
+  run->add_option("--metrics-port", args->metrics_port,
+                  "Port of the Prometheus endpoint on 127.0.0.1");
+  run->add_option("--summary-json", args->summary_json,
+                  "Also write the end-of-run summary as JSON here");
   run->add_flag("--no-progress", args->no_progress, "No progress line");
   run->callback([args, &exit_code] { exit_code = run_mode(*args); });
 }

@@ -9,7 +9,8 @@ constexpr std::size_t kMaxWorkingOrders = 1024;
 }
 
 HotPathMetrics::HotPathMetrics(obs::Registry& r, const SymbolTable& symbols)
-    : md_events(r.counter("hft_feed_events_total", "Market-data records accepted by the normalizer")),
+    : md_events(
+          r.counter("hft_feed_events_total", "Market-data records accepted by the normalizer")),
       book_updates(r.counter("hft_lob_updates_total", "Order-book updates applied")),
       trades(r.counter("hft_feed_trades_total", "Trade prints received")),
       orders_sent(r.counter("hft_orders_sent_total", "New orders sent to the broker")),
@@ -17,19 +18,23 @@ HotPathMetrics::HotPathMetrics(obs::Registry& r, const SymbolTable& symbols)
       acks(r.counter("hft_orders_acked_total", "Orders acknowledged by the broker")),
       fills(r.counter("hft_fills_total", "Fills received")),
       cancelled(r.counter("hft_orders_cancelled_total", "Orders cancelled")),
-      broker_rejects(r.counter("hft_orders_rejected_total", "Orders or cancels rejected by the broker")),
-      recorder_dropped(r.counter("hft_recorder_dropped_total",
-                                 "Events the recorder ring had no room for (hot thread never waits)")),
+      broker_rejects(
+          r.counter("hft_orders_rejected_total", "Orders or cancels rejected by the broker")),
+      recorder_dropped(
+          r.counter("hft_recorder_dropped_total",
+                    "Events the recorder ring had no room for (hot thread never waits)")),
       tick_to_order(r.histogram("hft_tick_to_order_seconds",
                                 "Receipt of a market-data record to an order leaving the router")),
       trading_state(r.gauge("hft_trading_state", "0 ACTIVE, 1 REDUCE_ONLY, 2 HALTED")) {
   for (std::size_t i = 0; i < feed_rejects.size(); ++i) {
-    feed_rejects[i] = &r.counter("hft_feed_rejected_total", "Market-data records rejected by the normalizer",
-                                 {{"reason", feed::to_string(static_cast<feed::RejectReason>(i))}});
+    feed_rejects[i] =
+        &r.counter("hft_feed_rejected_total", "Market-data records rejected by the normalizer",
+                   {{"reason", feed::to_string(static_cast<feed::RejectReason>(i))}});
   }
   for (std::size_t i = 1; i < risk_rejects.size(); ++i) {
-    risk_rejects[i] = &r.counter("hft_risk_rejects_total", "Orders refused by the pre-trade risk gate",
-                                 {{"reason", risk::to_string(static_cast<risk::RejectReason>(i))}});
+    risk_rejects[i] =
+        &r.counter("hft_risk_rejects_total", "Orders refused by the pre-trade risk gate",
+                   {{"reason", risk::to_string(static_cast<risk::RejectReason>(i))}});
   }
   for (SymbolId id = 0; id < symbols.size(); ++id) {
     const obs::Labels labels{{"symbol", symbols.spec(id).code}};
@@ -38,8 +43,9 @@ HotPathMetrics::HotPathMetrics(obs::Registry& r, const SymbolTable& symbols)
   }
 }
 
-HotPath::HotPath(const SymbolTable& symbols, const config::Config& cfg, strategy::Strategy& strategy,
-                 recorder::Recorder* recorder, obs::Registry& registry, ClientOrderIdGenerator& ids)
+HotPath::HotPath(const SymbolTable& symbols, const config::Config& cfg,
+                 strategy::Strategy& strategy, recorder::Recorder* recorder,
+                 obs::Registry& registry, ClientOrderIdGenerator& ids)
     : symbols_(symbols),
       strategy_(strategy),
       recorder_(recorder),
@@ -92,8 +98,10 @@ void HotPath::on_market_data(MarketData& md, std::int64_t recv_mono, Timestamp r
   drain_reports();
 }
 
-strategy::PlaceResult HotPath::place(SymbolId symbol, Side side, Price price, Qty qty, TimeInForce tif) {
-  risk::RejectReason reason = risk_.check(symbol, side, price, qty, exposure_[symbol], books_.stats(symbol));
+strategy::PlaceResult HotPath::place(SymbolId symbol, Side side, Price price, Qty qty,
+                                     TimeInForce tif) {
+  risk::RejectReason reason =
+      risk_.check(symbol, side, price, qty, exposure_[symbol], books_.stats(symbol));
   if (reason == risk::RejectReason::kNone && orders_.size() >= orders_.max_orders()) {
     reason = risk::RejectReason::kMaxOpenOrders;
   }
@@ -117,8 +125,9 @@ strategy::PlaceResult HotPath::place(SymbolId symbol, Side side, Price price, Qt
   order.side = side;
   order.tif = tif;
   order.order_type = OrderType::kLimit;
-  orders_.insert(execution::WorkingOrder{order.client_id, symbol, side, execution::OrderStatus::kPendingNew,
-                                         0, price, qty, qty, now_});
+  orders_.insert(execution::WorkingOrder{order.client_id, symbol, side,
+                                         execution::OrderStatus::kPendingNew, 0, price, qty, qty,
+                                         now_});
   (side == Side::kBuy ? exposure_[symbol].working_buy : exposure_[symbol].working_sell) += qty;
   record(order);
   exchange_.submit(order, now_);
@@ -162,7 +171,8 @@ void HotPath::on_report(const ExecReport& r) {
   switch (r.exec_type) {
     case ExecType::kAck:
       metrics_.acks.inc();
-      if (o->status == execution::OrderStatus::kPendingNew) o->status = execution::OrderStatus::kNew;
+      if (o->status == execution::OrderStatus::kPendingNew)
+        o->status = execution::OrderStatus::kNew;
       strategy_.on_order_update(*this, r);
       return;
     case ExecType::kFill: {
@@ -187,9 +197,7 @@ void HotPath::on_report(const ExecReport& r) {
       orders_.erase(r.client_id);
       strategy_.on_order_update(*this, r);
       return;
-    case ExecType::kReplaced:
-      strategy_.on_order_update(*this, r);
-      return;
+    case ExecType::kReplaced: strategy_.on_order_update(*this, r); return;
   }
 }
 

@@ -44,9 +44,9 @@ struct EventHeader {
 static_assert(sizeof(EventHeader) == 24);
 
 enum EventFlags : std::uint8_t {
-  kFlagSimTrade = 1,    // trial match (試撮): never a real trade
-  kFlagOddLot = 2,      // odd-lot board: quantities in shares
-  kFlagLastInBatch = 4, // last event of an atomic update (strategies act after it)
+  kFlagSimTrade = 1,     // trial match (試撮): never a real trade
+  kFlagOddLot = 2,       // odd-lot board: quantities in shares
+  kFlagLastInBatch = 4,  // last event of an atomic update (strategies act after it)
 };
 
 inline constexpr int kBookDepth = 5;
@@ -121,9 +121,9 @@ const char* to_string(ExecType t);
 struct alignas(64) ExecReport {
   EventHeader h;
   ClientOrderId client_id;
-  Price price;    // fill price for fills, order price otherwise
-  Qty qty;        // fill qty for fills
-  Qty leaves;     // open quantity after this report
+  Price price;             // fill price for fills, order price otherwise
+  Qty qty;                 // fill qty for fills
+  Qty leaves;              // open quantity after this report
   std::uint32_t trade_id;  // broker trade id for fills (dedupe key)
   ExecType exec_type;
   Side side;
@@ -153,27 +153,27 @@ static_assert(sizeof(StateChangeEvent) == 64);
 /// the LOB stage (lob::make_stats_event). Prices at the symbol's scale; floats only for ratios.
 struct alignas(64) LobStatsEvent {
   EventHeader h;
-  Price best_bid;          // 0 when the side is empty
+  Price best_bid;  // 0 when the side is empty
   Price best_ask;
-  Qty bid_qty;             // at the touch
+  Qty bid_qty;  // at the touch
   Qty ask_qty;
-  Qty bid_depth;           // sum over the best 5 levels
+  Qty bid_depth;  // sum over the best 5 levels
   Qty ask_depth;
-  std::int64_t mid_x2;     // best_bid + best_ask (0 unless both sides exist)
-  double microprice;       // size-weighted mid, price units
-  double vwap;             // session VWAP, price units
+  std::int64_t mid_x2;  // best_bid + best_ask (0 unless both sides exist)
+  double microprice;    // size-weighted mid, price units
+  double vwap;          // session VWAP, price units
   Price last_trade;
   Qty last_trade_qty;
   Qty session_volume;
-  Qty trade_flow;          // signed aggressor qty (buy +, sell -) over the flow window
+  Qty trade_flow;  // signed aggressor qty (buy +, sell -) over the flow window
   std::uint64_t book_updates;
   std::uint64_t trades;
-  float imbalance_l1;      // (bq - aq) / (bq + aq)
-  float imbalance_l5;      // same over 5-level depth
+  float imbalance_l1;         // (bq - aq) / (bq + aq)
+  float imbalance_l5;         // same over 5-level depth
   std::int32_t spread_ticks;  // ask - bid in ladder ticks (negative when crossed)
-  std::uint32_t crossed;   // book changes that left bid > ask
-  std::uint32_t locked;    // book changes that left bid == ask
-  std::uint16_t bid_levels;  // non-empty levels per side (saturating)
+  std::uint32_t crossed;      // book changes that left bid > ask
+  std::uint32_t locked;       // book changes that left bid == ask
+  std::uint16_t bid_levels;   // non-empty levels per side (saturating)
   std::uint16_t ask_levels;
 };
 static_assert(sizeof(LobStatsEvent) == 192);

@@ -8,7 +8,10 @@ void Positions::on_fill(SymbolId symbol, Side side, Price price, Qty qty) {
   const Money value = notional(price, qty, spec.price_scale, spec.multiplier);
   const Qty signed_qty = sign(side) * qty;
   p.cash -= side == Side::kBuy ? value : -value;
-  if (side == Side::kBuy) p.bought += qty; else p.sold += qty;
+  if (side == Side::kBuy)
+    p.bought += qty;
+  else
+    p.sold += qty;
   ++p.fills;
 
   // Average cost: the part of the fill that reduces the position realises against the
@@ -22,7 +25,8 @@ void Positions::on_fill(SymbolId symbol, Side side, Price price, Qty qty) {
   const Qty open_abs = p.qty > 0 ? p.qty : -p.qty;
   const Qty closing = qty < open_abs ? qty : open_abs;
   // Cost of the closed part at the average open price (truncated toward zero).
-  const Money closed_cost{static_cast<std::int64_t>(static_cast<Int128>(p.open_cost.v) * closing / open_abs)};
+  const Money closed_cost{
+      static_cast<std::int64_t>(static_cast<Int128>(p.open_cost.v) * closing / open_abs)};
   const Money closed_value = notional(price, closing, spec.price_scale, spec.multiplier);
   // Long: sale proceeds - cost. Short: entry proceeds (-closed_cost) - buy-back cost.
   p.realized += p.qty > 0 ? closed_value - closed_cost : -(closed_value + closed_cost);

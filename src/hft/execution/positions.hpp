@@ -12,10 +12,10 @@
 namespace hft::execution {
 
 struct Position {
-  Qty qty = 0;                 // signed: long > 0
-  Money cash{0};               // signed cash flow of all fills
-  Money realized{0};           // average-cost realised PnL
-  Money open_cost{0};          // cost basis of the open position: + long, - short
+  Qty qty = 0;         // signed: long > 0
+  Money cash{0};       // signed cash flow of all fills
+  Money realized{0};   // average-cost realised PnL
+  Money open_cost{0};  // cost basis of the open position: + long, - short
   Qty bought = 0;
   Qty sold = 0;
   std::uint64_t fills = 0;

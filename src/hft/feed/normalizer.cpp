@@ -9,6 +9,14 @@ const char* to_string(RejectReason r) {
     case RejectReason::kBadPrice: return "bad_price";
     case RejectReason::kBadQty: return "bad_qty";
     case RejectReason::kCrossedBook: return "crossed_book";
+    case RejectReason::kMalformed: return "malformed";
+    case RejectReason::kOversized: return "oversized";
+    case RejectReason::kMissingField: return "missing_field";
+    case RejectReason::kBadField: return "bad_field";
+    case RejectReason::kBadTimestamp: return "bad_timestamp";
+    case RejectReason::kFutureTimestamp: return "future_timestamp";
+    case RejectReason::kDuplicate: return "duplicate";
+    case RejectReason::kOutOfOrder: return "out_of_order";
     case RejectReason::kCount: break;
   }
   return "unknown";
@@ -19,8 +27,10 @@ bool Normalizer::check_snapshot(const BookSnapshot& s) {
   for (int l = 0; l < kBookDepth; ++l) {
     // Empty levels are (0 price, 0 qty); anything else must be a real, on-tick level.
     if (s.bid_qty[l] < 0 || s.ask_qty[l] < 0) return reject(RejectReason::kBadQty);
-    if (s.bid_px[l].v != 0 && !ladder.is_on_tick(s.bid_px[l])) return reject(RejectReason::kBadPrice);
-    if (s.ask_px[l].v != 0 && !ladder.is_on_tick(s.ask_px[l])) return reject(RejectReason::kBadPrice);
+    if (s.bid_px[l].v != 0 && !ladder.is_on_tick(s.bid_px[l]))
+      return reject(RejectReason::kBadPrice);
+    if (s.ask_px[l].v != 0 && !ladder.is_on_tick(s.ask_px[l]))
+      return reject(RejectReason::kBadPrice);
   }
   if (s.bid_px[0].v > 0 && s.ask_px[0].v > 0 && s.bid_px[0] >= s.ask_px[0]) {
     return reject(RejectReason::kCrossedBook);
@@ -36,7 +46,8 @@ bool Normalizer::normalize(MarketData& md, Timestamp local_ts) {
       break;
     case EventType::kTrade:
       if (md.trade.qty <= 0) return reject(RejectReason::kBadQty);
-      if (!symbols_.ladder(md.h.symbol).is_on_tick(md.trade.price)) return reject(RejectReason::kBadPrice);
+      if (!symbols_.ladder(md.h.symbol).is_on_tick(md.trade.price))
+        return reject(RejectReason::kBadPrice);
       break;
     default: return reject(RejectReason::kUnknownType);
   }

@@ -18,6 +18,15 @@ enum class RejectReason : std::uint8_t {
   kBadPrice,     // <= 0 or off the tick ladder
   kBadQty,       // negative
   kCrossedBook,  // best bid >= best ask in a snapshot
+  // Payload decoding (feed::shioaji::Normalizer, docs/feed.md "Reject reasons"):
+  kMalformed,        // not a well-formed JSON object of the wire format (incl. truncated)
+  kOversized,        // longer than the configured maximum payload size
+  kMissingField,     // a field the payload type requires is absent
+  kBadField,         // a field has the wrong JSON type or an out-of-range value
+  kBadTimestamp,     // datetime/date/time not a valid calendar time
+  kFutureTimestamp,  // exchange time ahead of the receive clock beyond the tolerance
+  kDuplicate,        // same exchange time and content as the stream's previous payload
+  kOutOfOrder,       // older than the stream's previous payload
   kCount,
 };
 const char* to_string(RejectReason r);

@@ -21,11 +21,13 @@ class Rng {
     return z ^ (z >> 31);
   }
   double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }  // [0, 1)
-  std::int64_t range(std::int64_t lo, std::int64_t hi) {  // inclusive
+  std::int64_t range(std::int64_t lo, std::int64_t hi) {                      // inclusive
     return lo + static_cast<std::int64_t>(next() % static_cast<std::uint64_t>(hi - lo + 1));
   }
   /// Approximately standard normal (Irwin-Hall with 4 uniforms, variance-corrected).
-  double normal() { return (uniform() + uniform() + uniform() + uniform() - 2.0) * 1.7320508075688772; }
+  double normal() {
+    return (uniform() + uniform() + uniform() + uniform() - 2.0) * 1.7320508075688772;
+  }
 
  private:
   std::uint64_t s_;

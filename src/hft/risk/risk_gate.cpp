@@ -44,8 +44,8 @@ RejectReason RiskGate::evaluate(SymbolId symbol, Side side, Price price, Qty qty
     return RejectReason::kPriceCollar;
   }
   // Worst case if every working order on this side fills.
-  const Qty projected = side == Side::kBuy ? e.position + e.working_buy + qty
-                                           : -(e.position - e.working_sell - qty);
+  const Qty projected =
+      side == Side::kBuy ? e.position + e.working_buy + qty : -(e.position - e.working_sell - qty);
   if (projected > limits_.max_position) return RejectReason::kMaxPosition;
   if (state_ == TradingState::kReduceOnly) {
     // Working orders on the reducing side count too: together they must not flip the position.

@@ -43,7 +43,8 @@ struct Exposure {
 
 class RiskGate {
  public:
-  RiskGate(const SymbolTable& symbols, const RiskLimits& limits) : symbols_(symbols), limits_(limits) {}
+  RiskGate(const SymbolTable& symbols, const RiskLimits& limits)
+      : symbols_(symbols), limits_(limits) {}
 
   RejectReason check(SymbolId symbol, Side side, Price price, Qty qty, const Exposure& exposure,
                      const lob::BookStats& book) {

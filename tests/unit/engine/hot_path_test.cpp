@@ -82,7 +82,8 @@ TEST_F(HotPathTest, MaxPositionCountsWorkingOrders) {
   HotPath limited{symbols, cfg, strat, nullptr, registry, ids};
   int accepted = 0;
   strat.book_action = [&](strategy::Context& ctx, SymbolId s) {
-    for (int i = 0; i < 5; ++i) accepted += ctx.place(s, Side::kBuy, Price{22995}, 1, TimeInForce::kROD).ok();
+    for (int i = 0; i < 5; ++i)
+      accepted += ctx.place(s, Side::kBuy, Price{22995}, 1, TimeInForce::kROD).ok();
     strat.book_action = nullptr;
   };
   MarketData md = test::book(symbols, txf, 23000);
@@ -103,14 +104,16 @@ TEST_F(HotPathTest, HaltCancelsWorkingOrdersAndRefusesNewOnes) {
   EXPECT_EQ(hot.working_orders(), 0u);
   EXPECT_EQ(hot.risk().state(), risk::TradingState::kHalted);
   strategy::PlaceResult r;
-  strat.book_action = [&](strategy::Context& ctx, SymbolId s) { r = ctx.place(s, Side::kBuy, Price{22998}, 1, TimeInForce::kROD); };
+  strat.book_action = [&](strategy::Context& ctx, SymbolId s) {
+    r = ctx.place(s, Side::kBuy, Price{22998}, 1, TimeInForce::kROD);
+  };
   feed(test::book(symbols, txf, 23000));
   EXPECT_EQ(r.reject, static_cast<strategy::RejectCode>(risk::RejectReason::kHalted));
 }
 
 TEST_F(HotPathTest, MalformedMarketDataIsRejectedAndCounted) {
   MarketData off_tick = test::book(symbols, 1, 58500);  // 2330 at 585.00
-  off_tick.snapshot.bid_px[0] = Price{58550};            // 585.50: off the 1-NTD tick above 500
+  off_tick.snapshot.bid_px[0] = Price{58550};           // 585.50: off the 1-NTD tick above 500
   off_tick.snapshot.ask_px[0] = Price{58600};
   feed(off_tick);
   MarketData unknown = test::book(symbols, 0, 23000);

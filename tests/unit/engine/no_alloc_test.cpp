@@ -36,7 +36,8 @@ TEST(HotPathAllocation, SteadyStateSimRunAllocatesNothing) {
   SymbolTable symbols = test::two_symbols();
   config::Config cfg;
   obs::Registry registry;
-  const auto dir = std::filesystem::temp_directory_path() / ("hft_noalloc_" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("hft_noalloc_" + std::to_string(::getpid()));
   recorder::WalOptions wal;
   wal.dir = dir.string();
   recorder::Recorder rec(wal, 1 << 16);

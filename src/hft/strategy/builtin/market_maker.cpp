@@ -11,20 +11,27 @@ MarketMakerParams market_maker_params(const Params& p, std::string* error) {
     const bool whole_number =
         std::isfinite(value) && value == std::floor(value) && value >= 0 && value < 9.0e18;
     const std::int64_t whole = whole_number ? static_cast<std::int64_t>(value) : 0;
-    if (key == "quote_qty") out.quote_qty = whole;
-    else if (key == "edge_ticks") out.edge_ticks = whole;
-    else if (key == "skew_ticks_per_unit") out.skew_ticks_per_unit = whole;
-    else if (key == "max_position") out.max_position = whole;
-    else if (key == "requote_ticks") out.requote_ticks = whole;
+    if (key == "quote_qty")
+      out.quote_qty = whole;
+    else if (key == "edge_ticks")
+      out.edge_ticks = whole;
+    else if (key == "skew_ticks_per_unit")
+      out.skew_ticks_per_unit = whole;
+    else if (key == "max_position")
+      out.max_position = whole;
+    else if (key == "requote_ticks")
+      out.requote_ticks = whole;
     else {
       if (error != nullptr) {
-        *error = "market_maker: unknown parameter '" + key +
-                 "' (known: quote_qty, edge_ticks, skew_ticks_per_unit, max_position, requote_ticks)";
+        *error =
+            "market_maker: unknown parameter '" + key +
+            "' (known: quote_qty, edge_ticks, skew_ticks_per_unit, max_position, requote_ticks)";
       }
       continue;
     }
     if (!whole_number) {
-      if (error != nullptr) *error = "market_maker: parameter '" + key + "' must be a whole number >= 0";
+      if (error != nullptr)
+        *error = "market_maker: parameter '" + key + "' must be a whole number >= 0";
     }
   }
   if (out.quote_qty <= 0 && error != nullptr) *error = "market_maker: quote_qty must be >= 1";
@@ -68,7 +75,8 @@ void MarketMaker::on_fill(Context& /*ctx*/, const ExecReport& report) {
 }
 
 void MarketMaker::on_order_update(Context& /*ctx*/, const ExecReport& report) {
-  if (report.exec_type == ExecType::kCancelled || report.exec_type == ExecType::kRejected) forget(report);
+  if (report.exec_type == ExecType::kCancelled || report.exec_type == ExecType::kRejected)
+    forget(report);
 }
 
 }  // namespace hft::strategy

@@ -9,11 +9,11 @@
 namespace hft::strategy {
 
 struct MarketMakerParams {
-  Qty quote_qty = 1;                 // units per quote
-  std::int64_t edge_ticks = 0;       // quote this many ticks outside the touch
+  Qty quote_qty = 1;                     // units per quote
+  std::int64_t edge_ticks = 0;           // quote this many ticks outside the touch
   std::int64_t skew_ticks_per_unit = 1;  // shift quotes by -position * this, in ticks
-  Qty max_position = 5;              // stop adding on a side beyond this
-  std::int64_t requote_ticks = 1;    // move a quote when its target moved this far
+  Qty max_position = 5;                  // stop adding on a side beyond this
+  std::int64_t requote_ticks = 1;        // move a quote when its target moved this far
 };
 
 MarketMakerParams market_maker_params(const Params& p, std::string* error);
