@@ -1,5 +1,8 @@
 #include "hft/cli/app.hpp"
 
+#include <cstdio>
+#include <exception>
+
 #include "hft/cli/commands.hpp"
 
 namespace hft::cli {
@@ -18,6 +21,10 @@ int run(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     // --help and --version exit 0; every usage error exits 2 after CLI11's message.
     return app.exit(e) == 0 ? 0 : 2;
+  } catch (const std::exception& e) {
+    // Last line of defence: a clear message instead of std::terminate and a core dump.
+    std::fprintf(stderr, "hft: error: %s\n", e.what());
+    return 1;
   }
   return exit_code;
 }
