@@ -9,12 +9,15 @@ SnapshotBooks::SnapshotBooks(const SymbolTable& symbols)
       bid_qty_(symbols.size() * kBookDepth),
       ask_qty_(symbols.size() * kBookDepth),
       stats_(symbols.size()),
-      vwap_notional_(symbols.size()) {}
+      trades_(symbols.size(),
+              TradeAccumulator{0, TradeFlowWindow(kDefaultFlowBucketNs, kDefaultFlowBuckets)}) {}
 
 void SnapshotBooks::apply(const BookSnapshot& snap) {
   const SymbolId id = snap.h.symbol;
   Qty bid_depth = 0;
   Qty ask_depth = 0;
+  std::uint32_t bid_levels = 0;
+  std::uint32_t ask_levels = 0;
   for (int l = 0; l < kBookDepth; ++l) {
     const std::size_t i = index(id, l);
     bid_px_[i] = snap.bid_px[l];
@@ -23,6 +26,8 @@ void SnapshotBooks::apply(const BookSnapshot& snap) {
     ask_qty_[i] = snap.ask_qty[l];
     bid_depth += snap.bid_qty[l];
     ask_depth += snap.ask_qty[l];
+    bid_levels += snap.bid_px[l].v > 0 ? 1U : 0U;
+    ask_levels += snap.ask_px[l].v > 0 ? 1U : 0U;
   }
   BookStats& s = stats_[id];
   s.best_bid = snap.bid_px[0];
@@ -31,40 +36,22 @@ void SnapshotBooks::apply(const BookSnapshot& snap) {
   s.ask_qty = snap.ask_qty[0];
   s.bid_depth = bid_depth;
   s.ask_depth = ask_depth;
+  s.bid_levels = bid_levels;
+  s.ask_levels = ask_levels;
   s.last_update = snap.h.local_ts;
   ++s.book_updates;
+  s.trade_flow = trades_[id].flow.advance(stats_time(snap.h));
   if (!s.valid()) {
-    // No touch on one side: no features either (stale ones from the previous book would lie).
-    s.mid_x2 = 0;
-    s.spread_ticks = 0;
-    s.microprice = 0;
-    s.imbalance_l1 = 0;
-    s.imbalance_l5 = 0;
+    derive_features(s, 0);
     return;
   }
-  s.mid_x2 = s.best_bid.v + s.best_ask.v;
-  if (s.best_bid >= s.best_ask) ++s.crossed;
-  s.spread_ticks = symbols_.ladder(id).ticks_between(s.best_bid, s.best_ask);
-  const double bq = static_cast<double>(s.bid_qty);
-  const double aq = static_cast<double>(s.ask_qty);
-  const double touch = bq + aq;
-  s.imbalance_l1 = touch > 0 ? (bq - aq) / touch : 0.0;
-  s.microprice = touch > 0 ? (static_cast<double>(s.best_bid.v) * aq + static_cast<double>(s.best_ask.v) * bq) / touch
-                           : static_cast<double>(s.mid_x2) / 2.0;
-  const double depth = static_cast<double>(bid_depth + ask_depth);
-  s.imbalance_l5 = depth > 0 ? static_cast<double>(bid_depth - ask_depth) / depth : 0.0;
+  count_cross(s);  // a snapshot is one atomic change
+  derive_features(s, symbols_.ladder(id).ticks_between(s.best_bid, s.best_ask));
 }
 
 void SnapshotBooks::apply(const TradeEvent& trade) {
-  if ((trade.h.flags & kFlagSimTrade) != 0) return;
   const SymbolId id = trade.h.symbol;
-  BookStats& s = stats_[id];
-  s.last_trade = trade.price;
-  s.last_trade_qty = trade.qty;
-  s.session_volume += trade.qty;
-  ++s.trades;
-  vwap_notional_[id] += static_cast<double>(trade.price.v) * static_cast<double>(trade.qty);
-  s.vwap = s.session_volume > 0 ? vwap_notional_[id] / static_cast<double>(s.session_volume) : 0.0;
+  record_trade(stats_[id], trades_[id], trade);
 }
 
 }  // namespace hft::lob

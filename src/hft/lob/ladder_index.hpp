@@ -1,0 +1,63 @@
+// Prices on a symbol's tick ladder <-> absolute tick numbers (ticks counted from price 0 along
+// the ladder). Tick numbers are what the L2 book indexes by: consecutive valid prices get
+// consecutive numbers even across band boundaries (a stock at 499.5 / 500 / 501 is 3 adjacent
+// slots although the tick changes from 0.5 to 1 NTD), and a spread in ticks is a subtraction.
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+#include "hft/core/fixed_point.hpp"
+#include "hft/core/tick_ladder.hpp"
+
+namespace hft::lob {
+
+__extension__ using UInt128 = unsigned __int128;
+
+class LadderIndex {
+ public:
+  LadderIndex() = default;
+  /// Recovers the bands of `ladder` through its public API (once, at start-up).
+  explicit LadderIndex(const TickLadder& ladder);
+
+  /// Tick number of a price on the ladder (> 0); -1 when p <= 0 or p is off the ladder.
+  std::int64_t index_of(Price p) const {
+    if (p.v <= 0) return -1;
+    int i = n_ - 1;
+    while (i > 0 && p.v < bands_[static_cast<std::size_t>(i)].lo_px) --i;
+    const Band& b = bands_[static_cast<std::size_t>(i)];
+    const auto off = static_cast<std::uint64_t>(p.v - b.lo_px);
+    std::uint64_t q = off;
+    if (b.tick != 1) {
+      // Division by a per-band constant: Lemire's reciprocal (exact for 32-bit dividends) costs
+      // one multiply where a 64-bit idiv costs 40+ cycles on older cores.
+      q = off <= UINT32_MAX
+              ? static_cast<std::uint64_t>((static_cast<UInt128>(b.magic) * off) >> 64)
+              : off / b.tick;
+      if (q * b.tick != off) return -1;
+    }
+    return b.lo_idx + static_cast<std::int64_t>(q);
+  }
+
+  /// Price of a tick number (idx >= 1).
+  Price price_of(std::int64_t idx) const {
+    int i = n_ - 1;
+    while (i > 0 && idx < bands_[static_cast<std::size_t>(i)].lo_idx) --i;
+    const Band& b = bands_[static_cast<std::size_t>(i)];
+    return Price{b.lo_px + (idx - b.lo_idx) * static_cast<std::int64_t>(b.tick)};
+  }
+
+  int bands() const { return n_; }
+
+ private:
+  struct Band {
+    std::int64_t lo_px = 0;   // first price of the band
+    std::int64_t lo_idx = 0;  // tick number of lo_px
+    std::uint64_t tick = 1;
+    std::uint64_t magic = 0;  // UINT64_MAX / tick + 1
+  };
+  std::array<Band, 8> bands_{};
+  int n_ = 1;
+};
+
+}  // namespace hft::lob
