@@ -55,6 +55,14 @@ class ScopedPin {
   bool saved_ok_ = false;
 };
 
+// A flag on its own cache line: on the stack it could share a line with locals the other thread
+// writes on every iteration, adding a false-sharing miss to every hop being measured.
+template <class V>
+struct alignas(64) Padded {
+  std::atomic<V> v{};
+  char pad[64 - sizeof(std::atomic<V>)];
+};
+
 template <std::size_t N>
 struct Item {
   std::uint64_t seq;
@@ -116,9 +124,12 @@ template <class Ring, class T>
 void run_throughput(benchmark::State& state, Ring& ring) {
   ScopedPin pin(0);
   const std::uint64_t total = static_cast<std::uint64_t>(state.max_iterations) * kItemsPerIteration;
-  std::atomic<std::uint64_t> consumed{0};
-  std::atomic<bool> order_ok{true};
-  std::thread consumer([&] {
+  auto consumed_p = std::make_unique<Padded<std::uint64_t>>();
+  auto order_ok_p = std::make_unique<Padded<bool>>();
+  auto& consumed = consumed_p->v;
+  auto& order_ok = order_ok_p->v;
+  order_ok.store(true);
+  std::thread consumer([&ring, &consumed, &order_ok, total] {
     pin_to(1);
     T v{};
     std::uint64_t expect = 0;
@@ -168,9 +179,12 @@ void BM_Bus_SpscBatchThroughput(benchmark::State& state) {
   using T = Item<N>;
   SpscRing<T> ring(kRingSlots);
   const std::uint64_t total = static_cast<std::uint64_t>(state.max_iterations) * kItemsPerIteration;
-  std::atomic<std::uint64_t> consumed{0};
-  std::atomic<bool> order_ok{true};
-  std::thread consumer([&] {
+  auto consumed_p = std::make_unique<Padded<std::uint64_t>>();
+  auto order_ok_p = std::make_unique<Padded<bool>>();
+  auto& consumed = consumed_p->v;
+  auto& order_ok = order_ok_p->v;
+  order_ok.store(true);
+  std::thread consumer([&ring, &consumed, &order_ok, total] {
     pin_to(1);
     std::array<T, 64> buf{};
     std::uint64_t expect = 0;
@@ -210,8 +224,9 @@ void BM_Bus_SpscBatchThroughput(benchmark::State& state) {
 template <class Ring>
 void run_round_trip(benchmark::State& state, Ring& ping, Ring& pong) {
   ScopedPin pin(0);
-  std::atomic<bool> stop{false};
-  std::thread echo([&] {
+  auto stop_p = std::make_unique<Padded<bool>>();
+  auto& stop = stop_p->v;
+  std::thread echo([&ping, &pong, &stop] {
     pin_to(1);
     Item<8> v{};
     while (!stop.load(std::memory_order_relaxed)) {
@@ -253,8 +268,9 @@ void BM_Bus_CacheLinePingPong(benchmark::State& state) {
     std::atomic<std::uint64_t> v{0};
   };
   auto line = std::make_unique<Line>();
-  std::atomic<bool> stop{false};
-  std::thread echo([&] {
+  auto stop_p = std::make_unique<Padded<bool>>();
+  auto& stop = stop_p->v;
+  std::thread echo([&line, &stop] {
     pin_to(1);
     std::uint64_t last = 0;
     while (!stop.load(std::memory_order_relaxed)) {
