@@ -20,8 +20,10 @@ struct Cursor {
 
 /// Nesting limit for values we skip (the payloads are flat; this only bounds hostile input).
 inline constexpr int kMaxDepth = 8;
-/// At most 18 significant digits: every such mantissa fits in int64 exactly.
-inline constexpr int kMaxDigits = 18;
+/// At most 19 significant digits (a ns timestamp has 19) and 18 decimals; the mantissa must
+/// also fit in int64. Longer numbers are rejected, never rounded.
+inline constexpr int kMaxDigits = 19;
+inline constexpr int kMaxDecimals = 18;
 
 inline constexpr std::int64_t kPow10[19] = {1,
                                             10,
@@ -236,12 +238,16 @@ inline bool parse_plain_decimal(Cursor& c, Decimal& d) {
       sig += (acc != 0);
       ++frac_digits;
       ++c.p;
-      if (sig > kMaxDigits || frac_digits > kMaxDigits) {
+      if (sig > kMaxDigits || frac_digits > kMaxDecimals) {
         d.st = NumState::kTooLong;
         return false;
       }
     }
     if (frac_digits == 0) return false;
+  }
+  if (acc > static_cast<std::uint64_t>(INT64_MAX)) {
+    d.st = NumState::kTooLong;
+    return false;
   }
   const auto v = static_cast<std::int64_t>(acc);
   d.mant = neg ? -v : v;
