@@ -40,3 +40,14 @@ fmt-check: setup
 
 clean:
 	@rm -rf build
+
+# libFuzzer targets (tests/fuzz/*_fuzz.cpp) built with clang + ASan + UBSan in build/fuzz and
+# run FUZZ_TIME seconds each. Only the fuzz targets and the libraries they link are built.
+FUZZ_TIME ?= 30
+.PHONY: fuzz
+fuzz: setup
+	@cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCMAKE_CXX_COMPILER=clang++ -DHFT_FUZZ=libfuzzer -DHFT_BUILD_BENCH=OFF \
+	  "-DCMAKE_CXX_FLAGS=-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -Wno-unknown-warning-option" >/dev/null
+	@cmake --build build/fuzz --target hft_fuzz_targets -j $(JOBS)
+	@bash tests/fuzz/run.sh build/fuzz $(FUZZ_TIME)
