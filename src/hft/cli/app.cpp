@@ -16,6 +16,7 @@ int run(int argc, char** argv) {
   register_config(app, exit_code);
   register_wal(app, exit_code);
   register_kill(app, exit_code);
+  register_data(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -6,6 +6,7 @@
 #include "hft/cli/commands.hpp"
 #include "hft/cli/duration.hpp"
 #include "hft/config/config.hpp"
+#include "hft/engine/replay_runner.hpp"
 #include "hft/engine/sim_runner.hpp"
 
 namespace hft::cli {
@@ -23,6 +24,11 @@ struct RunArgs {
   std::string metrics_port;
   std::string summary_json;
   bool no_progress = false;
+  // replay
+  std::string data;
+  std::string speed = "max";
+  std::int64_t from = -1;
+  std::int64_t to = -1;
 };
 
 std::string config_dir() {
@@ -77,10 +83,28 @@ int run_mode(const RunArgs& a) {
     return 2;
   }
   if (a.mode == "replay") {
-    std::fprintf(stderr,
-                 "hft run replay: replay of recorded data is not part of this build yet; "
-                 "use `hft run sim`\n");
-    return 2;
+    if (a.data.empty()) {
+      std::fprintf(stderr,
+                   "hft run replay: --data PATH is required (an imported data directory, a .csv "
+                   "file or a WAL directory)\n");
+      return 2;
+    }
+    const auto speed = engine::parse_speed(a.speed);
+    if (!speed) {
+      std::fprintf(stderr,
+                   "hft run replay: --speed '%s': expected max or a positive factor (1 = real "
+                   "time, 10 = ten times faster)\n",
+                   a.speed.c_str());
+      return 2;
+    }
+    engine::ReplayOptions replay;
+    replay.data = a.data;
+    replay.speed = *speed;
+    if (a.from >= 0) replay.from = a.from;
+    if (a.to >= 0) replay.to = a.to;
+    replay.summary_json = a.summary_json;
+    replay.progress = !a.no_progress;
+    return engine::run_replay(loaded.config, replay);
   }
   engine::RunOptions run_opts;
   run_opts.summary_json = a.summary_json;
@@ -110,6 +134,14 @@ void register_run(CLI::App& app, int& exit_code) {
   run->add_option("--summary-json", args->summary_json,
                   "Also write the end-of-run summary as JSON here");
   run->add_flag("--no-progress", args->no_progress, "No progress line");
+  run->add_option("--data", args->data,
+                  "replay: imported data directory, .hmd or .csv file, or WAL directory");
+  run->add_option("--speed", args->speed,
+                  "replay: max (default), 1 = real time, 10 = ten times faster");
+  run->add_option("--from", args->from, "replay: first local_ts (ns since the epoch, UTC)")
+      ->check(CLI::NonNegativeNumber);
+  run->add_option("--to", args->to, "replay: last local_ts (ns since the epoch, UTC)")
+      ->check(CLI::NonNegativeNumber);
   run->callback([args, &exit_code] { exit_code = run_mode(*args); });
 }
 

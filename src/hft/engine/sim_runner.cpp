@@ -48,8 +48,6 @@ void pin_to_cpu(int cpu) {
 
 inline void cpu_relax() { __builtin_ia32_pause(); }
 
-std::string ntd(std::int64_t money) { return format_money(Money{money}); }
-
 }  // namespace
 
 bool build_symbols(const config::Config& cfg, SymbolTable& out, std::string* error) {
@@ -190,7 +188,7 @@ int run_sim(const config::Config& cfg, const RunOptions& options) {
   const auto& m = hot.metrics();
   std::uint64_t last_events = 0, last_wal_records = 0, last_wal_bytes = 0;
   std::int64_t next_tick = t0 + kNsPerSec;
-  const bool tty = isatty(STDERR_FILENO) != 0;
+  const ProgressLine progress;
   auto sync_recorder_metrics = [&] {
     if (!rec) return;
     wal_records.inc(rec->records_written() - last_wal_records);
@@ -207,21 +205,10 @@ int run_sim(const config::Config& cfg, const RunOptions& options) {
     sync_recorder_metrics();
     if (!options.progress) continue;
     const std::uint64_t events = m.md_events.value();
-    double pos = 0, pnl = 0;
-    for (std::size_t i = 0; i < symbols.size(); ++i) {
-      pos += m.position[i]->value();
-      pnl += m.pnl[i]->value();
-    }
-    std::fprintf(stderr, "%s[%5.1fs] %8llu ev/s  orders %llu  fills %llu  pos %+.0f  pnl %+.0f NTD  t2o p50 %lld ns p99 %lld ns%s",
-                 tty ? "\r" : "", static_cast<double>(mono_ns() - t0) / 1e9,
-                 static_cast<unsigned long long>(events - last_events),
-                 static_cast<unsigned long long>(m.orders_sent.value()),
-                 static_cast<unsigned long long>(m.fills.value()), pos, pnl,
-                 static_cast<long long>(m.tick_to_order.quantile(0.5)),
-                 static_cast<long long>(m.tick_to_order.quantile(0.99)), tty ? "   " : "\n");
+    progress.print(static_cast<double>(mono_ns() - t0) / 1e9, events - last_events, m, symbols.size());
     last_events = events;
   }
-  if (options.progress && tty) std::fprintf(stderr, "\n");
+  if (options.progress) progress.finish();
 
   // Shutdown: stop the feed, let the hot thread drain the raw ring, then flush the WAL.
   feed_stop.store(true);
@@ -231,99 +218,22 @@ int run_sim(const config::Config& cfg, const RunOptions& options) {
   if (rec) rec->stop();
   sync_recorder_metrics();
 
-  RunSummary s;
-  s.seconds = seconds;
-  s.events = m.md_events.value();
-  for (std::size_t i = 0; i < static_cast<std::size_t>(feed::RejectReason::kCount); ++i) {
-    s.feed_rejects += hot.normalizer().rejected(static_cast<feed::RejectReason>(i));
-  }
-  s.orders = m.orders_sent.value();
-  s.cancels = m.cancels_sent.value();
-  s.fills = m.fills.value();
-  for (std::size_t i = 1; i < static_cast<std::size_t>(risk::RejectReason::kCount); ++i) {
-    s.risk_rejects += hot.risk().count(static_cast<risk::RejectReason>(i));
-  }
-  if (rec) {
-    s.wal_records = rec->records_written();
-    s.wal_bytes = rec->bytes_written();
-    s.wal_dropped = rec->dropped() ;
-  }
-  s.t2o_p50_ns = m.tick_to_order.quantile(0.5);
-  s.t2o_p99_ns = m.tick_to_order.quantile(0.99);
-  s.t2o_p999_ns = m.tick_to_order.quantile(0.999);
-  s.trading_state = risk::to_string(hot.risk().state());
-  for (SymbolId id = 0; id < symbols.size(); ++id) {
-    const ContractSpec& spec = symbols.spec(id);
-    const execution::Position& p = hot.positions().get(id);
-    const Price mark = hot.mark(id);
-    s.symbols.push_back(SymbolSummary{spec.code, spec.price_scale, spec.multiplier, p.fills, p.bought,
-                                      p.sold, p.qty, mark.v, p.cash.v, p.realized.v,
-                                      hot.positions().pnl(id, mark).v});
-  }
+  const RunSummary s = collect_summary(hot, symbols, rec.get(), seconds);
   exporter.stop();
 
   // Summary table.
-  std::string out;
-  out += fmt::format("\nhft run sim — {:.1f} s, {} symbols, seed {}\n", s.seconds, symbols.size(), cfg.sim.seed);
-  out += fmt::format("  {:<22}{:>14}\n", "events", s.events);
-  out += fmt::format("  {:<22}{:>14.0f}\n", "events/s", static_cast<double>(s.events) / s.seconds);
-  out += fmt::format("  {:<22}{:>14}\n", "feed rejects", s.feed_rejects);
-  out += fmt::format("  {:<22}{:>14}\n", "orders sent", s.orders);
-  out += fmt::format("  {:<22}{:>14}\n", "cancels sent", s.cancels);
-  out += fmt::format("  {:<22}{:>14}\n", "fills", s.fills);
-  out += fmt::format("  {:<22}{:>14}\n", "risk rejects", s.risk_rejects);
-  out += fmt::format("  {:<22}{:>14}\n", "tick→order p50 (ns)", s.t2o_p50_ns);
-  out += fmt::format("  {:<22}{:>14}\n", "tick→order p99 (ns)", s.t2o_p99_ns);
-  out += fmt::format("  {:<22}{:>14}\n", "tick→order p99.9 (ns)", s.t2o_p999_ns);
-  out += fmt::format("  {:<22}{:>14}\n", "WAL records", s.wal_records);
-  out += fmt::format("  {:<22}{:>14}\n", "WAL bytes", s.wal_bytes);
-  out += fmt::format("  {:<22}{:>14}\n", "WAL dropped", s.wal_dropped);
-  out += fmt::format("  {:<22}{:>14}\n\n", "trading state", s.trading_state);
-  out += fmt::format("  {:<8}{:>8}{:>10}{:>10}{:>10}{:>12}{:>16}{:>16}\n", "symbol", "fills", "bought",
-                     "sold", "position", "mark", "realized NTD", "PnL NTD");
-  std::int64_t total = 0;
-  for (const SymbolSummary& y : s.symbols) {
-    out += fmt::format("  {:<8}{:>8}{:>10}{:>10}{:>10}{:>12}{:>16}{:>16}\n", y.code, y.fills, y.bought, y.sold,
-                       y.position, format_fixed(y.mark, y.price_scale), ntd(y.realized), ntd(y.pnl));
-    total += y.pnl;
-  }
-  out += fmt::format("  {:<74}{:>16}\n", "total (before fees and taxes)", ntd(total));
+  const std::string out = format_summary(
+      s, fmt::format("hft run sim — {:.1f} s, {} symbols, seed {}", s.seconds, symbols.size(), cfg.sim.seed));
   std::fputs(out.c_str(), stdout);
   std::fflush(stdout);
 
   if (!options.summary_json.empty()) {
-    std::ofstream f(options.summary_json);
-    f << summary_to_json(s) << '\n';
-    if (!f) {
+    if (!write_text_file(options.summary_json, summary_to_json(s))) {
       std::fprintf(stderr, "hft run sim: cannot write summary to '%s'\n", options.summary_json.c_str());
       return 1;
     }
   }
   return 0;
-}
-
-std::string summary_to_json(const RunSummary& s) {
-  nlohmann::json j;
-  j["seconds"] = s.seconds;
-  j["events"] = s.events;
-  j["feed_rejects"] = s.feed_rejects;
-  j["orders"] = s.orders;
-  j["cancels"] = s.cancels;
-  j["fills"] = s.fills;
-  j["risk_rejects"] = s.risk_rejects;
-  j["wal_records"] = s.wal_records;
-  j["wal_bytes"] = s.wal_bytes;
-  j["wal_dropped"] = s.wal_dropped;
-  j["tick_to_order_ns"] = {{"p50", s.t2o_p50_ns}, {"p99", s.t2o_p99_ns}, {"p999", s.t2o_p999_ns}};
-  j["trading_state"] = s.trading_state;
-  j["money_scale"] = Money::kScale;
-  for (const SymbolSummary& y : s.symbols) {
-    j["symbols"].push_back({{"code", y.code}, {"price_scale", y.price_scale}, {"multiplier", y.multiplier},
-                            {"fills", y.fills}, {"bought", y.bought}, {"sold", y.sold},
-                            {"position", y.position}, {"mark", y.mark}, {"cash", y.cash},
-                            {"realized", y.realized}, {"pnl", y.pnl}});
-  }
-  return j.dump(2);
 }
 
 }  // namespace hft::engine
