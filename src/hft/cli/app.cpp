@@ -15,6 +15,7 @@ int run(int argc, char** argv) {
   register_run(app, exit_code);
   register_config(app, exit_code);
   register_wal(app, exit_code);
+  register_recorder(app, exit_code);
   register_kill(app, exit_code);
   register_data(app, exit_code);
   try {

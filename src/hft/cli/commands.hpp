@@ -3,6 +3,12 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <functional>
+#include <string>
+
+namespace hft::recorder {
+struct WalRecord;
+}
 
 namespace hft::cli {
 
@@ -11,5 +17,10 @@ void register_config(CLI::App& app, int& exit_code);  // hft config show|validat
 void register_kill(CLI::App& app, int& exit_code);    // hft kill on|off|status
 void register_data(CLI::App& app, int& exit_code);    // hft data import|export|info (+ gen)
 void register_wal(CLI::App& app, int& exit_code);     // hft wal verify|dump|stats
+void register_recorder(CLI::App& app, int& exit_code);  // hft recorder init-db|load|status
+/// `hft wal export`, added to the `wal` group; `to_jsonl(record, segment)` is `wal dump`'s line.
+void register_wal_export(
+    CLI::App& wal, int& exit_code,
+    std::function<std::string(const recorder::WalRecord&, const std::string&)> to_jsonl);
 
 }  // namespace hft::cli

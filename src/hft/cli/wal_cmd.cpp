@@ -373,6 +373,10 @@ void register_wal(CLI::App& app, int& exit_code) {
       "stats", "Count and bytes per event type, time span and rate of a WAL directory");
   stats->add_option("DIR", *stats_dir, "WAL directory")->required();
   stats->callback([stats_dir, &exit_code] { exit_code = run_stats(*stats_dir); });
+
+  register_wal_export(*wal, exit_code, [](const WalRecord& r, const std::string& seg) {
+    return to_json(r, seg).dump();
+  });
 }
 
 }  // namespace hft::cli
