@@ -8,6 +8,7 @@ namespace hft::lob {
 
 L2Books::L2Books(const SymbolTable& symbols, const L2Config& config)
     : symbols_(symbols),
+      n_symbols_(symbols.size()),
       window_(std::max<std::uint32_t>(64, (config.window_ticks + 63) / 64 * 64)),
       words_(window_ / 64),
       far_capacity_(config.far_capacity),
@@ -28,12 +29,13 @@ L2Books::L2Books(const SymbolTable& symbols, const L2Config& config)
 
 // ---- level storage -------------------------------------------------------------------------
 
-void L2Books::set_far(std::size_t s, std::int64_t idx, Qty qty) {
+Qty L2Books::set_far(std::size_t s, std::int64_t idx, Qty qty) {
   SideState& st = sides_[s];
   std::vector<FarLevel>& far = far_[s];
   auto it = std::lower_bound(far.begin(), far.end(), idx,
                              [](const FarLevel& l, std::int64_t i) { return l.idx < i; });
   if (it != far.end() && it->idx == idx) {
+    const Qty old = it->qty;
     if (qty > 0) {
       it->qty = qty;
     } else {
@@ -41,13 +43,14 @@ void L2Books::set_far(std::size_t s, std::int64_t idx, Qty qty) {
       --st.levels;
       --st.far_count;
     }
-    return;
+    return old;
   }
-  if (qty == 0) return;
+  if (qty == 0) return 0;
   if (far.size() == far.capacity()) ++far_overflows_;  // the insert below allocates
   far.insert(it, FarLevel{idx, qty});
   ++st.levels;
   ++st.far_count;
+  return 0;
 }
 
 std::int64_t L2Books::find_best(std::size_t s, bool bid, std::int64_t from_slot) const {
@@ -129,20 +132,24 @@ void L2Books::recentre(std::size_t s, bool bid, std::int64_t around) {
   ++recentres_;
 }
 
-void L2Books::set_level(std::size_t s, bool bid, std::int64_t idx, Qty qty) {
+inline void L2Books::set_level(std::size_t s, bool bid, std::int64_t idx, Qty qty) {
   SideState& st = sides_[s];
   if (st.levels == 0) {
     if (qty == 0) return;
     st.base = idx - static_cast<std::int64_t>(window_ / 2);  // first level: centre the window
   }
+  // Inside the top 5 (judged before the change): fewer than 5 levels, or at/before the 5th.
+  const bool top5 = st.fifth == kNone || (bid ? idx >= st.fifth : idx <= st.fifth);
   const std::int64_t slot = idx - st.base;
   bool best_changed = false;
+  Qty old = 0;
   if (static_cast<std::uint64_t>(slot) < window_) {
     Qty& q = dense(s)[slot];
+    old = q;
     std::uint64_t& word = bits(s)[slot >> 6];
     const std::uint64_t bit = 1ULL << (slot & 63);
     if (qty > 0) {
-      if (q == 0) {
+      if (old == 0) {
         word |= bit;
         ++st.levels;
         if (st.best == kNone || (bid ? idx > st.best : idx < st.best)) {
@@ -151,7 +158,7 @@ void L2Books::set_level(std::size_t s, bool bid, std::int64_t idx, Qty qty) {
         }
       }
       q = qty;
-    } else if (q != 0) {
+    } else if (old != 0) {
       q = 0;
       word &= ~bit;
       --st.levels;
@@ -161,26 +168,35 @@ void L2Books::set_level(std::size_t s, bool bid, std::int64_t idx, Qty qty) {
       }
     }
   } else {
-    set_far(s, idx, qty);
+    old = set_far(s, idx, qty);
     // Removing a far level never moves the best: the best is always inside the window.
     if (qty > 0 && (st.best == kNone || (bid ? idx > st.best : idx < st.best))) {
       st.best = idx;
       best_changed = true;
     }
   }
-  if (!best_changed) return;
-  if (st.best == kNone) {
-    st.best_px = Price{0};
-    return;
+  if (best_changed) {
+    if (st.best == kNone) {
+      st.best_px = Price{0};
+    } else {
+      // Keep the best inside the inner 3/4 of the window so improvements and the depth behind
+      // the touch stay in dense slots.
+      const std::int64_t best_slot = st.best - st.base;
+      const auto margin = static_cast<std::int64_t>(window_ / 8);
+      if (best_slot < margin || best_slot >= static_cast<std::int64_t>(window_) - margin) {
+        recentre(s, bid, st.best);
+      }
+      st.best_px = ladders_[s >> 1].price_of(st.best);
+    }
   }
-  // Keep the best inside the inner 3/4 of the window so improvements and the depth behind the
-  // touch stay in dense slots.
-  const std::int64_t best_slot = st.best - st.base;
-  const auto margin = static_cast<std::int64_t>(window_ / 8);
-  if (best_slot < margin || best_slot >= static_cast<std::int64_t>(window_) - margin) {
-    recentre(s, bid, st.best);
+  if (top5 && old != qty) {
+    if (old != 0 && qty != 0) {  // same levels, new quantity
+      st.depth5 += qty - old;
+      if (idx == st.best) st.best_qty = qty;
+    } else {
+      walk_top5(s, bid);  // a level appeared or vanished among the best 5
+    }
   }
-  st.best_px = ladders_[s >> 1].price_of(st.best);
 }
 
 void L2Books::clear_side(std::size_t s) {
@@ -194,6 +210,8 @@ void L2Books::clear_side(std::size_t s) {
   far_[s].clear();
   st.best = kNone;
   st.best_px = Price{0};
+  st.best_qty = 0;
+  st.fifth = kNone;
   st.depth5 = 0;
   st.levels = 0;
   st.far_count = 0;
@@ -244,25 +262,32 @@ void L2Books::for_each_level(std::size_t s, bool bid, Fn&& fn) const {
 
 // ---- statistics ----------------------------------------------------------------------------
 
-void L2Books::refresh_side(std::size_t s, bool bid, const LadderIndex&) {
+void L2Books::walk_top5(std::size_t s, bool bid) {
+  SideState& st = sides_[s];
   Qty depth = 0;
   int n = 0;
-  for_each_level(s, bid, [&](std::int64_t, Qty q) {
+  std::int64_t last = kNone;
+  Qty first = 0;
+  for_each_level(s, bid, [&](std::int64_t idx, Qty q) {
+    if (n == 0) first = q;
     depth += q;
+    last = idx;
     return ++n < kBookDepth;
   });
-  sides_[s].depth5 = depth;
+  st.depth5 = depth;
+  st.best_qty = first;
+  st.fifth = n == kBookDepth ? last : kNone;
 }
 
-void L2Books::refresh(SymbolId id, const EventHeader& h) {
+inline void L2Books::refresh(SymbolId id, const EventHeader& h) {
   BookStats& s = stats_[id];
   const std::size_t bs = side_index(id, Side::kBuy);
   const SideState& bid = sides_[bs];
   const SideState& ask = sides_[bs + 1];
   s.best_bid = bid.best_px;
   s.best_ask = ask.best_px;
-  s.bid_qty = bid.levels != 0 ? dense(bs)[bid.best - bid.base] : 0;
-  s.ask_qty = ask.levels != 0 ? dense(bs + 1)[ask.best - ask.base] : 0;
+  s.bid_qty = bid.best_qty;
+  s.ask_qty = ask.best_qty;
   s.bid_depth = bid.depth5;
   s.ask_depth = ask.depth5;
   s.bid_levels = bid.levels;
@@ -279,7 +304,7 @@ void L2Books::refresh(SymbolId id, const EventHeader& h) {
 
 L2Reject L2Books::apply(const BookLevelEvent& ev) {
   const SymbolId id = ev.h.symbol;
-  if (id >= stats_.size()) return L2Reject::kUnknownSymbol;
+  if (id >= n_symbols_) return L2Reject::kUnknownSymbol;
   const LadderIndex& lx = ladders_[id];
   const std::int64_t idx = lx.index_of(ev.price);
   if (idx <= 0) {
@@ -293,14 +318,13 @@ L2Reject L2Books::apply(const BookLevelEvent& ev) {
   const bool bid = ev.side == Side::kBuy;
   const std::size_t s = side_index(id, ev.side);
   set_level(s, bid, idx, ev.qty);
-  refresh_side(s, bid, lx);
   refresh(id, ev.h);
   return L2Reject::kNone;
 }
 
 L2Reject L2Books::apply(const BookClearEvent& ev) {
   const SymbolId id = ev.h.symbol;
-  if (id >= stats_.size()) return L2Reject::kUnknownSymbol;
+  if (id >= n_symbols_) return L2Reject::kUnknownSymbol;
   if (ev.side != ClearSide::kAsk) clear_side(side_index(id, Side::kBuy));
   if (ev.side != ClearSide::kBid) clear_side(side_index(id, Side::kSell));
   ++stats_[id].clears;
@@ -310,7 +334,7 @@ L2Reject L2Books::apply(const BookClearEvent& ev) {
 
 L2Reject L2Books::apply(const TradeEvent& ev) {
   const SymbolId id = ev.h.symbol;
-  if (id >= stats_.size()) return L2Reject::kUnknownSymbol;
+  if (id >= n_symbols_) return L2Reject::kUnknownSymbol;
   record_trade(stats_[id], trades_[id], ev);
   return L2Reject::kNone;
 }
@@ -329,7 +353,7 @@ std::size_t L2Books::levels(SymbolId id, Side side, std::span<L2Level> out) cons
 }
 
 Qty L2Books::qty_at(SymbolId id, Side side, Price price) const {
-  if (id >= stats_.size()) return 0;
+  if (id >= n_symbols_) return 0;
   const std::int64_t idx = ladders_[id].index_of(price);
   if (idx <= 0) return 0;
   const std::size_t s = side_index(id, side);
@@ -345,7 +369,7 @@ Qty L2Books::qty_at(SymbolId id, Side side, Price price) const {
 
 void L2Books::save(SymbolId id, std::vector<std::byte>& out) const {
   out.clear();
-  if (id >= stats_.size()) return;
+  if (id >= n_symbols_) return;
   L2ImageHeader h;
   h.header_size = sizeof(L2ImageHeader);
   const std::string& code = symbols_.spec(id).code;
@@ -371,7 +395,7 @@ void L2Books::save(SymbolId id, std::vector<std::byte>& out) const {
 }
 
 std::string L2Books::restore(SymbolId id, std::span<const std::byte> blob) {
-  if (id >= stats_.size()) return "unknown symbol id " + std::to_string(id);
+  if (id >= n_symbols_) return "unknown symbol id " + std::to_string(id);
   L2ImageHeader h;
   if (blob.size() < sizeof(h))
     return "book image too short (" + std::to_string(blob.size()) + " bytes)";
@@ -411,8 +435,6 @@ std::string L2Books::restore(SymbolId id, std::span<const std::byte> blob) {
     const bool bid = i < h.bid_levels;
     set_level(bid ? bs : bs + 1, bid, lx.index_of(levels[i].price), levels[i].qty);
   }
-  refresh_side(bs, true, lx);
-  refresh_side(bs + 1, false, lx);
   stats_[id] = h.stats;
   trades_[id] = h.trades;
   return {};

@@ -86,16 +86,19 @@ class L2Books {
     std::int64_t idx;  // ladder tick number
     Qty qty;
   };
-  // Hot per-side state, 64 bytes.
+  // Hot per-side state, one cache line. The best 5 levels are summarised incrementally: an
+  // update behind the 5th level changes nothing there, a quantity change inside adjusts the
+  // sum, and only a level appearing or vanishing inside the top 5 re-walks them.
   struct alignas(64) SideState {
-    std::int64_t base = 0;      // tick number of dense slot 0
-    std::int64_t best = kNone;  // tick number of the best level (always in the window)
+    std::int64_t base = 0;       // tick number of dense slot 0
+    std::int64_t best = kNone;   // tick number of the best level (always in the window)
+    std::int64_t fifth = kNone;  // tick number of the 5th level (kNone with fewer levels)
     Price best_px{0};
+    Qty best_qty = 0;
     Qty depth5 = 0;            // qty over the best 5 levels
     std::uint32_t levels = 0;  // non-empty levels, dense + far
     std::uint32_t far_count = 0;
   };
-
   static std::size_t side_index(SymbolId id, Side side) {
     return static_cast<std::size_t>(id) * 2 + static_cast<std::size_t>(side);
   }
@@ -104,18 +107,19 @@ class L2Books {
   std::uint64_t* bits(std::size_t s) { return &bits_[s * words_]; }
   const std::uint64_t* bits(std::size_t s) const { return &bits_[s * words_]; }
 
-  void set_level(std::size_t s, bool bid, std::int64_t idx, Qty qty);
-  void set_far(std::size_t s, std::int64_t idx, Qty qty);
+  [[gnu::always_inline]] inline void set_level(std::size_t s, bool bid, std::int64_t idx, Qty qty);
+  Qty set_far(std::size_t s, std::int64_t idx, Qty qty);  // returns the previous qty
   std::int64_t find_best(std::size_t s, bool bid, std::int64_t from_slot) const;
   void recentre(std::size_t s, bool bid, std::int64_t around);
   void clear_side(std::size_t s);
-  void refresh_side(std::size_t s, bool bid, const LadderIndex& lx);
-  void refresh(SymbolId id, const EventHeader& h);
+  void walk_top5(std::size_t s, bool bid);
+  [[gnu::always_inline]] inline void refresh(SymbolId id, const EventHeader& h);
 
   template <class Fn>
   void for_each_level(std::size_t s, bool bid, Fn&& fn) const;
 
   const SymbolTable& symbols_;
+  std::size_t n_symbols_;
   std::uint32_t window_;
   std::uint32_t words_;
   std::uint32_t far_capacity_;
