@@ -1,0 +1,178 @@
+// SimVenue: the simulated Taiwan exchange of the backtester (and, later, of `hft run sim` and
+// `hft run replay`). It matches our orders against the replayed L2 book and prints:
+//
+//  - Latency: an order we send at local time t reaches the matching engine at
+//    t + entry latency; each report leaves the engine at exchange time x and reaches us at
+//    x + response latency (LatencyModel). Both channels are FIFO, like one TCP session: a
+//    message never overtakes the one sent before it.
+//  - Marketable orders walk the visible book (best first) up to their limit and take at most
+//    what each level shows; what they took is remembered per level until the data updates that
+//    level, so the same liquidity is never taken twice in one book state.
+//  - Resting limit orders join the back of their level's queue; a QueueModel moves them up on
+//    prints at their price and on depth decreases (cancels ahead) and fills them partially by
+//    traded quantity. A print through the price, or an opposite best that moves through it,
+//    fills them at their own price (the latter up to the visible crossing quantity).
+//  - Taiwan rules (tw_rules.hpp): ladder, daily limits, size, sessions, ROD/IOC/FOK/MKT. FOK is
+//    all-or-nothing, IOC and MKT cancel their remainder, futures MKT+ROD is refused (9938).
+//    Qty reduction keeps queue priority, a price change re-queues (TAIFEX/TWSE rule).
+//
+// Driver contract (one thread, exchange clock = each event's exch_ts):
+//   on_level / on_clear are called BEFORE the book applies the event (they read the old level),
+//   on_batch_end AFTER the book applied the last event of an atomic update, on_trade any time.
+//   Before each market event: run_until(event.exch_ts) and deliver poll(local_ts) reports.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <limits>
+#include <vector>
+
+#include "hft/broker/fee_model.hpp"
+#include "hft/broker/latency_model.hpp"
+#include "hft/broker/queue_model.hpp"
+#include "hft/broker/tw_rules.hpp"
+#include "hft/core/symbol_table.hpp"
+#include "hft/events/events.hpp"
+#include "hft/lob/l2_book.hpp"
+
+namespace hft::broker {
+
+inline constexpr Timestamp kNever = std::numeric_limits<Timestamp>::max();
+
+struct VenueConfig {
+  bool check_sessions = true;      // false for synthetic data with arbitrary clocks
+  bool auto_reference = true;      // first print of each Taipei day sets the daily-limit reference
+  bool deal_before_order = false;  // an immediately filled order reports its fills before the ack
+  OrderSizeLimits size;
+  std::uint32_t walk_levels = 64;  // deepest level a marketable order looks at
+};
+
+/// Counters and sums for the backtest statistics.
+struct VenueStats {
+  std::uint64_t orders = 0;    // new orders that reached the engine
+  std::uint64_t cancels = 0;   // cancel requests that reached the engine
+  std::uint64_t replaces = 0;  // replace requests that reached the engine
+  std::uint64_t rejects = 0;
+  std::uint64_t fills = 0;
+  std::uint64_t maker_fills = 0;  // resting order filled
+  std::uint64_t taker_fills = 0;  // order filled on arrival
+  Qty filled_qty = 0;
+  std::int64_t queue_wait_ns = 0;  // sum over resting orders: joined the queue → first fill
+  std::uint64_t queue_waits = 0;
+};
+
+class SimVenue {
+ public:
+  SimVenue(const SymbolTable& symbols, const lob::L2Books& books, const VenueConfig& config,
+           QueueModel queue, LatencyModel latency);
+
+  // ---- our side -------------------------------------------------------------------------
+  /// A new order, cancel or replace (OrderEvent::action) leaving us at local time `now`. For a
+  /// replace, `price` is the new price and `qty` the new open quantity.
+  void send(const OrderEvent& order, Timestamp now);
+  /// Exchange time at which the next order in flight arrives (kNever when none).
+  Timestamp next_arrival() const { return in_flight_.empty() ? kNever : in_flight_.front().ts; }
+  /// Matches every order in flight that arrives at or before `exch_ts`.
+  void run_until(Timestamp exch_ts) {
+    while (!in_flight_.empty() && in_flight_.front().ts <= exch_ts) process_next_arrival();
+  }
+  void process_next_arrival();
+  /// Local time at which the next report reaches us (kNever when none).
+  Timestamp next_report() const { return reports_.empty() ? kNever : reports_.front().h.local_ts; }
+  /// Pops the next report that has reached us by `local_now`.
+  bool poll(Timestamp local_now, ExecReport& out) {
+    if (reports_.empty() || reports_.front().h.local_ts > local_now) return false;
+    out = reports_.front();
+    reports_.pop_front();
+    return true;
+  }
+
+  // ---- market side ----------------------------------------------------------------------
+  void on_level(const BookLevelEvent& ev);  // before the book applies it
+  void on_clear(const BookClearEvent& ev);  // before the book applies it
+  void on_trade(const TradeEvent& ev);
+  void on_batch_end(SymbolId symbol, Timestamp exch_ts);  // after the book applied the batch
+
+  /// Daily-limit reference of `symbol` (e.g. the previous close); replaces the automatic one.
+  void set_reference(SymbolId symbol, Price reference);
+  /// nullptr while the symbol has no reference yet.
+  const PriceLimits* limits(SymbolId symbol) const {
+    return refs_[symbol].known ? &refs_[symbol].limits : nullptr;
+  }
+
+  const VenueStats& stats() const { return stats_; }
+  std::size_t resting() const { return live_.size(); }
+  std::size_t in_flight() const { return in_flight_.size(); }
+  /// Queue estimate of a resting order (nullptr when not resting): for tests and tools.
+  const QueueState* queue_of(ClientOrderId id) const;
+
+ private:
+  struct Order {
+    ClientOrderId id = 0;
+    SymbolId symbol = 0;
+    Side side = Side::kBuy;
+    Price price{0};
+    Qty leaves = 0;
+    QueueState queue;
+    Qty prev_before_clear = -1;  // level qty before a clear in the current batch (-1: none)
+    Timestamp rest_ts = 0;       // joined the queue
+    bool filled_before = false;
+  };
+  struct Taken {
+    SymbolId symbol;
+    Side side;
+    Price price;
+    Qty qty;
+  };
+  struct Flight {
+    Timestamp ts;  // arrival at the engine
+    OrderEvent order;
+  };
+  struct Reference {
+    bool known = false;
+    bool explicit_ref = false;
+    std::int64_t day = INT64_MIN;  // Taipei day of an automatic reference
+    PriceLimits limits{};
+  };
+
+  void arrive_new(const OrderEvent& o, Timestamp t);
+  void arrive_cancel(const OrderEvent& o, Timestamp t);
+  void arrive_replace(const OrderEvent& o, Timestamp t);
+  /// Walks the opposite side up to `limit`; fills at the book's prices (aggressive) or at the
+  /// order's own price (a resting order the market crossed). Returns the qty filled.
+  Qty take(Order& o, Price limit, bool aggressive, Timestamp t);
+  /// Crossing quantity available to an order up to `limit`, stopping once `enough` is reached.
+  Qty available(const Order& o, Price limit, Qty enough) const;
+  Qty taken_at(SymbolId s, Side side, Price px) const;
+  void add_taken(SymbolId s, Side side, Price px, Qty q);
+  void clear_taken(SymbolId s, Side side, Price px);
+  void clear_taken_side(SymbolId s, Side side);
+  void rest(Order& o, Timestamp t);
+  void fill(Order& o, Price px, Qty q, Timestamp t, bool maker);
+  void emit(const Order& o, ExecType type, Price px, Qty qty, Timestamp t,
+            VenueReject reason = VenueReject::kNone);
+  void reject(const OrderEvent& o, VenueReject reason, Timestamp t);
+  std::size_t find_live(ClientOrderId id) const;  // index into live_, or live_.size()
+  void remove_live(std::size_t i);
+  void auto_reference(SymbolId s, Price px, Timestamp t);
+
+  const SymbolTable& symbols_;
+  const lob::L2Books& books_;
+  VenueConfig config_;
+  QueueModel queue_;
+  LatencyModel latency_;
+  std::vector<Order> live_;  // resting orders in arrival order (time priority among ours)
+  std::vector<std::uint32_t> resting_by_symbol_;
+  std::vector<Taken> taken_;
+  std::vector<Reference> refs_;
+  mutable std::vector<lob::L2Level> walk_;  // scratch for book walks
+  std::deque<Flight> in_flight_;
+  std::deque<ExecReport> reports_;
+  Timestamp last_arrival_ = INT64_MIN;  // FIFO entry channel
+  Timestamp last_report_ = INT64_MIN;   // FIFO response channel
+  std::uint32_t seq_ = 0;
+  std::uint32_t trade_id_ = 0;
+  VenueStats stats_;
+};
+
+}  // namespace hft::broker
