@@ -1,0 +1,297 @@
+// The ClickHouse copy of the WAL against a real (private) clickhouse-server (issue 8):
+//  - init-db creates every table;
+//  - a load of a short `hft run sim` WAL gives one row per WAL record, table by table;
+//  - a re-run adds nothing, even without the loader's state file;
+//  - ClickHouse killed in the middle of a load and restarted: the loader retries, finishes, and
+//    counts equal the WAL's with no duplicate seq;
+//  - a flipped byte in a middle record: reported with its offset, recorded in the dead-letter
+//    file, everything else loads;
+//  - --follow beside a running engine catches up to the whole WAL.
+// Each test runs in its own process (ctest), with its own server, WAL and database.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/mman.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <tuple>
+#include <vector>
+
+#include "clickhouse_server.hpp"
+#include "hft/recorder/clickhouse/schema.hpp"
+#include "hft/recorder/wal_reader.hpp"
+#include "service.hpp"
+
+namespace hft {
+namespace {
+
+namespace ch = recorder::clickhouse;
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+using Counts = std::map<std::string, std::uint64_t>;
+
+/// Records per ClickHouse table in a WAL, as WalReader sees them (damaged records excluded).
+Counts wal_counts(const fs::path& wal) {
+  Counts c;
+  for (ch::Table t : ch::kAllTables) c[ch::table_name(t)] = 0;
+  recorder::WalReader r(wal.string());
+  EXPECT_EQ(r.open(), "");
+  for (recorder::WalRecord rec; r.next(rec);) {
+    if (auto t = ch::table_of(rec.type)) ++c[ch::table_name(*t)];
+  }
+  return c;
+}
+
+std::uint64_t to_u64(const std::string& s) {
+  try {
+    return std::stoull(s);
+  } catch (...) {
+    ADD_FAILURE() << "not a number: " << s;
+    return 0;
+  }
+}
+
+class ClickHouseTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = std::make_unique<itest::TempDir>("hft_ch");
+    server_ = std::make_unique<itest::ClickHouseServer>(dir_->path() / "clickhouse");
+    server_error_ = server_->start();
+    if (!server_error_.empty()) return;
+    // A short simulated session: market data, orders, fills, cancels in the WAL.
+    wal_ = dir_->path() / "wal";
+    itest::Process sim =
+        hft({"run", "sim", "--duration", "2s", "--rate", "20000", "--no-progress", "--metrics-port",
+             std::to_string(itest::free_port()), "--wal-dir", wal_.string()},
+            "sim");
+    const auto rc = sim.wait_exit(60s);
+    if (rc != 0) server_error_ = "hft run sim failed:\n" + itest::tail_lines(sim.err());
+  }
+  static void TearDownTestSuite() {
+    if (!kill_switch_.empty()) ::shm_unlink(("/" + kill_switch_).c_str());
+    server_.reset();
+    dir_.reset();
+  }
+  void SetUp() override { ASSERT_EQ(server_error_, "") << server_error_; }
+
+  static itest::Process hft(const std::vector<std::string>& args, const std::string& tag) {
+    itest::Process::Options opt;
+    opt.log_dir = dir_->path();
+    opt.tag = tag;
+    opt.cwd = dir_->path();
+    kill_switch_ = dir_->path().filename().string() + "_kill";
+    opt.env = {{"HFT_CONFIG_DIR", HFT_SOURCE_DIR "/config"},
+               {"HFT_KILL_SWITCH_NAME", kill_switch_}};
+    return itest::Process(HFT_BINARY, args, std::move(opt));
+  }
+
+  /// Runs `hft args...` to completion (bounded); exit code, output in *out.
+  static int run(const std::vector<std::string>& args, std::string* out = nullptr,
+                 const std::string& tag = "hft") {
+    itest::Process p = hft(args, tag);
+    const auto rc = p.wait_exit(120s);
+    if (out != nullptr) *out = p.out() + p.err();
+    return rc.value_or(-1);
+  }
+
+  static std::vector<std::string> load_args(const fs::path& wal, const std::string& db,
+                                            const fs::path& state) {
+    return {"recorder",     "load",       "--wal", wal.string(),  "--url",
+            server_->url(), "--database", db,      "--state-dir", state.string()};
+  }
+
+  /// count() and uniqExact(seq) of every table of `db`.
+  static Counts ch_counts(const std::string& db, Counts* unique = nullptr) {
+    Counts c;
+    for (ch::Table t : ch::kAllTables) {
+      const std::string r = server_->query(std::string("SELECT count(), uniqExact(seq) FROM ") +
+                                           db + "." + ch::table_name(t));
+      const auto tab = r.find('\t');
+      c[ch::table_name(t)] = to_u64(r.substr(0, tab));
+      if (unique != nullptr && tab != std::string::npos) {
+        (*unique)[ch::table_name(t)] = to_u64(r.substr(tab + 1));
+      }
+    }
+    return c;
+  }
+
+  static fs::path copy_wal(const std::string& name) {
+    const fs::path to = dir_->path() / name;
+    fs::copy(wal_, to, fs::copy_options::recursive);
+    return to;
+  }
+
+  static inline std::unique_ptr<itest::TempDir> dir_;
+  static inline std::unique_ptr<itest::ClickHouseServer> server_;
+  static inline std::string server_error_;
+  static inline fs::path wal_;
+  static inline std::string kill_switch_;
+};
+
+TEST_F(ClickHouseTest, InitDbCreatesEveryTableAndTheFillsView) {
+  std::string out;
+  ASSERT_EQ(run({"recorder", "init-db", "--url", server_->url(), "--database", "t_init"}, &out), 0)
+      << out;
+  const std::string tables = server_->query(
+      "SELECT name, engine FROM system.tables WHERE database = 't_init' ORDER BY name");
+  for (ch::Table t : ch::kAllTables) {
+    EXPECT_NE(tables.find(std::string(ch::table_name(t)) + "\tReplacingMergeTree"),
+              std::string::npos)
+        << tables;
+  }
+  EXPECT_NE(tables.find("fills\tView"), std::string::npos) << tables;
+  // Idempotent.
+  EXPECT_EQ(run({"recorder", "init-db", "--url", server_->url(), "--database", "t_init"}, &out), 0)
+      << out;
+}
+
+TEST_F(ClickHouseTest, LoadGivesOneRowPerWalRecordAndReRunsAddNothing) {
+  const Counts want = wal_counts(wal_);
+  ASSERT_GT(want.at("market_data"), 10'000u);
+  ASSERT_GT(want.at("orders"), 0u);
+  ASSERT_GT(want.at("exec_reports"), 0u);
+  const fs::path state = dir_->path() / "state_load";
+  std::string out;
+  ASSERT_EQ(run(load_args(wal_, "t_load", state), &out), 0) << out;
+  Counts unique;
+  EXPECT_EQ(ch_counts("t_load", &unique), want) << out;
+  EXPECT_EQ(unique, want);
+
+  // Re-run: the state says everything is loaded.
+  ASSERT_EQ(run(load_args(wal_, "t_load", state), &out), 0) << out;
+  EXPECT_NE(out.find("recorder load: 0 rows inserted"), std::string::npos) << out;
+  EXPECT_EQ(ch_counts("t_load"), want);
+
+  // Without the state file (lost, or a crash before its first write): ClickHouse itself says
+  // which rows it holds, and none is inserted twice.
+  fs::remove(state / "loader.state");
+  ASSERT_EQ(run(load_args(wal_, "t_load", state), &out), 0) << out;
+  EXPECT_NE(out.find("recorder load: 0 rows inserted"), std::string::npos) << out;
+  EXPECT_EQ(ch_counts("t_load", &unique), want);
+  EXPECT_EQ(unique, want);
+
+  // status: nothing left to load.
+  ASSERT_EQ(run({"recorder", "status", "--wal", wal_.string(), "--url", server_->url(),
+                 "--database", "t_load", "--state-dir", state.string()},
+                &out),
+            0)
+      << out;
+  EXPECT_NE(out.find("lag: 0 WAL record(s)"), std::string::npos) << out;
+}
+
+TEST_F(ClickHouseTest, OutageInTheMiddleOfALoadLosesAndDuplicatesNothing) {
+  const Counts want = wal_counts(wal_);
+  const fs::path state = dir_->path() / "state_outage";
+  std::vector<std::string> args = load_args(wal_, "t_outage", state);
+  // Small batches so the load is still running when the server dies.
+  args.insert(args.end(), {"--batch-rows", "2000"});
+  itest::Process loader = hft(args, "loader_outage");
+  // Kill ClickHouse once some rows have arrived.
+  const bool started = itest::wait_for(
+      [&] {
+        const std::string r = server_->query("SELECT count() FROM t_outage.market_data");
+        return r.rfind("ERROR", 0) != 0 && to_u64(r) > 0;
+      },
+      30s, 5ms);
+  ASSERT_TRUE(started) << loader.out() << loader.err();
+  server_->kill();
+  std::this_thread::sleep_for(1500ms);  // the loader meets a dead server and backs off
+  ASSERT_TRUE(loader.running()) << "the load finished before the outage; " << loader.err();
+  ASSERT_EQ(server_->start(), "");
+  const auto rc = loader.wait_exit(90s);
+  ASSERT_EQ(rc, 0) << loader.out() << loader.err();
+  EXPECT_NE(loader.err().find("ClickHouse unavailable"), std::string::npos) << loader.err();
+  Counts unique;
+  EXPECT_EQ(ch_counts("t_outage", &unique), want) << loader.out() << loader.err();
+  EXPECT_EQ(unique, want);
+  // FINAL (merge-time deduplication applied at read time) agrees: there was nothing to merge.
+  EXPECT_EQ(to_u64(server_->query("SELECT count() FROM t_outage.market_data FINAL")),
+            want.at("market_data"));
+}
+
+TEST_F(ClickHouseTest, CorruptRecordIsReportedDeadLetteredAndTheRestLoads) {
+  const fs::path wal = copy_wal("wal_corrupt");
+  // Flip one payload byte of a record in the middle of the first segment.
+  std::uint64_t seq = 0, offset = 0;
+  std::string segment;
+  {
+    recorder::WalReader r(wal.string());
+    ASSERT_EQ(r.open(), "");
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> recs;
+    for (recorder::WalRecord rec; r.next(rec);) {
+      if (rec.segment_index == 0) recs.emplace_back(rec.seq, rec.offset);
+    }
+    ASSERT_GT(recs.size(), 100u);
+    std::tie(seq, offset) = recs[recs.size() / 2];
+    segment = r.segments()[0].name;
+  }
+  {
+    std::fstream f(wal / segment, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekg(static_cast<std::streamoff>(offset + 24 + 20));
+    char c = 0;
+    f.read(&c, 1);
+    c = static_cast<char>(c ^ 0x5A);
+    f.seekp(static_cast<std::streamoff>(offset + 24 + 20));
+    f.write(&c, 1);
+  }
+  const Counts want = wal_counts(wal);  // the damaged record is not in it
+  const fs::path state = dir_->path() / "state_corrupt";
+  std::string out;
+  ASSERT_EQ(run(load_args(wal, "t_corrupt", state), &out), 0) << out;
+  EXPECT_NE(out.find(segment + " offset " + std::to_string(offset)), std::string::npos) << out;
+  Counts unique;
+  EXPECT_EQ(ch_counts("t_corrupt", &unique), want) << out;
+  EXPECT_EQ(unique, want);
+  std::uint64_t found = 0;
+  for (ch::Table t : ch::kAllTables) {
+    found += to_u64(server_->query(std::string("SELECT count() FROM t_corrupt.") +
+                                   ch::table_name(t) + " WHERE seq = " + std::to_string(seq)));
+  }
+  EXPECT_EQ(found, 0u);
+  const std::string dead = itest::slurp(state / "dead_letter.jsonl");
+  EXPECT_NE(dead.find("\"segment\":\"" + segment + "\",\"offset\":" + std::to_string(offset)),
+            std::string::npos)
+      << dead;
+  EXPECT_NE(dead.find("\"seq_from\":" + std::to_string(seq) + ",\"seq_to\":" + std::to_string(seq)),
+            std::string::npos)
+      << dead;
+  // A re-run reports nothing new and writes no second dead letter.
+  const auto lines = std::count(dead.begin(), dead.end(), '\n');
+  ASSERT_EQ(run(load_args(wal, "t_corrupt", state), &out), 0) << out;
+  const std::string dead2 = itest::slurp(state / "dead_letter.jsonl");
+  EXPECT_EQ(std::count(dead2.begin(), dead2.end(), '\n'), lines);
+}
+
+TEST_F(ClickHouseTest, FollowLoadsBesideARunningEngine) {
+  const fs::path wal = dir_->path() / "wal_follow";
+  const fs::path state = dir_->path() / "state_follow";
+  itest::Process sim =
+      hft({"run", "sim", "--duration", "3s", "--rate", "20000", "--no-progress", "--metrics-port",
+           std::to_string(itest::free_port()), "--wal-dir", wal.string()},
+          "sim_follow");
+  ASSERT_TRUE(itest::wait_for([&] { return fs::exists(wal); }, 10s, 20ms));
+  std::vector<std::string> args = load_args(wal, "t_follow", state);
+  args.insert(args.end(), {"--follow", "--poll", "100ms"});
+  itest::Process loader = hft(args, "loader_follow");
+  ASSERT_EQ(sim.wait_exit(30s), 0) << sim.err();
+  // Rows arrive while the engine runs and after it stops; then the loader has caught up.
+  const Counts want = wal_counts(wal);
+  const bool caught_up = itest::wait_for([&] { return ch_counts("t_follow") == want; }, 20s, 100ms);
+  EXPECT_TRUE(caught_up) << loader.err();
+  EXPECT_TRUE(loader.running());
+  EXPECT_EQ(loader.stop(), 0) << loader.err();  // SIGTERM: a clean stop
+  Counts unique;
+  EXPECT_EQ(ch_counts("t_follow", &unique), want);
+  EXPECT_EQ(unique, want);
+}
+
+}  // namespace
+}  // namespace hft
