@@ -17,6 +17,8 @@ void register_config(CLI::App& app, int& exit_code);  // hft config show|validat
 void register_kill(CLI::App& app, int& exit_code);    // hft kill on|off|status
 void register_data(CLI::App& app, int& exit_code);    // hft data import|export|info (+ gen)
 void register_wal(CLI::App& app, int& exit_code);     // hft wal verify|dump|stats
+void register_monitor(CLI::App& app, int& exit_code);  // hft monitor (terminal dashboard)
+void register_report(CLI::App& app, int& exit_code);   // hft report latency|bench
 void register_recorder(CLI::App& app, int& exit_code);  // hft recorder init-db|load|status
 /// `hft wal export`, added to the `wal` group; `to_jsonl(record, segment)` is `wal dump`'s line.
 void register_wal_export(

@@ -1,0 +1,122 @@
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "hft/obs/monitor/dashboard.hpp"
+
+namespace hft::obs::monitor {
+namespace {
+
+const char* kBefore =
+    "hft_feed_events_total 1000\n"
+    "hft_orders_sent_total 10\n"
+    "hft_fills_total 4\n"
+    "hft_wal_records_total 2000\n"
+    "hft_wal_bytes_total 200000\n"
+    "hft_tick_to_order_seconds_bucket{le=\"1e-06\"} 5\n"
+    "hft_tick_to_order_seconds_bucket{le=\"2e-06\"} 10\n"
+    "hft_tick_to_order_seconds_bucket{le=\"+Inf\"} 10\n";
+
+const char* kNow =
+    "hft_build_info{git_sha=\"abc1234\",version=\"0.1.0\"} 1\n"
+    "hft_process_start_time_seconds 1000\n"
+    "hft_feed_events_total 3000\n"
+    "hft_orders_sent_total 30\n"
+    "hft_fills_total 14\n"
+    "hft_cancels_sent_total 7\n"
+    "hft_orders_rejected_total 0\n"
+    "hft_recorder_dropped_total 0\n"
+    "hft_trading_state 0\n"
+    "hft_kill_switch 0\n"
+    "hft_position{symbol=\"2330\"} 3\n"
+    "hft_position{symbol=\"TXFR1\"} -2\n"
+    "hft_pnl_ntd{symbol=\"2330\"} -1200.5\n"
+    "hft_pnl_ntd{symbol=\"TXFR1\"} 4000\n"
+    "hft_ring_depth{ring=\"raw\"} 17\n"
+    "hft_ring_full_total{ring=\"raw\"} 0\n"
+    "hft_wal_records_total 6000\n"
+    "hft_wal_bytes_total 600000\n"
+    "hft_risk_rejects_total{reason=\"max_position\"} 12\n"
+    "hft_risk_rejects_total{reason=\"price_collar\"} 0\n"
+    "hft_tick_to_order_seconds_bucket{le=\"1e-06\"} 5\n"
+    "hft_tick_to_order_seconds_bucket{le=\"2e-06\"} 30\n"
+    "hft_tick_to_order_seconds_bucket{le=\"+Inf\"} 30\n";
+
+Dashboard sample_dashboard() {
+  static const Scrape before = parse_prometheus_text(kBefore);
+  static const Scrape now = parse_prometheus_text(kNow);
+  return build_dashboard(now, &before, 2.0, 1010.0);
+}
+
+TEST(Dashboard, RatesAreDifferencesOverTheInterval) {
+  const Dashboard d = sample_dashboard();
+  EXPECT_EQ(d.events_rate, 1000.0);
+  EXPECT_EQ(d.orders_rate, 10.0);
+  EXPECT_EQ(d.fills_rate, 5.0);
+  EXPECT_EQ(d.wal_records_rate, 2000.0);
+  EXPECT_EQ(d.uptime_s, 10.0);
+}
+
+TEST(Dashboard, IntervalLatencyUsesOnlyTheNewSamples) {
+  const Dashboard d = sample_dashboard();
+  EXPECT_EQ(d.t2o_total.count, 30);
+  EXPECT_EQ(d.t2o_interval.count, 20);  // all 20 new samples in (1 us, 2 us]
+  EXPECT_GT(*d.t2o_interval.p50, 1e-6);
+  EXPECT_LE(*d.t2o_interval.p50, 2e-6);
+}
+
+TEST(Dashboard, PlainRenderingShowsEverySectionAndTheNumbers) {
+  const std::string text = render_dashboard(sample_dashboard(), false, "T");
+  for (const char* part :
+       {"STATE     trading ACTIVE", "kill switch off", "0.1.0 (abc1234)",
+        "RATES     events/s 1,000", "orders/s 10.0", "fills/s 5.0", "LATENCY   tick->order",
+        "POSITIONS", "2330", "+3", "-1,200.50", "TXFR1", "+4,000.00", "RINGS", "raw depth 17",
+        "WAL       records 6,000 (2,000/s)", "RISK REJECTS  max_position 12", "ALERTS\n  none",
+        "top of book: the engine exports no"}) {
+    EXPECT_NE(text.find(part), std::string::npos) << "missing '" << part << "' in\n" << text;
+  }
+  EXPECT_EQ(text.find("price_collar"), std::string::npos);  // zero reasons are not listed
+  EXPECT_EQ(text.find('\x1b'), std::string::npos);          // no escape codes in plain text
+}
+
+TEST(Dashboard, AlertsOnKillSwitchHaltAndDrops) {
+  const Scrape s = parse_prometheus_text(
+      "hft_trading_state 2\nhft_kill_switch 1\nhft_recorder_dropped_total 5\n");
+  const Dashboard d = build_dashboard(s, nullptr, 0, 0);
+  const std::string text = render_dashboard(d, false, "T");
+  EXPECT_NE(text.find("!! kill switch ON"), std::string::npos) << text;
+  EXPECT_NE(text.find("trading state HALTED (not ACTIVE)"), std::string::npos);
+  EXPECT_NE(text.find("recorder dropped 5 events"), std::string::npos);
+  EXPECT_NE(text.find("need two scrapes"), std::string::npos);
+}
+
+TEST(Dashboard, UnreachableEndpointSaysSo) {
+  const std::string text = render_dashboard(
+      unreachable_dashboard("http://127.0.0.1:1/metrics", "cannot read it"), false, "T");
+  EXPECT_NE(text.find("UNREACHABLE  cannot read it"), std::string::npos) << text;
+  EXPECT_NE(text.find("!! scrape failed: cannot read it"), std::string::npos);
+}
+
+TEST(Dashboard, AnsiRenderingClearsLineTailsAndColoursAlerts) {
+  const Scrape s = parse_prometheus_text("hft_trading_state 0\nhft_kill_switch 1\n");
+  const std::string text = render_dashboard(build_dashboard(s, nullptr, 0, 0), true, "T");
+  EXPECT_NE(text.find("\x1b[K\n"), std::string::npos);
+  EXPECT_NE(text.find("\x1b[1;31m!! kill switch ON"), std::string::npos);
+}
+
+TEST(Dashboard, FormatsDurationsInReadableUnits) {
+  EXPECT_EQ(format_seconds(850e-9), "850 ns");
+  EXPECT_EQ(format_seconds(12.3e-6), "12.3 us");
+  EXPECT_EQ(format_seconds(4.5e-3), "4.5 ms");
+  EXPECT_EQ(format_seconds(1.2), "1.2 s");
+}
+
+TEST(Fetch, RejectsNonHttpUrlsAndReportsAClosedPort) {
+  EXPECT_FALSE(fetch_metrics("https://x/metrics", 0.2).ok);
+  const FetchResult r = fetch_metrics("http://127.0.0.1:1/metrics", 0.5);
+  EXPECT_FALSE(r.ok);
+  EXPECT_NE(r.error.find("cannot read http://127.0.0.1:1/metrics"), std::string::npos) << r.error;
+}
+
+}  // namespace
+}  // namespace hft::obs::monitor

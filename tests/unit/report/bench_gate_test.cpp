@@ -1,0 +1,112 @@
+#include "hft/report/bench_gate.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace hft::report {
+namespace {
+
+std::string run_json(double cal_ns, double lob_ns, double ring_ns, bool with_reps = true) {
+  auto row = [&](const std::string& run, double ns, bool cross, const std::string& agg) {
+    const std::string unit_time = std::to_string(ns);
+    std::string name = run + (agg.empty() ? "" : "_" + agg);
+    std::string j = "{\"name\":\"" + name + "\",\"run_name\":\"" + run + "\",\"run_type\":\"" +
+                    (agg.empty() ? "iteration" : "aggregate") + "\",";
+    if (!agg.empty()) j += "\"aggregate_name\":\"" + agg + "\",";
+    // Cross-thread benchmarks are judged on real time, the others on CPU time: give the other
+    // clock a silly value to check it is ignored.
+    j += "\"real_time\":" + std::to_string(cross ? ns : ns * 100) +
+         ",\"cpu_time\":" + std::to_string(cross ? ns * 100 : ns) + ",\"time_unit\":\"ns\"}";
+    return j;
+  };
+  std::string b;
+  for (const auto& [run, ns, cross] :
+       {std::tuple{std::string("BM_Calibration"), cal_ns, false},
+        std::tuple{std::string("BM_Lob_ApplyL2"), lob_ns, false},
+        std::tuple{std::string("BM_Bus_RoundTrip/real_time"), ring_ns, true}}) {
+    if (with_reps) {
+      b += row(run, ns * 2, cross, "mean") + "," + row(run, ns, cross, "median") + ",";
+    } else {
+      b += row(run, ns * 0.9, cross, "") + "," + row(run, ns, cross, "") + "," +
+           row(run, ns * 5, cross, "") + ",";
+    }
+  }
+  b.pop_back();
+  return "{\"context\":{},\"benchmarks\":[" + b + "]}";
+}
+
+std::vector<BenchTime> read(const std::string& text) {
+  std::vector<BenchTime> v;
+  EXPECT_EQ(read_bench_json(text, v), "");
+  return v;
+}
+
+TEST(BenchJson, UsesMediansAndTheRightClock) {
+  const auto v = read(run_json(1000, 20, 200));
+  ASSERT_EQ(v.size(), 3u);
+  EXPECT_EQ(v[1].name, "BM_Lob_ApplyL2");
+  EXPECT_DOUBLE_EQ(v[1].ns, 20);  // cpu_time median, not the mean
+  EXPECT_TRUE(v[2].cross_thread);
+  EXPECT_DOUBLE_EQ(v[2].ns, 200);  // real_time
+}
+
+TEST(BenchJson, WithoutRepetitionsTakesTheMedianOfIterationRows) {
+  const auto v = read(run_json(1000, 20, 200, false));
+  EXPECT_DOUBLE_EQ(v[1].ns, 20);
+}
+
+TEST(BenchJson, RejectsOtherFiles) {
+  std::vector<BenchTime> v;
+  EXPECT_NE(read_bench_json("{}", v), "");
+  EXPECT_NE(read_bench_json("not json", v), "");
+}
+
+TEST(Gate, AUniformlySlowerMachineIsNotARegression) {
+  // Everything 3x slower, calibration included: normalised change 0.
+  const auto r = compare_benchmarks(read(run_json(1000, 20, 200)), read(run_json(3000, 60, 600)),
+                                    GateLimits{});
+  EXPECT_TRUE(r.passed()) << render_gate_table(r, GateLimits{});
+  EXPECT_DOUBLE_EQ(r.machine_factor, 3.0);
+}
+
+TEST(Gate, ElevenPercentSlowerFailsTheDefaultGateButNotCi) {
+  const auto base = read(run_json(1000, 20, 200));
+  const auto now = read(run_json(1000, 22.2, 200));
+  const auto strict = compare_benchmarks(base, now, GateLimits{});
+  EXPECT_FALSE(strict.passed());
+  EXPECT_NE(render_gate_table(strict, GateLimits{}).find("REGRESSION"), std::string::npos);
+  EXPECT_TRUE(compare_benchmarks(base, now, kCiLimits).passed());
+}
+
+TEST(Gate, CiFailsOnATwofoldNormalisedRegression) {
+  const auto r =
+      compare_benchmarks(read(run_json(1000, 20, 200)), read(run_json(1000, 41, 200)), kCiLimits);
+  EXPECT_FALSE(r.passed());
+}
+
+TEST(Gate, CrossThreadBenchmarksHaveTheirOwnLimit) {
+  const auto base = read(run_json(1000, 20, 200));
+  const auto now = read(run_json(1000, 20, 280));  // +40 %: within the default 50 %
+  EXPECT_TRUE(compare_benchmarks(base, now, GateLimits{}).passed());
+  EXPECT_FALSE(compare_benchmarks(base, now, GateLimits{0.1, 0.1}).passed());
+}
+
+TEST(Gate, MissingCalibrationIsAnErrorAndNewOrMissingBenchmarksAreListed) {
+  std::vector<BenchTime> base{{"BM_Calibration", 1000, false}, {"BM_Old", 5, false}};
+  std::vector<BenchTime> now{{"BM_Calibration", 1000, false}, {"BM_New", 5, false}};
+  const auto r = compare_benchmarks(base, now, GateLimits{});
+  EXPECT_TRUE(r.passed());
+  const std::string table = render_gate_table(r, GateLimits{});
+  EXPECT_NE(table.find("new (not in baseline)"), std::string::npos) << table;
+  EXPECT_NE(table.find("not run"), std::string::npos);
+  EXPECT_NE(table.find("bench-gate: PASS"), std::string::npos);
+  now.erase(now.begin());
+  const auto bad = compare_benchmarks(base, now, GateLimits{});
+  EXPECT_FALSE(bad.passed());
+  EXPECT_NE(render_gate_table(bad, GateLimits{}).find("BM_Calibration is missing"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace hft::report
