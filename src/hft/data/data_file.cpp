@@ -230,15 +230,12 @@ std::string DataWriter::finish(const CsvResult& result) {
     return "cannot write '" + tmp_path_ + "': " + errno_text();
   }
   if (!write_all(fd_, &h, sizeof h, 0)) return "cannot write '" + tmp_path_ + "': " + errno_text();
-  if (::fsync(fd_) != 0) return "cannot fsync '" + tmp_path_ + "': " + errno_text();
+  // No fsync: an import can always be re-run from its CSV, and flushing hundreds of MB would
+  // bound the import by the disk. A file cut short by a crash fails DataFile::open's size check.
   ::close(fd_);
   fd_ = -1;
   if (::rename(tmp_path_.c_str(), final_path_.c_str()) != 0) {
     return "cannot rename '" + tmp_path_ + "' to '" + final_path_ + "': " + errno_text();
-  }
-  if (const int dfd = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
   }
   return {};
 }

@@ -3,7 +3,7 @@
 //                 flat however large the file (release_before() drops pages already replayed).
 //   DataWriter  — the import side: records stream through a buffer into DIR/market_data.hmd.tmp;
 //                 finish() rescales inferred-symbol prices, appends the symbol table, seals the
-//                 header, fsyncs and renames into place (a crash never leaves a half file).
+//                 header and renames into place (an interrupted import leaves no market_data.hmd).
 #pragma once
 
 #include <cstdint>

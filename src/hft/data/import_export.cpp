@@ -41,14 +41,12 @@ ImportReport import_csv(const std::string& csv_path, const std::string& out_dir,
     ::madvise(map, bytes, MADV_SEQUENTIAL);
   }
   ::close(fd);
-  if (options.progress) {
-    csv.progress = [&](std::uint64_t done, std::uint64_t rows) {
-      options.progress(done, bytes, rows);
-      // Pages already parsed are not needed again: keep memory flat on huge files.
-      const std::size_t release = done & ~std::size_t{(1u << 20) - 1};
-      if (release > 0) ::madvise(map, release, MADV_DONTNEED);
-    };
-  }
+  // Pages already parsed are not needed again: keep memory flat on huge files.
+  csv.progress = [&](std::uint64_t done, std::uint64_t rows) {
+    if (options.progress) options.progress(done, bytes, rows);
+    const std::size_t release = done & ~std::size_t{(1u << 20) - 1};
+    if (release > 0) ::madvise(map, release, MADV_DONTNEED);
+  };
   DataWriter writer;
   if (std::string e = writer.open(out_dir); !e.empty()) {
     report.error = e;
