@@ -147,8 +147,19 @@ Loader::Loader(LoaderOptions options, const SymbolDirectory& symbols, HttpClient
 }
 
 Loader::~Loader() {
+  stop_sender();
   if (dead_file_ != nullptr) std::fclose(dead_file_);
   if (lock_fd_ >= 0) ::close(lock_fd_);
+}
+
+void Loader::stop_sender() {
+  if (!sender_.joinable()) return;
+  {
+    std::lock_guard lock(mu_);
+    quit_ = true;
+  }
+  cv_.notify_all();
+  sender_.join();
 }
 
 std::string Loader::qualified(Table t) const { return opt_.database + "." + table_name(t); }
@@ -294,8 +305,9 @@ bool Loader::reconcile() {
 }
 
 // Removes from `b` the rows ClickHouse already holds (an insert whose answer was lost may have
-// been applied, wholly or in part). False when ClickHouse could not be asked.
-bool Loader::drop_present(Table t, Batch& b) {
+// been applied, wholly or in part); counts them in *already. False when ClickHouse could not be
+// asked. Runs on the sender thread.
+bool Loader::drop_present(Table t, Batch& b, std::uint64_t* already) {
   const std::string sql = "SELECT seq FROM " + qualified(t) +
                           " WHERE seq >= " + std::to_string(b.seqs.front()) +
                           " AND seq <= " + std::to_string(b.seqs.back());
@@ -317,19 +329,18 @@ bool Loader::drop_present(Table t, Batch& b) {
                "recorder load: %zu row(s) of the failed %s insert had reached ClickHouse; "
                "re-sending the other %zu\n",
                b.seqs.size() - kept.seqs.size(), qualified(t).c_str(), kept.seqs.size());
-  stats_.skipped_loaded += b.seqs.size() - kept.seqs.size();
-  const std::uint64_t last = b.seqs.back();
+  *already += b.seqs.size() - kept.seqs.size();
   b = std::move(kept);
-  if (b.seqs.empty()) state_.table[static_cast<std::size_t>(t)] = last;
   return true;
 }
 
-bool Loader::flush(Table t) {
-  const std::size_t i = static_cast<std::size_t>(t);
-  Batch& b = batches_[i];
-  if (b.seqs.empty()) return true;
-  std::string sql = "INSERT INTO " + qualified(t) + " (";
-  const auto& cols = columns(t);
+// The INSERT of one batch, retried with back-off until ClickHouse acknowledges it (or the
+// failure is permanent, the outage outlasts --give-up-after, or the loader is stopped). Runs on
+// the sender thread, so reading and encoding the next batch overlaps with this one.
+bool Loader::send(InsertJob& job) {
+  Batch& b = job.batch;
+  std::string sql = "INSERT INTO " + qualified(job.table) + " (";
+  const auto& cols = columns(job.table);
   for (std::size_t c = 0; c < cols.size(); ++c) sql += (c == 0 ? "" : ", ") + cols[c];
   sql += ") FORMAT RowBinary";
   auto delay = opt_.backoff_initial;
@@ -337,33 +348,83 @@ bool Loader::flush(Table t) {
   bool check_first = false;
   while (true) {
     if (check_first) {
-      if (!drop_present(t, b)) {
+      if (!drop_present(job.table, b, &job.already)) {
         if (!wait_backoff(delay, since, "checking what the failed insert left")) return false;
         continue;
       }
       check_first = false;
-      if (b.seqs.empty()) break;
+      if (b.seqs.empty()) return true;
     }
     const HttpResult r = http_.insert(sql, b.rows.bytes());
     if (r.ok()) {
-      ++stats_.inserts;
-      stats_.rows[i] += b.seqs.size();
-      stats_.bytes += b.rows.size();
-      state_.table[i] = b.seqs.back();
-      break;
+      job.rows = b.seqs.size();
+      job.bytes = b.rows.size();
+      return true;
     }
     if (!r.retriable()) {
-      std::fprintf(log_, "recorder load: INSERT into %s failed: %s\n", qualified(t).c_str(),
+      std::fprintf(log_, "recorder load: INSERT into %s failed: %s\n", qualified(job.table).c_str(),
                    r.describe().c_str());
       return false;
     }
     if (!wait_backoff(delay, since, r.describe())) return false;
     check_first = true;
   }
-  b.rows.clear();
-  b.seqs.clear();
-  b.offsets.clear();
+}
+
+void Loader::sender_main() {
+  std::unique_lock lock(mu_);
+  while (true) {
+    cv_.wait(lock, [this] { return quit_ || job_pending_; });
+    if (!job_pending_) return;  // quit with nothing to do
+    lock.unlock();
+    const bool ok = send(job_);  // job_ belongs to this thread while pending
+    lock.lock();
+    job_.ok = ok;
+    job_pending_ = false;
+    job_done_ = true;
+    cv_.notify_all();
+  }
+}
+
+// Waits for the batch in flight; once ClickHouse acknowledged it, its position is recorded
+// durably (this is the only place a table's position advances).
+bool Loader::complete() {
+  {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [this] { return !job_pending_; });
+    if (!job_done_) return true;
+    job_done_ = false;
+  }
+  if (!job_.ok) return false;
+  const std::size_t i = static_cast<std::size_t>(job_.table);
+  state_.table[i] = job_.last_seq;
+  if (job_.rows != 0) ++stats_.inserts;
+  stats_.rows[i] += job_.rows;
+  stats_.bytes += job_.bytes;
+  stats_.skipped_loaded += job_.already;
+  job_.batch.rows.clear();
+  job_.batch.seqs.clear();
+  job_.batch.offsets.clear();
   return save_state();
+}
+
+// Hands table t's batch to the sender (after the previous one completed) and takes back the
+// previous batch's buffers, so steady-state batches reuse their memory.
+bool Loader::submit(Table t) {
+  Batch& b = batches_[static_cast<std::size_t>(t)];
+  if (b.seqs.empty()) return true;
+  if (!complete()) return false;
+  {
+    std::lock_guard lock(mu_);
+    std::swap(job_.batch, b);
+    job_.table = t;
+    job_.last_seq = job_.batch.seqs.back();
+    job_.rows = job_.bytes = job_.already = 0;
+    job_.ok = false;
+    job_pending_ = true;
+  }
+  cv_.notify_all();
+  return true;
 }
 
 bool Loader::save_state() {
@@ -438,7 +499,7 @@ bool Loader::pass(bool& saw_new) {
       if (reason.empty()) {
         b.offsets.push_back(at);
         b.seqs.push_back(rec.seq);
-        if (b.seqs.size() >= opt_.batch_rows && !flush(*table)) return false;
+        if (b.seqs.size() >= opt_.batch_rows && !submit(*table)) return false;
         continue;
       }
     } else {
@@ -475,8 +536,9 @@ bool Loader::pass(bool& saw_new) {
                  std::to_string(issue.seq_to) + ",\"detail\":" + json_string(issue.to_string()));
   }
   for (Table t : kAllTables) {
-    if (!flush(t)) return false;
+    if (!submit(t)) return false;
   }
+  if (!complete()) return false;
   state_.through = last_read;
   return save_state();
 }
@@ -485,6 +547,7 @@ int Loader::run(const std::atomic<bool>* stop) {
   stop_ = stop;
   const auto t0 = Clock::now();
   if (!prepare() || !ensure_schema() || !reconcile()) return 1;
+  sender_ = std::thread([this] { sender_main(); });
   int rc = 0;
   while (true) {
     bool saw_new = false;
@@ -500,6 +563,7 @@ int Loader::run(const std::atomic<bool>* stop) {
       }
     }
   }
+  stop_sender();
   stats_.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   return rc;
 }

@@ -14,9 +14,12 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <cstdio>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <unordered_set>
 #include <vector>
 
@@ -89,12 +92,27 @@ class Loader {
     std::vector<std::size_t> offsets;  // start of each row in `rows`
   };
 
+  /// One batch on its way to ClickHouse (owned by the sender thread while pending).
+  struct InsertJob {
+    Table table = Table::kMarketData;
+    Batch batch;
+    std::uint64_t last_seq = 0;  // of the batch as submitted
+    std::uint64_t rows = 0;      // inserted by the acknowledged INSERT
+    std::uint64_t bytes = 0;
+    std::uint64_t already = 0;  // rows a failed INSERT had applied after all (not re-sent)
+    bool ok = false;
+  };
+
   bool prepare();
   bool ensure_schema();
   bool reconcile();
   bool pass(bool& saw_new);
-  bool flush(Table t);
-  bool drop_present(Table t, Batch& b);
+  bool submit(Table t);
+  bool complete();
+  bool send(InsertJob& job);
+  void sender_main();
+  void stop_sender();
+  bool drop_present(Table t, Batch& b, std::uint64_t* already);
   bool wait_backoff(std::chrono::milliseconds& delay, std::chrono::steady_clock::time_point since,
                     const std::string& what);
   bool stopping() const { return stop_ != nullptr && stop_->load(std::memory_order_relaxed); }
@@ -116,6 +134,15 @@ class Loader {
   std::FILE* dead_file_ = nullptr;
   bool dead_dirty_ = false;
   int lock_fd_ = -1;
+
+  // Pipelining: one INSERT in flight on the sender thread while this thread reads and encodes.
+  std::thread sender_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  InsertJob job_;
+  bool job_pending_ = false;  // submitted, the sender is on it
+  bool job_done_ = false;     // finished, complete() has not recorded it yet
+  bool quit_ = false;
 };
 
 /// "text" with JSON string escaping, quotes included.
