@@ -82,7 +82,54 @@ bool read_bool(Cursor& c, BoolField& f) {
   return detail::skip_value(c, 1);
 }
 
+/// The compact form every bridge sends — ["22001","22000",...] or [3,13,8,20,22], at most five
+/// plain decimals of at most 18 digits — parsed with the cursor in registers. False (nothing
+/// consumed) on anything else; the general path then decides.
+bool read_levels_compact(Cursor& c, Levels& f) {
+  const char* p = c.p + 1;  // past '['
+  const char* const end = c.end;
+  std::uint8_t n = 0;
+  if (p < end && *p == ']') {
+    c.p = p + 1;
+    f = Levels{};
+    f.st = Present::kOk;
+    return true;
+  }
+  for (;;) {
+    if (n == kBookDepth || p >= end) return false;
+    const bool quoted = *p == '"';
+    p += quoted;
+    const char* const start = p;
+    std::uint64_t acc = 0;
+    p = detail::append_digits(p, end, acc);
+    const std::ptrdiff_t int_digits = p - start;
+    std::ptrdiff_t frac = 0;
+    if (p < end && *p == '.') {
+      const char* const frac_start = ++p;
+      p = detail::append_digits(p, end, acc);
+      frac = p - frac_start;
+      if (frac == 0) return false;
+    }
+    if (int_digits == 0 || int_digits + frac > 18) return false;
+    if (quoted) {
+      if (p >= end || *p != '"') return false;
+      ++p;
+    }
+    f.v[n++] =
+        Decimal{static_cast<std::int64_t>(acc), static_cast<std::uint8_t>(frac), NumState::kOk};
+    if (p >= end) return false;
+    if (*p == ']') break;
+    if (*p++ != ',') return false;
+  }
+  c.p = p + 1;
+  f.n = n;
+  f.too_many = false;
+  f.st = Present::kOk;
+  return true;
+}
+
 bool read_levels(Cursor& c, Levels& f) {
+  if (*c.p == '[' && read_levels_compact(c, f)) return true;
   if (*c.p != '[') {
     f.st = Present::kWrongType;
     return detail::skip_value(c, 1);

@@ -9,8 +9,17 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace hft::feed::shioaji::detail {
+
+// The per-byte helpers are forced inline: called through a Cursor& across a call boundary, the
+// cursor would live in memory instead of a register.
+#define HFT_SCAN_INLINE [[gnu::always_inline]] inline
 
 struct Cursor {
   const char* begin;
@@ -45,14 +54,21 @@ inline constexpr std::int64_t kPow10[19] = {1,
                                             100000000000000000,
                                             1000000000000000000};
 
-inline bool is_digit(char ch) { return static_cast<unsigned char>(ch - '0') < 10; }
+HFT_SCAN_INLINE bool is_digit(char ch) { return static_cast<unsigned char>(ch - '0') < 10; }
 
-inline void skip_ws(Cursor& c) {
-  while (c.p < c.end && (*c.p == ' ' || *c.p == '\n' || *c.p == '\r' || *c.p == '\t')) ++c.p;
+// Hot loops copy the cursor into locals: through the reference the compiler would store and
+// reload c.p on every byte (a char load may alias it).
+HFT_SCAN_INLINE void skip_ws(Cursor& c) {
+  // Compact JSON has no whitespace: one compare decides the common case.
+  if (c.p<c.end&& static_cast<unsigned char>(*c.p)> ' ') return;
+  const char* p = c.p;
+  const char* const end = c.end;
+  while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) ++p;
+  c.p = p;
 }
 
 /// Consumes `ch` after optional whitespace.
-inline bool consume(Cursor& c, char ch) {
+HFT_SCAN_INLINE bool consume(Cursor& c, char ch) {
   skip_ws(c);
   if (c.p < c.end && *c.p == ch) {
     ++c.p;
@@ -68,73 +84,110 @@ struct Span {
   bool escaped = false;  // contains a backslash escape: never equal to a code or key we know
 };
 
-inline bool is_hex(char ch) {
+HFT_SCAN_INLINE bool is_hex(char ch) {
   return is_digit(ch) || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F');
 }
 
 /// At the opening quote: scans to the closing quote and validates escapes and control bytes.
 /// UTF-8 beyond ASCII is passed through unchecked (only names carry it and they are ignored).
-inline bool scan_string(Cursor& c, Span& out) {
-  ++c.p;  // opening quote
-  const char* start = c.p;
+/// First byte in [p, end) that ends a run of plain string bytes: '"', '\\' or a control byte
+/// (< 0x20); `end` when there is none. Sixteen bytes per step where SSE2 exists (x86-64 always),
+/// never reading at or past `end`: strings are most of a payload's bytes.
+HFT_SCAN_INLINE const char* find_string_special(const char* p, const char* end) {
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  const __m128i ctl_max = _mm_set1_epi8(0x1f);
+  while (end - p >= 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    // max(v, 0x1f) == 0x1f exactly for the (unsigned) bytes 0x00..0x1f.
+    const __m128i hit =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+                     _mm_cmpeq_epi8(_mm_max_epu8(v, ctl_max), ctl_max));
+    const int mask = _mm_movemask_epi8(hit);
+    if (mask != 0) return p + __builtin_ctz(static_cast<unsigned>(mask));
+    p += 16;
+  }
+#endif
+  while (p < end && *p != '"' && *p != '\\' && static_cast<unsigned char>(*p) >= 0x20) ++p;
+  return p;
+}
+
+HFT_SCAN_INLINE bool scan_string(Cursor& c, Span& out) {
+  const char* p = c.p + 1;  // past the opening quote
+  const char* const end = c.end;
+  const char* const start = p;
   bool escaped = false;
-  while (c.p < c.end) {
-    const char ch = *c.p;
-    if (ch == '"') {
-      out = Span{start, static_cast<std::uint32_t>(c.p - start), escaped};
-      ++c.p;
+  for (;;) {
+    p = find_string_special(p, end);
+    if (p >= end || static_cast<unsigned char>(*p) < 0x20) {
+      c.p = p;
+      return false;
+    }
+    if (*p == '"') {
+      out = Span{start, static_cast<std::uint32_t>(p - start), escaped};
+      c.p = p + 1;
       return true;
     }
-    if (static_cast<unsigned char>(ch) < 0x20) return false;
-    if (ch == '\\') {
-      escaped = true;
-      if (++c.p >= c.end) return false;
-      switch (*c.p) {
-        case '"':
-        case '\\':
-        case '/':
-        case 'b':
-        case 'f':
-        case 'n':
-        case 'r':
-        case 't': break;
-        case 'u':
-          for (int k = 0; k < 4; ++k) {
-            if (++c.p >= c.end || !is_hex(*c.p)) return false;
-          }
-          break;
-        default: return false;
-      }
+    escaped = true;  // backslash
+    if (++p >= end) {
+      c.p = p;
+      return false;
     }
-    ++c.p;
+    switch (*p) {
+      case '"':
+      case '\\':
+      case '/':
+      case 'b':
+      case 'f':
+      case 'n':
+      case 'r':
+      case 't': break;
+      case 'u':
+        for (int k = 0; k < 4; ++k) {
+          if (++p >= end || !is_hex(*p)) {
+            c.p = p;
+            return false;
+          }
+        }
+        break;
+      default: c.p = p; return false;
+    }
+    ++p;
   }
-  return false;
 }
 
 /// A JSON number strictly by RFC 8259 grammar (for values we skip).
-inline bool scan_number(Cursor& c) {
-  if (c.p < c.end && *c.p == '-') ++c.p;
-  if (c.p >= c.end || !is_digit(*c.p)) return false;
-  if (*c.p == '0') {
-    ++c.p;
+HFT_SCAN_INLINE bool scan_number(Cursor& c) {
+  const char* p = c.p;
+  const char* const end = c.end;
+  auto fail = [&] {
+    c.p = p;
+    return false;
+  };
+  if (p < end && *p == '-') ++p;
+  if (p >= end || !is_digit(*p)) return fail();
+  if (*p == '0') {
+    ++p;
   } else {
-    while (c.p < c.end && is_digit(*c.p)) ++c.p;
+    while (p < end && is_digit(*p)) ++p;
   }
-  if (c.p < c.end && *c.p == '.') {
-    ++c.p;
-    if (c.p >= c.end || !is_digit(*c.p)) return false;
-    while (c.p < c.end && is_digit(*c.p)) ++c.p;
+  if (p < end && *p == '.') {
+    ++p;
+    if (p >= end || !is_digit(*p)) return fail();
+    while (p < end && is_digit(*p)) ++p;
   }
-  if (c.p < c.end && (*c.p == 'e' || *c.p == 'E')) {
-    ++c.p;
-    if (c.p < c.end && (*c.p == '+' || *c.p == '-')) ++c.p;
-    if (c.p >= c.end || !is_digit(*c.p)) return false;
-    while (c.p < c.end && is_digit(*c.p)) ++c.p;
+  if (p < end && (*p == 'e' || *p == 'E')) {
+    ++p;
+    if (p < end && (*p == '+' || *p == '-')) ++p;
+    if (p >= end || !is_digit(*p)) return fail();
+    while (p < end && is_digit(*p)) ++p;
   }
+  c.p = p;
   return true;
 }
 
-inline bool scan_literal(Cursor& c, const char* lit, int n) {
+HFT_SCAN_INLINE bool scan_literal(Cursor& c, const char* lit, int n) {
   if (c.end - c.p < n) return false;
   for (int k = 0; k < n; ++k) {
     if (c.p[k] != lit[k]) return false;
@@ -191,6 +244,33 @@ inline bool skip_value(Cursor& c, int depth) {
   }
 }
 
+/// Appends the run of ASCII digits at p to acc (acc = acc * 10^k + digits) and returns the
+/// position after it. Eight bytes at a time where they are readable (SWAR: find the first
+/// non-digit with one subtract/add/or, convert the digits with three multiplies, as simdjson's
+/// parse_eight_digits does). The caller bounds the digit count (acc must not overflow).
+HFT_SCAN_INLINE const char* append_digits(const char* p, const char* end, std::uint64_t& acc) {
+  while (end - p >= 8) {
+    std::uint64_t v = 0;
+    std::memcpy(&v, p, 8);
+    const std::uint64_t t = v - 0x3030303030303030ULL;
+    // High bit of a byte set ⇔ not '0'..'9'; bytes after the first non-digit may be garbage
+    // (borrows/carries only travel upwards), which the ctz ignores.
+    const std::uint64_t non_digit = ((t + 0x7676767676767676ULL) | t) & 0x8080808080808080ULL;
+    const int n = non_digit == 0 ? 8 : __builtin_ctzll(non_digit) / 8;
+    if (n == 0) return p;
+    std::uint64_t d = n == 8 ? t : t << (8 * (8 - n));  // digits right-aligned, zeros in front
+    d = (d * 10) + (d >> 8);
+    d = (((d & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32))) +
+         (((d >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32)))) >>
+        32;
+    acc = acc * static_cast<std::uint64_t>(kPow10[n]) + d;
+    p += n;
+    if (n < 8) return p;
+  }
+  while (p < end && is_digit(*p)) acc = acc * 10 + static_cast<unsigned>(*p++ - '0');
+  return p;
+}
+
 /// What a numeric field held.
 enum class NumState : std::uint8_t {
   kAbsent,     // field not in the payload
@@ -210,41 +290,50 @@ struct Decimal {
 
 /// Parses [-]digits[.digits] at c.p (no quotes) into d; stops at the first other byte.
 /// Returns false when the text is not of that form (d.st is then set by the caller).
-inline bool parse_plain_decimal(Cursor& c, Decimal& d) {
+HFT_SCAN_INLINE bool parse_plain_decimal(Cursor& c, Decimal& d) {
+  const char* p = c.p;
+  const char* const end = c.end;
   bool neg = false;
-  if (c.p < c.end && *c.p == '-') {
+  if (p < end && *p == '-') {
     neg = true;
-    ++c.p;
+    ++p;
   }
   std::uint64_t acc = 0;
   int sig = 0;  // significant digits accumulated (leading zeros are not significant)
-  int int_digits = 0;
-  int frac_digits = 0;
-  while (c.p < c.end && is_digit(*c.p)) {
-    acc = acc * 10 + static_cast<unsigned>(*c.p - '0');
+  const char* const int_start = p;
+  while (p < end && is_digit(*p)) {
+    acc = acc * 10 + static_cast<unsigned>(*p - '0');
     sig += (acc != 0);
-    ++int_digits;
-    ++c.p;
+    ++p;
     if (sig > kMaxDigits) {
+      c.p = p;
       d.st = NumState::kTooLong;
       return false;
     }
   }
-  if (int_digits == 0) return false;
-  if (c.p < c.end && *c.p == '.') {
-    ++c.p;
-    while (c.p < c.end && is_digit(*c.p)) {
-      acc = acc * 10 + static_cast<unsigned>(*c.p - '0');
+  const bool ok_int = p != int_start;
+  int frac_digits = 0;
+  if (ok_int && p < end && *p == '.') {
+    ++p;
+    const char* const frac_start = p;
+    while (p < end && is_digit(*p)) {
+      acc = acc * 10 + static_cast<unsigned>(*p - '0');
       sig += (acc != 0);
-      ++frac_digits;
-      ++c.p;
-      if (sig > kMaxDigits || frac_digits > kMaxDecimals) {
+      ++p;
+      if (sig > kMaxDigits || p - frac_start > kMaxDecimals) {
+        c.p = p;
         d.st = NumState::kTooLong;
         return false;
       }
     }
-    if (frac_digits == 0) return false;
+    frac_digits = static_cast<int>(p - frac_start);
+    if (frac_digits == 0) {
+      c.p = p;
+      return false;
+    }
   }
+  c.p = p;
+  if (!ok_int) return false;
   if (acc > static_cast<std::uint64_t>(INT64_MAX)) {
     d.st = NumState::kTooLong;
     return false;
@@ -263,7 +352,7 @@ inline bool is_number_char(char ch) {
 /// Reads a numeric field's value: a JSON string holding a plain decimal ("22001", "585.5"),
 /// a JSON number without exponent, or null. Other well-formed values set a non-kOk state;
 /// only ill-formed JSON returns false.
-inline bool read_decimal(Cursor& c, Decimal& d, int depth) {
+HFT_SCAN_INLINE bool read_decimal(Cursor& c, Decimal& d, int depth) {
   if (c.p >= c.end) return false;
   const char ch = *c.p;
   if (ch == '"') {
@@ -295,7 +384,7 @@ inline bool read_decimal(Cursor& c, Decimal& d, int depth) {
 
 /// Exact value of d at a scale of 10^digits; false when d has more decimals than the scale
 /// holds (non-zero ones) or the result overflows int64.
-inline bool to_scale(const Decimal& d, int digits, std::int64_t& out) {
+HFT_SCAN_INLINE bool to_scale(const Decimal& d, int digits, std::int64_t& out) {
   if (d.frac > digits) {
     const std::int64_t div = kPow10[d.frac - digits];
     if (d.mant % div != 0) return false;
@@ -307,5 +396,7 @@ inline bool to_scale(const Decimal& d, int digits, std::int64_t& out) {
   out = r;
   return true;
 }
+
+#undef HFT_SCAN_INLINE
 
 }  // namespace hft::feed::shioaji::detail
