@@ -17,6 +17,18 @@ void BM_TickToOrder(benchmark::State& state) {
   SymbolTable symbols;
   for (const char* code : {"TXFD6", "MXFD6", "2330", "0050"}) symbols.add(*builtin_contract(code));
   config::Config cfg;
+  // Every risk check runs; the ones that meter message volume or PnL are opened up so that a
+  // long run keeps quoting (they would otherwise refuse most intents or halt the engine).
+  cfg.risk.session_check = false;  // synthetic timestamps below are not in a Taiwan session
+  cfg.risk.max_orders_per_window = 0;
+  cfg.risk.max_cancels_per_window = 0;
+  cfg.risk.max_account_orders_per_window = 0;
+  cfg.risk.max_account_cancels_per_window = 0;
+  cfg.risk.max_daily_loss_ntd = 0;
+  cfg.risk.halt_daily_loss_ntd = 0;
+  cfg.risk.max_gross_notional_ntd = 0;
+  cfg.risk.max_net_notional_ntd = 0;
+  cfg.orders.rate_limit = 0;
   obs::Registry registry;
   auto strat = strategy::make_builtin("market_maker", {}, symbols, nullptr);
   ClientOrderIdGenerator ids(1'800'000'000'000);
@@ -34,7 +46,8 @@ void BM_TickToOrder(benchmark::State& state) {
   std::int64_t now = 1;
   for (auto _ : state) {
     MarketData md = input[i++ & (input.size() - 1)];
-    hot.on_market_data(md, mono_ns(), ++now);
+    now += 100'000;  // 100 µs between records
+    hot.on_market_data(md, mono_ns(), now);
   }
   state.SetItemsProcessed(state.iterations());
   state.counters["orders"] = static_cast<double>(hot.metrics().orders_sent.value() - orders_before);

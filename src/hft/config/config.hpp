@@ -30,9 +30,58 @@ struct BusConfig {
 };
 
 struct RiskConfig {
-  std::int64_t max_order_qty = 10;       // units per order
+  // Per-symbol overridable (risk.symbols.<CODE>.<key>); 0 turns a numeric check off.
+  std::int64_t max_order_qty = 0;        // units per order; 0 = the exchange's per-order cap
   std::int64_t max_position = 20;        // |position + working orders on that side|
-  std::int64_t price_collar_ticks = 20;  // max distance from mid, in ticks
+  std::int64_t price_collar_ticks = 20;  // max distance from the mid (else last), in ticks
+  double price_collar_pct = 5.0;         // max distance from the mid (else last), in percent
+  bool daily_limit_check = true;         // inside limit-down/up (±10 % of the reference)
+  std::int64_t max_order_notional_ntd = 50'000'000;
+  std::int64_t max_open_orders = 50;            // working orders per symbol
+  std::int64_t max_orders_per_window = 100;     // new orders per symbol per throttle window
+  std::int64_t max_cancels_per_window = 100;    // cancels per symbol per throttle window
+  std::int64_t duplicate_window_ms = 10;        // same side/price/qty within this is refused
+  bool self_trade_check = true;                 // never cross our own resting orders
+  bool allow_odd_lot = true;                    // intraday odd-lot orders (stocks)
+  bool session_check = true;                    // no orders outside the product's sessions
+  std::int64_t symbol_stale_feed_ms = 0;        // refuse orders on a symbol this stale
+  std::vector<std::string> restricted_symbols;  // no new orders at all
+  std::map<std::string, double> symbols;        // per-symbol overrides: "<CODE>.<key>" -> value
+  // Account-wide.
+  std::int64_t max_gross_notional_ntd = 200'000'000;
+  std::int64_t max_net_notional_ntd = 100'000'000;
+  std::int64_t max_daily_loss_ntd = 100'000;   // → REDUCE_ONLY
+  std::int64_t halt_daily_loss_ntd = 200'000;  // → HALTED
+  std::int64_t max_account_orders_per_window = 500;
+  std::int64_t max_account_cancels_per_window = 500;
+  std::int64_t throttle_window_ms = 1000;
+  std::int64_t stale_feed_ms = 5000;  // no market data at all for this long → REDUCE_ONLY
+};
+
+/// Order router and order-adapter guards.
+struct OrdersConfig {
+  std::string mode = "sim";       // sim | live | disabled | shadow
+  std::int64_t rate_limit = 250;  // orders + cancels per rate_window_ms (Shioaji: 250/10 s)
+  std::int64_t rate_window_ms = 10'000;
+  std::int64_t circuit_failures = 5;   // consecutive rejects/timeouts that open the circuit
+  double circuit_open_s = 60;          // OPEN this long, then one HALF_OPEN probe
+  std::int64_t ack_timeout_ms = 5000;  // an unacknowledged order counts as a failure after this
+};
+
+/// Taiwan trading costs (docs/risk.md "Fees and taxes").
+struct FeesConfig {
+  double stock_commission_rate = 0.001425;
+  double stock_commission_discount = 1.0;  // broker discount factor, e.g. 0.6
+  double stock_commission_min_ntd = 20;
+  double stock_tax_rate = 0.003;
+  double stock_daytrade_tax_rate = 0.0015;
+  double etf_tax_rate = 0.001;
+  double futures_commission_ntd = 50;  // per contract, roots not in futures_commission_by_root
+  std::map<std::string, double> futures_commission_by_root = {
+      {"TXF", 60}, {"MXF", 30}, {"TMF", 13}};
+  double futures_tax_rate = 0.00002;
+  double option_commission_ntd = 25;
+  double option_tax_rate = 0.001;
 };
 
 struct StrategyConfig {
@@ -69,6 +118,8 @@ struct Config {
   SimConfig sim;
   BusConfig bus;
   RiskConfig risk;
+  OrdersConfig orders;
+  FeesConfig fees;
   StrategyConfig strategy;
   RecorderConfig recorder;
   MetricsConfig metrics;

@@ -1,11 +1,193 @@
 #include "hft/engine/hot_path.hpp"
 
+#include <cmath>
+
 #include "hft/core/clock.hpp"
 
 namespace hft::engine {
 
 namespace {
 constexpr std::size_t kMaxWorkingOrders = 1024;
+constexpr std::size_t kRecentFills = 1 << 16;
+constexpr std::size_t kRecentOrders = 1 << 14;
+constexpr Timestamp kTimeoutScanNs = 100 * 1'000'000;  // ack-timeout scan at most every 100 ms
+
+constexpr std::int64_t kNsPerMs = 1'000'000;
+
+Money ntd(std::int64_t v) { return Money{v * Money::kScale}; }
+Money ntd(double v) { return Money{std::llround(v * static_cast<double>(Money::kScale))}; }
+std::int64_t per_1e8(double rate) { return std::llround(rate * 1e8); }
+double to_ntd(Money m) { return static_cast<double>(m.v) / static_cast<double>(Money::kScale); }
+
+std::string upper(std::string s) {
+  for (char& c : s) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  return s;
+}
+
+// Keys of risk.symbols.<CODE>.<key>; booleans are given as 0/1.
+constexpr const char* kSymbolKeys[] = {
+    "max_order_qty",       "max_position",          "price_collar_ticks",
+    "price_collar_pct",    "daily_limit_check",     "max_order_notional_ntd",
+    "max_open_orders",     "max_orders_per_window", "max_cancels_per_window",
+    "duplicate_window_ms", "self_trade_check",      "allow_odd_lot",
+    "session_check",       "symbol_stale_feed_ms",  "restricted",
+};
+
+bool apply_symbol_key(risk::SymbolLimits& l, const std::string& key, double v) {
+  const auto i = static_cast<std::int64_t>(std::llround(v));
+  if (key == "max_order_qty")
+    l.max_order_qty = i;
+  else if (key == "max_position")
+    l.max_position = i;
+  else if (key == "price_collar_ticks")
+    l.price_collar_ticks = i;
+  else if (key == "price_collar_pct")
+    l.price_collar_bp = std::llround(v * 100);
+  else if (key == "daily_limit_check")
+    l.daily_limit_check = v != 0;
+  else if (key == "max_order_notional_ntd")
+    l.max_order_notional = ntd(v);
+  else if (key == "max_open_orders")
+    l.max_open_orders = i < 1 ? 1 : (i > 1024 ? 1024 : i);
+  else if (key == "max_orders_per_window")
+    l.max_orders_per_window = static_cast<std::uint32_t>(i < 0 ? 0 : i);
+  else if (key == "max_cancels_per_window")
+    l.max_cancels_per_window = static_cast<std::uint32_t>(i < 0 ? 0 : i);
+  else if (key == "duplicate_window_ms")
+    l.duplicate_window_ns = i * kNsPerMs;
+  else if (key == "self_trade_check")
+    l.self_trade_check = v != 0;
+  else if (key == "allow_odd_lot")
+    l.allow_odd_lot = v != 0;
+  else if (key == "session_check")
+    l.session_check = v != 0;
+  else if (key == "symbol_stale_feed_ms")
+    l.stale_feed_ns = i * kNsPerMs;
+  else if (key == "restricted")
+    l.restricted = v != 0;
+  else
+    return false;
+  return true;
+}
+
+}  // namespace
+
+RouterMode router_mode_from_string(const std::string& s) {
+  if (s == "live") return RouterMode::kLive;
+  if (s == "disabled") return RouterMode::kDisabled;
+  if (s == "shadow") return RouterMode::kShadow;
+  return RouterMode::kSim;
+}
+
+const char* to_string(OrderAnomaly a) {
+  switch (a) {
+    case OrderAnomaly::kFillBeforeAck: return "fill_before_ack";
+    case OrderAnomaly::kDuplicateFill: return "duplicate_fill";
+    case OrderAnomaly::kUnknownOrder: return "unknown_order";
+    case OrderAnomaly::kLateReport: return "late_report";
+    case OrderAnomaly::kFillAfterCancel: return "fill_after_cancel";
+    case OrderAnomaly::kOverfill: return "overfill";
+    case OrderAnomaly::kIllegalTransition: return "illegal_transition";
+    case OrderAnomaly::kAckTimeout: return "ack_timeout";
+    case OrderAnomaly::kCount: break;
+  }
+  return "unknown";
+}
+
+risk::AccountLimits account_limits(const config::Config& cfg) {
+  const config::RiskConfig& r = cfg.risk;
+  risk::AccountLimits a;
+  a.max_gross_notional = ntd(r.max_gross_notional_ntd);
+  a.max_net_notional = ntd(r.max_net_notional_ntd);
+  a.loss_reduce_only = ntd(r.max_daily_loss_ntd);
+  a.loss_halt = ntd(r.halt_daily_loss_ntd);
+  a.max_orders_per_window = static_cast<std::uint32_t>(r.max_account_orders_per_window);
+  a.max_cancels_per_window = static_cast<std::uint32_t>(r.max_account_cancels_per_window);
+  a.throttle_window_ns = r.throttle_window_ms * kNsPerMs;
+  a.stale_feed_ns = r.stale_feed_ms * kNsPerMs;
+  return a;
+}
+
+std::vector<risk::SymbolLimits> symbol_limits(const config::Config& cfg, const SymbolTable& symbols,
+                                              std::vector<std::string>* errors) {
+  const config::RiskConfig& r = cfg.risk;
+  risk::SymbolLimits base;
+  base.max_order_qty = r.max_order_qty;
+  base.max_position = r.max_position;
+  base.price_collar_ticks = r.price_collar_ticks;
+  base.price_collar_bp = std::llround(r.price_collar_pct * 100);
+  base.daily_limit_check = r.daily_limit_check;
+  base.max_order_notional = ntd(r.max_order_notional_ntd);
+  base.max_open_orders = r.max_open_orders;
+  base.max_orders_per_window = static_cast<std::uint32_t>(r.max_orders_per_window);
+  base.max_cancels_per_window = static_cast<std::uint32_t>(r.max_cancels_per_window);
+  base.duplicate_window_ns = r.duplicate_window_ms * kNsPerMs;
+  base.stale_feed_ns = r.symbol_stale_feed_ms * kNsPerMs;
+  base.self_trade_check = r.self_trade_check;
+  base.allow_odd_lot = r.allow_odd_lot;
+  base.session_check = r.session_check;
+  std::vector<risk::SymbolLimits> out(symbols.size(), base);
+  const auto find_code = [&](const std::string& code) -> std::optional<SymbolId> {
+    for (SymbolId id = 0; id < symbols.size(); ++id) {
+      if (upper(symbols.spec(id).code) == upper(code)) return id;
+    }
+    return std::nullopt;
+  };
+  for (const std::string& code : r.restricted_symbols) {
+    if (auto id = find_code(code)) out[*id].restricted = true;
+  }
+  for (const auto& [name, value] : r.symbols) {
+    // "<CODE>.<key>" from YAML/CLI; "<code>_<key>" from HFT_RISK_SYMBOLS_<CODE>_<KEY>.
+    std::string code, key;
+    if (const auto dot = name.find('.'); dot != std::string::npos) {
+      code = name.substr(0, dot);
+      key = name.substr(dot + 1);
+    } else {
+      for (const char* k : kSymbolKeys) {
+        const std::string suffix = std::string("_") + k;
+        if (name.size() > suffix.size() && name.ends_with(suffix)) {
+          code = name.substr(0, name.size() - suffix.size());
+          key = k;
+        }
+      }
+    }
+    if (code.empty()) {
+      if (errors != nullptr) errors->push_back("risk.symbols." + name + ": expected <CODE>.<key>");
+      continue;
+    }
+    // A code that is not traded in this run is not an error: one file serves many runs.
+    const auto id = find_code(code);
+    if (!id) continue;
+    if (!apply_symbol_key(out[*id], key, value) && errors != nullptr) {
+      std::string known;
+      for (const char* k : kSymbolKeys) known += (known.empty() ? "" : ", ") + std::string(k);
+      errors->push_back("risk.symbols." + name + ": unknown key '" + key + "' (known: " + known +
+                        ")");
+    }
+  }
+  return out;
+}
+
+execution::FeeSchedule fee_schedule(const config::Config& cfg) {
+  const config::FeesConfig& f = cfg.fees;
+  execution::FeeSchedule s;
+  s.stock_commission_rate = per_1e8(f.stock_commission_rate);
+  s.stock_commission_discount_ppm = std::llround(f.stock_commission_discount * 1e6);
+  s.stock_commission_min = ntd(f.stock_commission_min_ntd);
+  s.stock_tax_rate = per_1e8(f.stock_tax_rate);
+  s.stock_daytrade_tax_rate = per_1e8(f.stock_daytrade_tax_rate);
+  s.etf_tax_rate = per_1e8(f.etf_tax_rate);
+  s.futures_tax_rate = per_1e8(f.futures_tax_rate);
+  s.option_tax_rate = per_1e8(f.option_tax_rate);
+  s.futures_commission = ntd(f.futures_commission_ntd);
+  s.option_commission = ntd(f.option_commission_ntd);
+  s.futures_commission_by_root.clear();
+  for (const auto& [root, v] : f.futures_commission_by_root) {
+    s.futures_commission_by_root[upper(root)] = ntd(v);
+  }
+  return s;
 }
 
 HotPathMetrics::HotPathMetrics(obs::Registry& r, const SymbolTable& symbols)
@@ -25,7 +207,23 @@ HotPathMetrics::HotPathMetrics(obs::Registry& r, const SymbolTable& symbols)
                     "Events the recorder ring had no room for (hot thread never waits)")),
       tick_to_order(r.histogram("hft_tick_to_order_seconds",
                                 "Receipt of a market-data record to an order leaving the router")),
-      trading_state(r.gauge("hft_trading_state", "0 ACTIVE, 1 REDUCE_ONLY, 2 HALTED")) {
+      trading_state(r.gauge("hft_trading_state", "0 ACTIVE, 1 REDUCE_ONLY, 2 HALTED")),
+      shadow_orders(r.counter("hft_orders_shadow_total",
+                              "Orders checked and recorded but not sent (orders.mode=shadow)")),
+      dropped_orders(r.counter("hft_orders_dropped_total",
+                               "Order intents dropped because orders.mode=disabled")),
+      state_changes(r.counter("hft_trading_state_changes_total", "Trading state transitions")),
+      circuit_opens(r.counter("hft_order_circuit_opens_total",
+                              "Times the order-adapter circuit breaker opened")),
+      circuit_state(r.gauge("hft_order_circuit_state",
+                            "Order-adapter circuit breaker: 0 CLOSED, 1 OPEN, 2 HALF_OPEN")),
+      rate_tokens(r.gauge("hft_order_rate_tokens",
+                          "Order-adapter token bucket: requests that may go out now")),
+      daily_pnl(r.gauge("hft_daily_pnl_ntd", "Account PnL of the day after fees and taxes, NTD")),
+      gross_notional(r.gauge("hft_gross_notional_ntd",
+                             "Account gross notional: |positions| at the mark + working orders")),
+      net_notional(r.gauge("hft_net_notional_ntd",
+                           "Account net notional: signed positions at the mark + working orders")) {
   for (std::size_t i = 0; i < feed_rejects.size(); ++i) {
     feed_rejects[i] =
         &r.counter("hft_feed_rejected_total", "Market-data records rejected by the normalizer",
@@ -36,10 +234,18 @@ HotPathMetrics::HotPathMetrics(obs::Registry& r, const SymbolTable& symbols)
         &r.counter("hft_risk_rejects_total", "Orders refused by the pre-trade risk gate",
                    {{"reason", risk::to_string(static_cast<risk::RejectReason>(i))}});
   }
+  for (std::size_t i = 0; i < anomalies.size(); ++i) {
+    anomalies[i] =
+        &r.counter("hft_order_anomalies_total", "Execution reports out of the ordinary, by kind",
+                   {{"kind", to_string(static_cast<OrderAnomaly>(i))}});
+  }
   for (SymbolId id = 0; id < symbols.size(); ++id) {
     const obs::Labels labels{{"symbol", symbols.spec(id).code}};
     position.push_back(&r.gauge("hft_position", "Signed position in exchange units", labels));
     pnl.push_back(&r.gauge("hft_pnl_ntd", "Mark-to-market PnL in NTD (before fees)", labels));
+    net_pnl.push_back(
+        &r.gauge("hft_net_pnl_ntd", "Mark-to-market PnL in NTD after fees and taxes", labels));
+    costs.push_back(&r.gauge("hft_costs_ntd", "Fees and taxes paid, NTD", labels));
   }
 }
 
@@ -53,12 +259,18 @@ HotPath::HotPath(const SymbolTable& symbols, const config::Config& cfg,
       metrics_(registry, symbols),
       normalizer_(symbols),
       books_(symbols),
-      risk_(symbols, risk::RiskLimits{cfg.risk.max_order_qty, cfg.risk.max_position,
-                                      cfg.risk.price_collar_ticks}),
+      risk_(symbols, symbol_limits(cfg, symbols), account_limits(cfg)),
       orders_(kMaxWorkingOrders),
-      exposure_(symbols.size()),
-      positions_(symbols),
-      exchange_(books_, kMaxWorkingOrders) {}
+      positions_(symbols, fee_schedule(cfg)),
+      exchange_(books_, kMaxWorkingOrders),
+      bucket_(cfg.orders.rate_limit, cfg.orders.rate_window_ms * kNsPerMs),
+      breaker_(static_cast<std::uint32_t>(cfg.orders.circuit_failures),
+               static_cast<Timestamp>(cfg.orders.circuit_open_s * 1e9)),
+      seen_fills_(kRecentFills),
+      closed_orders_(kRecentOrders),
+      mode_(router_mode_from_string(cfg.orders.mode)),
+      ack_timeout_ns_(cfg.orders.ack_timeout_ms * kNsPerMs),
+      cancel_ids_(kMaxWorkingOrders) {}
 
 void HotPath::start() { strategy_.on_start(*this); }
 
@@ -66,8 +278,8 @@ void HotPath::stop() { strategy_.on_stop(*this); }
 
 Price HotPath::mark(SymbolId symbol) const {
   const lob::BookStats& s = books_.stats(symbol);
-  // Mid rounded down to the price grid (mid_x2 / 2).
-  return s.valid() ? Price{s.mid_x2 / 2} : s.last_trade;
+  if (!s.valid()) return s.last_trade;
+  return symbols_.ladder(symbol).round_down(Price{s.mid_x2 / 2});
 }
 
 void HotPath::on_market_data(MarketData& md, std::int64_t recv_mono, Timestamp recv_wall) {
@@ -83,16 +295,20 @@ void HotPath::on_market_data(MarketData& md, std::int64_t recv_mono, Timestamp r
     record(md.snapshot);
     books_.apply(md.snapshot);
     metrics_.book_updates.inc();
+    risk_.on_market(symbol, books_.stats(symbol), now_);
     exchange_.on_book(symbol, now_);
     drain_reports();
     publish_position(symbol);
+    sync_state();
     strategy_.on_book(*this, symbol, books_.stats(symbol));
   } else {
     record(md.trade);
     books_.apply(md.trade);
     metrics_.trades.inc();
+    risk_.on_market(symbol, books_.stats(symbol), now_);
     exchange_.on_trade(md.trade, now_);
     drain_reports();
+    sync_state();
     strategy_.on_trade(*this, md.trade);
   }
   drain_reports();
@@ -100,46 +316,120 @@ void HotPath::on_market_data(MarketData& md, std::int64_t recv_mono, Timestamp r
 
 strategy::PlaceResult HotPath::place(SymbolId symbol, Side side, Price price, Qty qty,
                                      TimeInForce tif) {
-  risk::RejectReason reason =
-      risk_.check(symbol, side, price, qty, exposure_[symbol], books_.stats(symbol));
-  if (reason == risk::RejectReason::kNone && orders_.size() >= orders_.max_orders()) {
-    reason = risk::RejectReason::kMaxOpenOrders;
+  risk::OrderRequest req;
+  req.symbol = symbol;
+  req.side = side;
+  req.price = price;
+  req.qty = qty;
+  req.tif = tif;
+  return place(req, kStrategyId);
+}
+
+strategy::PlaceResult HotPath::reject(const risk::OrderRequest& req, risk::RejectReason reason,
+                                      std::uint16_t strategy_id, bool counted_by_gate) {
+  if (!counted_by_gate) risk_.add_reject(reason);
+  metrics_.risk_rejects[static_cast<std::size_t>(reason)]->inc();
+  RiskRejectEvent ev{};
+  ev.h = EventHeader{now_, now_, ++order_seq_, req.symbol, EventType::kRiskReject, 0};
+  ev.price = req.price;
+  ev.qty = req.qty;
+  ev.strategy_id = strategy_id;
+  ev.reason = static_cast<std::uint8_t>(reason);
+  ev.side = req.side;
+  record(ev);
+  return {0, static_cast<strategy::RejectCode>(reason)};
+}
+
+strategy::PlaceResult HotPath::place(const risk::OrderRequest& req, std::uint16_t strategy_id) {
+  if (mode_ == RouterMode::kDisabled || (mode_ == RouterMode::kLive && gateway_ == nullptr)) {
+    metrics_.dropped_orders.inc();
+    return reject(req, risk::RejectReason::kOrdersDisabled, strategy_id, false);
   }
-  if (reason != risk::RejectReason::kNone) {
-    metrics_.risk_rejects[static_cast<std::size_t>(reason)]->inc();
-    RiskRejectEvent ev{};
-    ev.h = EventHeader{now_, now_, ++order_seq_, symbol, EventType::kRiskReject, 0};
-    ev.price = price;
-    ev.qty = qty;
-    ev.reason = static_cast<std::uint8_t>(reason);
-    ev.side = side;
-    record(ev);
-    return {0, static_cast<strategy::RejectCode>(reason)};
+  const risk::RejectReason reason = risk_.check(req, now_);
+  if (reason != risk::RejectReason::kNone) return reject(req, reason, strategy_id, true);
+  // The engine routes whole board lots only; odd-lot orders pass the gate's rules but have no
+  // route yet.
+  if (req.odd_lot) return reject(req, risk::RejectReason::kLotSize, strategy_id, false);
+  if (orders_.size() >= orders_.max_orders()) {
+    return reject(req, risk::RejectReason::kMaxOpenOrders, strategy_id, false);
+  }
+  if (sends()) {
+    // Circuit first (without taking the HALF_OPEN probe), then the token, then the probe.
+    if (breaker_.state(now_) == execution::CircuitState::kOpen) {
+      return reject(req, risk::RejectReason::kCircuitOpen, strategy_id, false);
+    }
+    if (!bucket_.try_take(now_)) {
+      return reject(req, risk::RejectReason::kRateLimited, strategy_id, false);
+    }
+    if (!breaker_.allow(now_)) {
+      return reject(req, risk::RejectReason::kCircuitOpen, strategy_id, false);
+    }
   }
   OrderEvent order{};
-  order.h = EventHeader{now_, now_, ++order_seq_, symbol, EventType::kOrder, 0};
+  order.h = EventHeader{now_, now_, ++order_seq_, req.symbol, EventType::kOrder, 0};
   order.client_id = ids_.next();
-  order.price = price;
-  order.qty = qty;
+  order.price = risk_.effective_price(req);
+  order.qty = req.qty;
   order.action = OrderAction::kNew;
-  order.side = side;
-  order.tif = tif;
-  order.order_type = OrderType::kLimit;
-  orders_.insert(execution::WorkingOrder{order.client_id, symbol, side,
-                                         execution::OrderStatus::kPendingNew, 0, price, qty, qty,
-                                         now_});
-  (side == Side::kBuy ? exposure_[symbol].working_buy : exposure_[symbol].working_sell) += qty;
+  order.side = req.side;
+  order.tif = req.tif;
+  order.order_type = req.type;
+  order.strategy_id = strategy_id;
+  if (!sends()) {  // shadow: checked and recorded, never sent, never working
+    order.h.flags = kFlagShadowOrder;
+    record(order);
+    metrics_.shadow_orders.inc();
+    return {order.client_id, 0};
+  }
+  execution::WorkingOrder wo;
+  wo.id = order.client_id;
+  wo.symbol = req.symbol;
+  wo.side = req.side;
+  wo.strategy_id = strategy_id;
+  wo.price = order.price;
+  wo.qty = req.qty;
+  wo.leaves = req.qty;
+  wo.sent_ts = now_;
+  orders_.insert(wo);
+  risk_.on_order_sent(req, now_);
   record(order);
-  exchange_.submit(order, now_);
+  submit(order);
   metrics_.orders_sent.inc();
   metrics_.tick_to_order.record(mono_ns() - tick_mono_);
   return {order.client_id, 0};
 }
 
-bool HotPath::cancel(ClientOrderId id) {
+bool HotPath::cancel(ClientOrderId id) { return cancel_order(id, /*force=*/false); }
+
+bool HotPath::cancel_order(ClientOrderId id, bool force) {
   execution::WorkingOrder* o = orders_.find(id);
-  if (o == nullptr || o->status == execution::OrderStatus::kPendingCancel) return false;
-  o->status = execution::OrderStatus::kPendingCancel;
+  if (o == nullptr || o->state == execution::OrderState::kPendingCancel) return false;
+  if (!force) {
+    // A kill-switch cancel goes out whatever the throttles say (it still uses a token).
+    risk::RejectReason reason = risk_.check_cancel(o->symbol, now_);
+    if (reason == risk::RejectReason::kNone && !bucket_.try_take(now_)) {
+      reason = risk::RejectReason::kRateLimited;
+      risk_.add_reject(reason);
+    }
+    if (reason != risk::RejectReason::kNone) {
+      metrics_.risk_rejects[static_cast<std::size_t>(reason)]->inc();
+      RiskRejectEvent ev{};
+      ev.h = EventHeader{now_, now_, ++order_seq_, o->symbol, EventType::kRiskReject, 0};
+      ev.price = o->price;
+      ev.qty = 0;  // a cancel
+      ev.strategy_id = o->strategy_id;
+      ev.reason = static_cast<std::uint8_t>(reason);
+      ev.side = o->side;
+      record(ev);
+      return false;
+    }
+  } else {
+    (void)bucket_.try_take(now_);
+  }
+  o->state =
+      execution::transition(o->state, execution::OrderInput::kCancelSent, o->leaves, o->filled > 0)
+          .next;
+  risk_.on_cancel_sent(o->symbol, now_);
   OrderEvent req{};
   req.h = EventHeader{now_, now_, ++order_seq_, o->symbol, EventType::kOrder, 0};
   req.client_id = id;
@@ -147,10 +437,26 @@ bool HotPath::cancel(ClientOrderId id) {
   req.qty = o->leaves;
   req.action = OrderAction::kCancel;
   req.side = o->side;
+  req.strategy_id = o->strategy_id;
   record(req);
-  exchange_.submit(req, now_);
+  submit(req);
   metrics_.cancels_sent.inc();
   return true;
+}
+
+void HotPath::submit(const OrderEvent& order) {
+  if (mode_ == RouterMode::kLive) {
+    gateway_->submit(order, now_);
+  } else {
+    exchange_.submit(order, now_);
+  }
+}
+
+void HotPath::cancel_all() {
+  // Collect ids first since cancelling touches the table.
+  std::size_t n = 0;
+  orders_.for_each([&](execution::WorkingOrder& o) { cancel_ids_[n++] = o.id; });
+  for (std::size_t i = 0; i < n; ++i) cancel_order(cancel_ids_[i], /*force=*/true);
 }
 
 void HotPath::drain_reports() {
@@ -158,71 +464,220 @@ void HotPath::drain_reports() {
   while (exchange_.poll(r)) on_report(r);
 }
 
-void HotPath::on_report(const ExecReport& r) {
-  record(r);
-  execution::WorkingOrder* o = orders_.find(r.client_id);
-  if (o == nullptr) {
-    // A cancel that lost the race against a fill, or an order placed elsewhere: counted only.
-    if (r.exec_type == ExecType::kRejected) metrics_.broker_rejects.inc();
+void HotPath::on_exec_report(const ExecReport& r, Timestamp now) {
+  now_ = now;
+  on_report(r);
+  sync_state();
+}
+
+void HotPath::anomaly(OrderAnomaly a, ExecReport& r) {
+  ++anomaly_counts_[static_cast<std::size_t>(a)];
+  metrics_.anomalies[static_cast<std::size_t>(a)]->inc();
+  r.h.flags |= kFlagOrderAnomaly;
+}
+
+void HotPath::finish(execution::WorkingOrder& o, Qty leaves) {
+  risk_.on_order_done(o.symbol, o.side, o.price, leaves);
+  closed_orders_.insert(o.id);
+  orders_.erase(o.id);
+}
+
+void HotPath::on_foreign_report(const ExecReport& report) {
+  ExecReport r = report;
+  const bool closed = closed_orders_.contains(r.client_id);
+  if (r.exec_type == ExecType::kFill) {
+    if (!seen_fills_.insert(execution::RecentIds::key(r.client_id, r.trade_id))) {
+      anomaly(OrderAnomaly::kDuplicateFill, r);
+      record(r);
+      return;
+    }
+    // The money moved: book it, unattributed. A fill of an order that already finished is
+    // an overfill or a fill after a confirmed cancel.
+    anomaly(closed ? OrderAnomaly::kOverfill : OrderAnomaly::kUnknownOrder, r);
+    record(r);
+    if (r.h.symbol >= symbols_.size() || r.qty <= 0) return;
+    metrics_.fills.inc();
+    positions_.on_fill(r.h.symbol, r.side, r.price, r.qty, 0);
+    risk_.set_position(r.h.symbol, positions_.get(r.h.symbol).qty);
+    publish_position(r.h.symbol);
     return;
   }
-  risk::Exposure& e = exposure_[o->symbol];
-  Qty& working = o->side == Side::kBuy ? e.working_buy : e.working_sell;
+  // A cancel that lost the race against a fill is rejected by the broker: expected, counted.
+  if (r.exec_type == ExecType::kRejected) metrics_.broker_rejects.inc();
+  anomaly(closed ? OrderAnomaly::kLateReport : OrderAnomaly::kUnknownOrder, r);
+  record(r);
+}
+
+void HotPath::on_report(const ExecReport& report) {
+  using execution::OrderInput;
+  using execution::OrderState;
+  execution::WorkingOrder* o = orders_.find(report.client_id);
+  if (o == nullptr) {
+    on_foreign_report(report);
+    return;
+  }
+  ExecReport r = report;
+  const OrderState before = o->state;
   switch (r.exec_type) {
-    case ExecType::kAck:
+    case ExecType::kAck: {
+      const auto t = execution::transition(before, OrderInput::kAck, o->leaves, o->filled > 0);
+      if (!t.legal) anomaly(OrderAnomaly::kIllegalTransition, r);
+      record(r);
+      o->state = t.next;
+      if (!o->acked) {
+        o->acked = true;
+        breaker_.on_success();
+        update_circuit();
+      }
       metrics_.acks.inc();
-      if (o->status == execution::OrderStatus::kPendingNew)
-        o->status = execution::OrderStatus::kNew;
       strategy_.on_order_update(*this, r);
       return;
+    }
     case ExecType::kFill: {
-      metrics_.fills.inc();
-      positions_.on_fill(o->symbol, o->side, r.price, r.qty);
-      e.position = positions_.get(o->symbol).qty;
-      working -= r.qty;
-      o->leaves = r.leaves;
-      if (o->status != execution::OrderStatus::kPendingCancel) {
-        o->status = execution::OrderStatus::kPartiallyFilled;
+      if (!seen_fills_.insert(execution::RecentIds::key(r.client_id, r.trade_id))) {
+        anomaly(OrderAnomaly::kDuplicateFill, r);
+        record(r);
+        return;
       }
+      if (before == OrderState::kPendingNew) anomaly(OrderAnomaly::kFillBeforeAck, r);
+      if (before == OrderState::kPendingCancel) anomaly(OrderAnomaly::kFillAfterCancel, r);
+      if (r.qty > o->leaves) anomaly(OrderAnomaly::kOverfill, r);
+      record(r);
+      metrics_.fills.inc();
       const SymbolId symbol = o->symbol;
-      if (r.leaves == 0) orders_.erase(r.client_id);
+      const Qty booked = r.qty < o->leaves ? r.qty : o->leaves;
+      positions_.on_fill(symbol, o->side, r.price, r.qty, o->strategy_id);
+      risk_.on_fill(symbol, o->side, o->price, booked, positions_.get(symbol).qty);
+      o->leaves -= booked;
+      o->filled += r.qty;
+      const auto t = execution::transition(before, OrderInput::kFill, o->leaves, true);
+      o->state = t.next;
+      if (o->leaves == 0) finish(*o, 0);
       publish_position(symbol);
       strategy_.on_fill(*this, r);
       return;
     }
-    case ExecType::kCancelled:
-    case ExecType::kRejected:
-      (r.exec_type == ExecType::kCancelled ? metrics_.cancelled : metrics_.broker_rejects).inc();
-      working -= o->leaves;
-      orders_.erase(r.client_id);
+    case ExecType::kCancelled: {
+      const auto t =
+          execution::transition(before, OrderInput::kCancelled, o->leaves, o->filled > 0);
+      if (!t.legal) anomaly(OrderAnomaly::kIllegalTransition, r);
+      record(r);
+      metrics_.cancelled.inc();
+      finish(*o, o->leaves);
       strategy_.on_order_update(*this, r);
       return;
-    case ExecType::kReplaced: strategy_.on_order_update(*this, r); return;
+    }
+    case ExecType::kRejected: {
+      metrics_.broker_rejects.inc();
+      const auto as_order =
+          execution::transition(before, OrderInput::kRejected, o->leaves, o->filled > 0);
+      if (as_order.legal && (before == OrderState::kPendingNew || !o->acked)) {
+        // The order itself was refused: a broker failure for the circuit breaker.
+        record(r);
+        breaker_.on_failure(now_);
+        update_circuit();
+        finish(*o, o->leaves);
+        strategy_.on_order_update(*this, r);
+        return;
+      }
+      // Our cancel/replace was refused: the order works on.
+      const auto t =
+          execution::transition(before, OrderInput::kRequestRejected, o->leaves, o->filled > 0);
+      if (!t.legal) anomaly(OrderAnomaly::kIllegalTransition, r);
+      record(r);
+      o->state = t.next;
+      strategy_.on_order_update(*this, r);
+      return;
+    }
+    case ExecType::kReplaced: {
+      const auto t = execution::transition(before, OrderInput::kReplaced, o->leaves, o->filled > 0);
+      if (!t.legal) anomaly(OrderAnomaly::kIllegalTransition, r);
+      record(r);
+      o->state = t.next;
+      strategy_.on_order_update(*this, r);
+      return;
+    }
   }
+  anomaly(OrderAnomaly::kIllegalTransition, r);
+  record(r);
 }
 
 void HotPath::publish_position(SymbolId symbol) {
-  metrics_.position[symbol]->set(static_cast<double>(positions_.get(symbol).qty));
-  const Money pnl = positions_.pnl(symbol, mark(symbol));
-  metrics_.pnl[symbol]->set(static_cast<double>(pnl.v) / static_cast<double>(Money::kScale));
+  const Price m = mark(symbol);
+  const execution::Position& p = positions_.get(symbol);
+  const Money gross = positions_.pnl(symbol, m);
+  const Money costs = p.fees + p.taxes;
+  risk_.on_pnl(symbol, gross - costs);
+  metrics_.position[symbol]->set(static_cast<double>(p.qty));
+  metrics_.pnl[symbol]->set(to_ntd(gross));
+  metrics_.net_pnl[symbol]->set(to_ntd(gross - costs));
+  metrics_.costs[symbol]->set(to_ntd(costs));
+  metrics_.daily_pnl.set(to_ntd(risk_.daily_pnl()));
+  metrics_.gross_notional.set(to_ntd(risk_.gross_notional()));
+  metrics_.net_notional.set(to_ntd(risk_.net_notional()));
 }
 
-void HotPath::halt(Timestamp now) {
+void HotPath::update_circuit() {
+  const execution::CircuitState c = breaker_.state(now_);
+  metrics_.circuit_state.set(static_cast<double>(c));
+  metrics_.circuit_opens.set(breaker_.opens());
+  risk_.state_machine().set_circuit_open(c == execution::CircuitState::kOpen);
+}
+
+void HotPath::sync_state() {
+  const risk::TradingStateMachine& sm = risk_.state_machine();
+  if (sm.version() == seen_state_version_) return;
+  seen_state_version_ = sm.version();
+  const risk::TradingState to = sm.state();
+  if (to == seen_state_) return;
+  StateChangeEvent ev{};
+  ev.h = EventHeader{now_, now_, ++order_seq_, 0, EventType::kStateChange, 0};
+  ev.from = static_cast<std::uint8_t>(seen_state_);
+  ev.to = static_cast<std::uint8_t>(to);
+  ev.trigger = static_cast<std::uint8_t>(sm.last_trigger());
+  record(ev);
+  metrics_.state_changes.inc();
+  metrics_.trading_state.set(static_cast<double>(to));
+  const bool newly_halted = to == risk::TradingState::kHalted;
+  seen_state_ = to;
+  if (newly_halted) {
+    cancel_all();
+    drain_reports();
+  }
+}
+
+void HotPath::on_timer(Timestamp now) {
+  now_ = now;
+  risk_.on_timer(now);
+  if (ack_timeout_ns_ > 0 && now >= next_timeout_scan_ && sends()) {
+    next_timeout_scan_ = now + kTimeoutScanNs;
+    orders_.for_each([&](execution::WorkingOrder& o) {
+      if (!o.acked && o.state == execution::OrderState::kPendingNew &&
+          now - o.sent_ts > ack_timeout_ns_) {
+        o.acked = true;  // counted once; the order stays until the broker says what became of it
+        ++anomaly_counts_[static_cast<std::size_t>(OrderAnomaly::kAckTimeout)];
+        metrics_.anomalies[static_cast<std::size_t>(OrderAnomaly::kAckTimeout)]->inc();
+        breaker_.on_failure(now);
+      }
+    });
+  }
+  update_circuit();
+  metrics_.rate_tokens.set(static_cast<double>(bucket_.tokens(now)));
+  sync_state();
+}
+
+void HotPath::halt(Timestamp now, risk::StateTrigger why) {
   if (risk_.state() == risk::TradingState::kHalted) return;
   now_ = now;
-  StateChangeEvent ev{};
-  ev.h = EventHeader{now, now, ++order_seq_, 0, EventType::kStateChange, 0};
-  ev.from = static_cast<std::uint8_t>(risk_.state());
-  ev.to = static_cast<std::uint8_t>(risk::TradingState::kHalted);
-  record(ev);
-  risk_.set_state(risk::TradingState::kHalted);
-  metrics_.trading_state.set(2);
-  // Cancel everything still working; collect ids first since cancel() touches the table.
-  std::array<ClientOrderId, kMaxWorkingOrders> ids{};
-  std::size_t n = 0;
-  orders_.for_each([&](execution::WorkingOrder& o) { ids[n++] = o.id; });
-  for (std::size_t i = 0; i < n; ++i) cancel(ids[i]);
-  drain_reports();
+  risk_.halt(why);
+  sync_state();
+}
+
+void HotPath::resume(Timestamp now) {
+  now_ = now;
+  risk_.state_machine().resume();
+  update_circuit();
+  sync_state();
 }
 
 }  // namespace hft::engine

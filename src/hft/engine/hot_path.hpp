@@ -1,6 +1,7 @@
 // The hot thread's whole pipeline for one raw market-data record:
-//   normalizer → book + stats → sim exchange matching → strategy → risk gate → order router
-//   → exchange → execution reports → positions/PnL → strategy callbacks,
+//   normalizer → book + stats → risk market state → sim exchange matching → strategy → risk gate
+//   → order router (+ order-adapter guards) → exchange → execution reports → order state machine
+//   → positions/PnL/fees → strategy callbacks,
 // with every event handed to the recorder. One thread owns all of this state (no locks); the
 // same object runs threaded in `hft run sim` and single-threaded in benchmarks and tests.
 // No allocation after construction.
@@ -9,13 +10,16 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "hft/broker/sim_exchange.hpp"
 #include "hft/config/config.hpp"
 #include "hft/core/order_id.hpp"
+#include "hft/execution/order_guards.hpp"
 #include "hft/execution/order_table.hpp"
 #include "hft/execution/positions.hpp"
+#include "hft/execution/recent_ids.hpp"
 #include "hft/feed/normalizer.hpp"
 #include "hft/lob/snapshot_book.hpp"
 #include "hft/obs/metrics.hpp"
@@ -24,6 +28,43 @@
 #include "hft/strategy/strategy.hpp"
 
 namespace hft::engine {
+
+/// WAL header flags set by the router (EventHeader::flags; events.hpp uses 1, 2, 4).
+inline constexpr std::uint8_t kFlagShadowOrder = 0x40;  // OrderEvent checked and recorded, not sent
+inline constexpr std::uint8_t kFlagOrderAnomaly = 0x80;  // ExecReport the order machine flagged
+
+/// Order-routing mode (orders.mode).
+enum class RouterMode : std::uint8_t { kSim, kLive, kDisabled, kShadow };
+RouterMode router_mode_from_string(const std::string& s);
+
+/// Execution-report anomalies, counted per kind (`hft_order_anomalies_total{kind}`).
+enum class OrderAnomaly : std::uint8_t {
+  kFillBeforeAck,
+  kDuplicateFill,
+  kUnknownOrder,     // a report for an order this engine never sent (placed elsewhere)
+  kLateReport,       // a report for an order that already finished
+  kFillAfterCancel,  // a fill that raced our cancel
+  kOverfill,         // a fill larger than the open quantity
+  kIllegalTransition,
+  kAckTimeout,
+  kCount,
+};
+const char* to_string(OrderAnomaly a);
+
+/// Per-symbol risk limits and account limits from the configuration (risk.*, risk.symbols.*).
+/// `errors` (optional) receives one message per override that names an unknown symbol or key.
+risk::AccountLimits account_limits(const config::Config& cfg);
+std::vector<risk::SymbolLimits> symbol_limits(const config::Config& cfg, const SymbolTable& symbols,
+                                              std::vector<std::string>* errors = nullptr);
+execution::FeeSchedule fee_schedule(const config::Config& cfg);
+
+/// Where orders go in orders.mode=live: the broker gateway's side of the order ring. Reports come
+/// back through HotPath::on_exec_report.
+class OrderGateway {
+ public:
+  virtual ~OrderGateway() = default;
+  virtual void submit(const OrderEvent& order, Timestamp now) = 0;
+};
 
 /// Hot-path counters. Written only by the hot thread; read by anyone (relaxed).
 struct HotPathMetrics {
@@ -43,19 +84,41 @@ struct HotPathMetrics {
   obs::Histogram& tick_to_order;  // ns from receipt of the tick to the order leaving the router
   obs::Gauge& trading_state;
   std::vector<obs::Gauge*> position;  // per symbol
-  std::vector<obs::Gauge*> pnl;       // per symbol, NTD
+  std::vector<obs::Gauge*> pnl;       // per symbol, NTD, gross
+  // --- execution and order-adapter state ---
+  std::vector<obs::Gauge*> net_pnl;  // per symbol, NTD, after fees and taxes
+  std::vector<obs::Gauge*> costs;    // per symbol, NTD, fees + taxes
+  std::array<obs::Counter*, static_cast<std::size_t>(OrderAnomaly::kCount)> anomalies{};
+  obs::Counter& shadow_orders;
+  obs::Counter& dropped_orders;  // orders.mode = disabled
+  obs::Counter& state_changes;
+  obs::Counter& circuit_opens;
+  obs::Gauge& circuit_state;  // 0 CLOSED, 1 OPEN, 2 HALF_OPEN
+  obs::Gauge& rate_tokens;
+  obs::Gauge& daily_pnl;       // NTD, account, after costs
+  obs::Gauge& gross_notional;  // NTD
+  obs::Gauge& net_notional;    // NTD
 };
 
 class HotPath final : public strategy::Context {
  public:
+  /// Strategy id of the engine's strategy in OrderEvent/positions (0 = unattributed/external).
+  static constexpr std::uint16_t kStrategyId = 1;
+
   HotPath(const SymbolTable& symbols, const config::Config& cfg, strategy::Strategy& strategy,
           recorder::Recorder* recorder, obs::Registry& registry, ClientOrderIdGenerator& ids);
 
   void start();
   /// Runs the whole pipeline for one raw record. `recv_mono` is the monotonic receipt time.
   void on_market_data(MarketData& md, std::int64_t recv_mono, Timestamp recv_wall);
+  /// An execution report from a gateway that is not the built-in sim exchange (live, tests).
+  void on_exec_report(const ExecReport& r, Timestamp now);
+  /// Periodic work when idle: stale-feed trigger, ack timeouts, circuit-breaker expiry.
+  void on_timer(Timestamp now);
   /// Kill switch or manual halt: HALTED, cancel every working order. Idempotent.
-  void halt(Timestamp now);
+  void halt(Timestamp now, risk::StateTrigger why = risk::StateTrigger::kKillSwitch);
+  /// The explicit operator command that leaves HALTED (and the loss latch).
+  void resume(Timestamp now);
   void stop();
 
   // strategy::Context
@@ -67,22 +130,48 @@ class HotPath final : public strategy::Context {
   const SymbolTable& symbols() const override { return symbols_; }
   Timestamp now() const override { return now_; }
 
+  /// Gateway for orders.mode=live (without one, live orders are refused as orders_disabled).
+  void set_gateway(OrderGateway* gateway) { gateway_ = gateway; }
+  /// Any order request (market orders, odd lots) with strategy attribution.
+  strategy::PlaceResult place(const risk::OrderRequest& req, std::uint16_t strategy_id);
+
   const execution::Positions& positions() const { return positions_; }
   const feed::Normalizer& normalizer() const { return normalizer_; }
   const risk::RiskGate& risk() const { return risk_; }
+  risk::RiskGate& risk() { return risk_; }
   const HotPathMetrics& metrics() const { return metrics_; }
   std::size_t working_orders() const { return orders_.size(); }
-  /// Mark price for PnL: the mid when the book is valid, else the last trade.
+  const execution::WorkingOrder* find_order(ClientOrderId id) { return orders_.find(id); }
+  execution::CircuitState circuit_state() const { return breaker_.state(now_); }
+  RouterMode router_mode() const { return mode_; }
+  std::uint64_t anomalies(OrderAnomaly a) const {
+    return anomaly_counts_[static_cast<std::size_t>(a)];
+  }
+  /// Mark price for PnL: the mid (rounded down onto the ladder) when the book is valid, else the
+  /// last trade.
   Price mark(SymbolId symbol) const;
+  /// Last trade (0 when none): the other mark for unrealised PnL.
+  Price last(SymbolId symbol) const { return books_.stats(symbol).last_trade; }
 
  private:
   template <class E>
   void record(const E& e) {
     if (recorder_ != nullptr && !recorder_->record(e)) metrics_.recorder_dropped.inc();
   }
+  strategy::PlaceResult reject(const risk::OrderRequest& req, risk::RejectReason reason,
+                               std::uint16_t strategy_id, bool counted_by_gate);
+  bool cancel_order(ClientOrderId id, bool force);
+  void cancel_all();
   void drain_reports();
   void on_report(const ExecReport& r);
+  void on_foreign_report(const ExecReport& r);
+  void finish(execution::WorkingOrder& o, Qty leaves);
+  void anomaly(OrderAnomaly a, ExecReport& r);
   void publish_position(SymbolId symbol);
+  void sync_state();
+  void update_circuit();
+  void submit(const OrderEvent& order);
+  bool sends() const { return mode_ == RouterMode::kSim || mode_ == RouterMode::kLive; }
 
   const SymbolTable& symbols_;
   strategy::Strategy& strategy_;
@@ -93,9 +182,20 @@ class HotPath final : public strategy::Context {
   lob::SnapshotBooks books_;
   risk::RiskGate risk_;
   execution::OrderTable orders_;
-  std::vector<risk::Exposure> exposure_;
   execution::Positions positions_;
   broker::SimExchange exchange_;
+  OrderGateway* gateway_ = nullptr;
+  execution::TokenBucket bucket_;
+  execution::CircuitBreaker breaker_;
+  execution::RecentIds seen_fills_;     // (client id, trade id) of recent fills
+  execution::RecentIds closed_orders_;  // ids of recently finished orders
+  RouterMode mode_ = RouterMode::kSim;
+  Timestamp ack_timeout_ns_ = 0;
+  Timestamp next_timeout_scan_ = 0;
+  std::vector<ClientOrderId> cancel_ids_;  // scratch for cancel_all, pre-sized
+  std::array<std::uint64_t, static_cast<std::size_t>(OrderAnomaly::kCount)> anomaly_counts_{};
+  std::uint32_t seen_state_version_ = 0;
+  risk::TradingState seen_state_ = risk::TradingState::kActive;
   Timestamp now_ = 0;
   std::int64_t tick_mono_ = 0;  // receipt time of the tick being processed
   std::uint32_t order_seq_ = 0;

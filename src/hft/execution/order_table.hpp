@@ -6,21 +6,23 @@
 #include <vector>
 
 #include "hft/events/events.hpp"
+#include "hft/execution/order_state.hpp"
 
 namespace hft::execution {
 
-enum class OrderStatus : std::uint8_t { kPendingNew, kNew, kPartiallyFilled, kPendingCancel };
-
+/// One order of this engine that is not finished yet (finished orders leave the table).
 struct WorkingOrder {
   ClientOrderId id = 0;  // 0 = empty slot
   SymbolId symbol = 0;
   Side side = Side::kBuy;
-  OrderStatus status = OrderStatus::kPendingNew;
+  OrderState state = OrderState::kPendingNew;
   std::uint16_t strategy_id = 0;
-  Price price{0};
+  Price price{0};  // limit (for a market order: the worst price the risk gate booked it at)
   Qty qty = 0;
   Qty leaves = 0;
   Timestamp sent_ts = 0;
+  Qty filled = 0;
+  bool acked = false;
 };
 
 class OrderTable {

@@ -2,12 +2,39 @@
 
 namespace hft::execution {
 
-void Positions::on_fill(SymbolId symbol, Side side, Price price, Qty qty) {
+Positions::Positions(const SymbolTable& symbols, const FeeSchedule& fees)
+    : symbols_(symbols),
+      fees_(symbols, fees),
+      n_(symbols.size()),
+      pos_(symbols.size()),
+      by_strategy_(symbols.size() * kMaxStrategies) {}
+
+FillCost Positions::on_fill(SymbolId symbol, Side side, Price price, Qty qty,
+                            std::uint16_t strategy) {
+  Position& total = pos_[symbol];
+  // Day trade (stocks): a sell is taxed at the day-trade rate up to the quantity bought earlier
+  // today and not yet matched by another sell.
+  Qty daytrade = 0;
+  if (side == Side::kBuy) {
+    total.day_bought += qty;
+  } else {
+    const Qty open_today = total.day_bought - total.day_matched;
+    daytrade = open_today <= 0 ? 0 : (qty < open_today ? qty : open_today);
+    total.day_matched += daytrade;
+  }
+  const FillCost c = fees_.cost(symbol, side, price, qty, daytrade);
+  book(total, symbol, side, price, qty, c);
+  book(by_strategy_[slot(strategy) * n_ + symbol], symbol, side, price, qty, c);
+  return c;
+}
+
+void Positions::book(Position& p, SymbolId symbol, Side side, Price price, Qty qty, FillCost c) {
   const ContractSpec& spec = symbols_.spec(symbol);
-  Position& p = pos_[symbol];
   const Money value = notional(price, qty, spec.price_scale, spec.multiplier);
   const Qty signed_qty = sign(side) * qty;
   p.cash -= side == Side::kBuy ? value : -value;
+  p.fees += c.fee;
+  p.taxes += c.tax;
   if (side == Side::kBuy)
     p.bought += qty;
   else
@@ -40,9 +67,8 @@ void Positions::on_fill(SymbolId symbol, Side side, Price price, Qty qty) {
   }
 }
 
-Money Positions::pnl(SymbolId symbol, Price mark) const {
+Money Positions::gross(const Position& p, SymbolId symbol, Price mark) const {
   const ContractSpec& spec = symbols_.spec(symbol);
-  const Position& p = pos_[symbol];
   return p.cash + notional(mark, p.qty, spec.price_scale, spec.multiplier);
 }
 
@@ -50,6 +76,13 @@ Money Positions::unrealized(SymbolId symbol, Price mark) const {
   const ContractSpec& spec = symbols_.spec(symbol);
   const Position& p = pos_[symbol];
   return notional(mark, p.qty, spec.price_scale, spec.multiplier) - p.open_cost;
+}
+
+void Positions::start_day() {
+  for (Position& p : pos_) {
+    p.day_bought = 0;
+    p.day_matched = 0;
+  }
 }
 
 }  // namespace hft::execution

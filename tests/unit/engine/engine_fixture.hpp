@@ -8,6 +8,9 @@
 
 namespace hft::test {
 
+/// Wednesday 2026-03-04 10:00 Taipei: stocks and futures in continuous trading.
+inline const Timestamp kT0 = taipei_to_utc(2026, 3, 4, 10, 0);
+
 inline SymbolTable two_symbols() {
   SymbolTable t;
   t.add(*builtin_contract("TXFD6"));

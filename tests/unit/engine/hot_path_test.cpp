@@ -31,7 +31,7 @@ class HotPathTest : public ::testing::Test {
   HotPath hot{symbols, cfg, strat, nullptr, registry, ids};
   const SymbolId txf = 0;
 
-  void feed(MarketData md) { hot.on_market_data(md, 0, 1'000); }
+  void feed(MarketData md) { hot.on_market_data(md, 0, test::kT0); }
 };
 
 TEST_F(HotPathTest, MarketableBuyFillsAtTheAskAndUpdatesPosition) {
@@ -67,7 +67,7 @@ TEST_F(HotPathTest, RestingBidFillsWhenTheMarketTradesThroughIt) {
 TEST_F(HotPathTest, RiskRejectsOversizedOrderAndCountsIt) {
   strategy::PlaceResult result;
   strat.book_action = [&](strategy::Context& ctx, SymbolId s) {
-    result = ctx.place(s, Side::kBuy, Price{23000}, cfg.risk.max_order_qty + 1, TimeInForce::kROD);
+    result = ctx.place(s, Side::kBuy, Price{23000}, 101, TimeInForce::kROD);  // TXF cap: 100
     strat.book_action = nullptr;
   };
   feed(test::book(symbols, txf, 23000));
@@ -83,11 +83,11 @@ TEST_F(HotPathTest, MaxPositionCountsWorkingOrders) {
   int accepted = 0;
   strat.book_action = [&](strategy::Context& ctx, SymbolId s) {
     for (int i = 0; i < 5; ++i)
-      accepted += ctx.place(s, Side::kBuy, Price{22995}, 1, TimeInForce::kROD).ok();
+      accepted += ctx.place(s, Side::kBuy, Price{22995 - i}, 1, TimeInForce::kROD).ok();
     strat.book_action = nullptr;
   };
   MarketData md = test::book(symbols, txf, 23000);
-  limited.on_market_data(md, 0, 1);
+  limited.on_market_data(md, 0, test::kT0);
   EXPECT_EQ(accepted, 3);
   EXPECT_EQ(limited.risk().count(risk::RejectReason::kMaxPosition), 2u);
 }
@@ -100,7 +100,7 @@ TEST_F(HotPathTest, HaltCancelsWorkingOrdersAndRefusesNewOnes) {
   };
   feed(test::book(symbols, txf, 23000));
   ASSERT_EQ(hot.working_orders(), 2u);
-  hot.halt(2'000);
+  hot.halt(test::kT0 + 1);
   EXPECT_EQ(hot.working_orders(), 0u);
   EXPECT_EQ(hot.risk().state(), risk::TradingState::kHalted);
   strategy::PlaceResult r;

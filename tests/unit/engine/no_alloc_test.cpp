@@ -35,6 +35,14 @@ namespace {
 TEST(HotPathAllocation, SteadyStateSimRunAllocatesNothing) {
   SymbolTable symbols = test::two_symbols();
   config::Config cfg;
+  // Every check on (the defaults enable most); loss limits high enough not to halt the run,
+  // the per-symbol stale check and the sessions on, the order-adapter guards on.
+  cfg.risk.session_check = true;
+  cfg.risk.symbol_stale_feed_ms = 1000;
+  cfg.risk.restricted_symbols = {"2317"};
+  cfg.risk.max_daily_loss_ntd = 1'000'000'000;
+  cfg.risk.halt_daily_loss_ntd = 2'000'000'000;
+  cfg.orders.rate_limit = 250;
   obs::Registry registry;
   const auto dir =
       std::filesystem::temp_directory_path() / ("hft_noalloc_" + std::to_string(::getpid()));
@@ -49,10 +57,15 @@ TEST(HotPathAllocation, SteadyStateSimRunAllocatesNothing) {
   hot.start();
 
   MarketData md;
+  // 100 µs between records from 10:00 Taipei: 120 s of continuous trading, so the throttles,
+  // the token bucket and the duplicate window all see realistic time.
+  std::int64_t i = 0;
   auto run = [&](int n) {
-    for (int i = 0; i < n; ++i) {
-      market.next(md, 1'000 + i);
-      hot.on_market_data(md, i, 1'000 + i);
+    for (int k = 0; k < n; ++k, ++i) {
+      const Timestamp t = test::kT0 + i * 100'000;
+      market.next(md, t);
+      hot.on_market_data(md, i, t);
+      if (i % 64 == 0) hot.on_timer(t);
     }
   };
   run(200'000);  // warm-up: first-touch of every pre-allocated structure

@@ -1,6 +1,7 @@
-// Specification of risk::RiskGate: every reason an order is refused, at its exact boundary.
-// Market: TXF (scale 1, 1-point tick) quoted 20000 / 20001. Limits: 10 per order, 20 position,
-// collar 20 ticks from the opposite touch.
+// Specification of risk::RiskGate: every reason an order is refused, at and around its boundary.
+// Market: TXF (scale 1, 1-point tick, NTD 200 a point) quoted 20000 / 20001, so the mark (mid
+// rounded down onto the ladder) is 20000; 2330 (scale 100) where a stock is needed. Time:
+// Wednesday 2026-03-04 10:00 Taipei (both markets in continuous trading).
 #include "hft/risk/risk_gate.hpp"
 
 #include <gtest/gtest.h>
@@ -8,45 +9,95 @@
 namespace hft::risk {
 namespace {
 
-constexpr RiskLimits kLimits{.max_order_qty = 10, .max_position = 20, .price_collar_ticks = 20};
+const Timestamp kT0 = taipei_to_utc(2026, 3, 4, 10, 0);
+constexpr Timestamp kMs = 1'000'000;
+
+lob::BookStats quote(std::int64_t bid, std::int64_t ask) {
+  lob::BookStats b;
+  b.best_bid = Price{bid};
+  b.best_ask = Price{ask};
+  b.mid_x2 = bid + ask;
+  return b;
+}
+
+/// Every check on; each test loosens nothing and moves one quantity to its boundary.
+SymbolLimits all_checks() {
+  SymbolLimits l;
+  l.max_order_qty = 10;
+  l.max_position = 20;
+  l.price_collar_ticks = 20;
+  l.price_collar_bp = 0;
+  l.max_order_notional = Money{0};
+  l.max_open_orders = 8;
+  l.max_orders_per_window = 0;
+  l.max_cancels_per_window = 0;
+  l.duplicate_window_ns = 0;
+  l.daily_limit_check = true;
+  l.session_check = true;
+  l.self_trade_check = true;
+  return l;
+}
 
 class RiskGateTest : public ::testing::Test {
  protected:
   RiskGateTest() {
     txf = *symbols.add(*builtin_contract("TXFD6"));
     tsmc = *symbols.add(*builtin_contract("2330"));
-    book.best_bid = Price{20000};
-    book.best_ask = Price{20001};
+    etf = *symbols.add(*builtin_contract("0050"));
+    make();
   }
-
-  RejectReason buy(std::int64_t px, Qty qty, Exposure e = {}) {
-    return gate.check(txf, Side::kBuy, Price{px}, qty, e, book);
+  void make(SymbolLimits l = all_checks(), AccountLimits a = {}) {
+    gate = std::make_unique<RiskGate>(symbols, l, a);
+    gate->on_market(txf, quote(20000, 20001), kT0);
+    gate->on_market(tsmc, quote(58500, 58600), kT0);
   }
-  RejectReason sell(std::int64_t px, Qty qty, Exposure e = {}) {
-    return gate.check(txf, Side::kSell, Price{px}, qty, e, book);
+  OrderRequest req(SymbolId s, Side side, std::int64_t px, Qty qty) {
+    OrderRequest o;
+    o.symbol = s;
+    o.side = side;
+    o.price = Price{px};
+    o.qty = qty;
+    return o;
+  }
+  RejectReason buy(std::int64_t px, Qty qty = 1, Timestamp t = 0) {
+    return gate->check(req(txf, Side::kBuy, px, qty), t == 0 ? kT0 : t);
+  }
+  RejectReason sell(std::int64_t px, Qty qty = 1, Timestamp t = 0) {
+    return gate->check(req(txf, Side::kSell, px, qty), t == 0 ? kT0 : t);
+  }
+  void send(Side side, std::int64_t px, Qty qty = 1, Timestamp t = 0) {
+    gate->on_order_sent(req(txf, side, px, qty), t == 0 ? kT0 : t);
   }
 
   SymbolTable symbols;
-  SymbolId txf = 0;
-  SymbolId tsmc = 0;
-  lob::BookStats book;
-  RiskGate gate{symbols, kLimits};
+  SymbolId txf = 0, tsmc = 0, etf = 0;
+  std::unique_ptr<RiskGate> gate;
 };
 
 TEST_F(RiskGateTest, AcceptsAnOrdinaryOrder) {
-  EXPECT_EQ(buy(20000, 1), RejectReason::kNone);
-  EXPECT_EQ(sell(20001, 1), RejectReason::kNone);
+  EXPECT_EQ(buy(20000), RejectReason::kNone);
+  EXPECT_EQ(sell(20001), RejectReason::kNone);
+  EXPECT_EQ(gate->count(RejectReason::kNone), 2u);
 }
 
-TEST_F(RiskGateTest, RejectsEverythingWhenHalted) {
-  gate.set_state(TradingState::kHalted);
-  EXPECT_EQ(buy(20000, 1), RejectReason::kHalted);
-  EXPECT_EQ(sell(20001, 1, {.position = 5}), RejectReason::kHalted) << "even a reducing order";
+TEST_F(RiskGateTest, RejectsEverythingWhenHaltedEvenAReducingOrder) {
+  gate->on_fill(txf, Side::kBuy, Price{20000}, 0, 5);
+  gate->halt(StateTrigger::kManual);
+  EXPECT_EQ(buy(20000), RejectReason::kHalted);
+  EXPECT_EQ(sell(20001), RejectReason::kHalted);
+}
+
+TEST_F(RiskGateTest, RejectsRestrictedSymbol) {
+  SymbolLimits l = all_checks();
+  l.restricted = true;
+  make(l);
+  EXPECT_EQ(buy(20000), RejectReason::kRestricted);
 }
 
 TEST_F(RiskGateTest, RejectsZeroAndNegativeQuantity) {
   EXPECT_EQ(buy(20000, 0), RejectReason::kBadQty);
   EXPECT_EQ(sell(20001, -1), RejectReason::kBadQty);
+  EXPECT_EQ(buy(20000, 1), RejectReason::kNone);
 }
 
 TEST_F(RiskGateTest, RejectsQuantityAboveMaxOrderQty) {
@@ -54,110 +105,272 @@ TEST_F(RiskGateTest, RejectsQuantityAboveMaxOrderQty) {
   EXPECT_EQ(buy(20000, 11), RejectReason::kMaxOrderQty);
 }
 
+TEST_F(RiskGateTest, MaxOrderQtyDefaultsToTheExchangeCap) {
+  SymbolLimits l = all_checks();
+  l.max_order_qty = 0;
+  l.max_position = 0;
+  make(l);
+  EXPECT_EQ(gate->limits(txf).max_order_qty, 100);
+  EXPECT_EQ(gate->limits(tsmc).max_order_qty, 499);
+  EXPECT_EQ(buy(20000, 100), RejectReason::kNone);
+  EXPECT_EQ(buy(20000, 101), RejectReason::kMaxOrderQty);
+  l.max_order_qty = 1000;  // a configured value never exceeds the exchange cap
+  make(l);
+  EXPECT_EQ(gate->limits(txf).max_order_qty, 100);
+}
+
 TEST_F(RiskGateTest, RejectsPriceOffTheTickLadder) {
-  lob::BookStats stock;
-  stock.best_bid = Price{58500};
-  stock.best_ask = Price{58600};
-  EXPECT_EQ(gate.check(tsmc, Side::kBuy, Price{58500}, 1, {}, stock), RejectReason::kNone);
-  EXPECT_EQ(gate.check(tsmc, Side::kBuy, Price{58550}, 1, {}, stock), RejectReason::kOffTick);
-  EXPECT_EQ(buy(0, 1), RejectReason::kOffTick);
+  EXPECT_EQ(gate->check(req(tsmc, Side::kBuy, 58500, 1), kT0), RejectReason::kNone);
+  EXPECT_EQ(gate->check(req(tsmc, Side::kBuy, 58550, 1), kT0), RejectReason::kOffTick);
+  EXPECT_EQ(buy(0), RejectReason::kOffTick);
+  EXPECT_EQ(buy(-5), RejectReason::kOffTick);
 }
 
-TEST_F(RiskGateTest, RejectsWithoutAValidBookToCollarAgainst) {
-  book.best_ask = Price{0};
-  EXPECT_EQ(buy(20000, 1), RejectReason::kNoReference);
+TEST_F(RiskGateTest, RejectsWithoutAReference) {
+  EXPECT_EQ(gate->check(req(etf, Side::kBuy, 15000, 1), kT0), RejectReason::kNoReference);
+  lob::BookStats last_only;
+  last_only.last_trade = Price{15000};
+  gate->on_market(etf, last_only, kT0);
+  EXPECT_EQ(gate->check(req(etf, Side::kBuy, 15000, 1), kT0), RejectReason::kNone)
+      << "the last trade is a reference when the book is one-sided";
 }
 
-TEST_F(RiskGateTest, BuyCollarIsMeasuredFromTheBestAskBothWays) {
-  EXPECT_EQ(buy(20001 + 20, 1), RejectReason::kNone);
-  EXPECT_EQ(buy(20001 + 21, 1), RejectReason::kPriceCollar);
-  EXPECT_EQ(buy(20001 - 20, 1), RejectReason::kNone);
-  EXPECT_EQ(buy(20001 - 21, 1), RejectReason::kPriceCollar);
+TEST_F(RiskGateTest, TickCollarIsMeasuredFromTheMarkBothWays) {
+  EXPECT_EQ(buy(20000 + 20), RejectReason::kNone);
+  EXPECT_EQ(buy(20000 + 21), RejectReason::kPriceCollar);
+  EXPECT_EQ(sell(20000 - 20), RejectReason::kNone);
+  EXPECT_EQ(sell(20000 - 21), RejectReason::kPriceCollar);
 }
 
-TEST_F(RiskGateTest, SellCollarIsMeasuredFromTheBestBidBothWays) {
-  EXPECT_EQ(sell(20000 - 20, 1), RejectReason::kNone);
-  EXPECT_EQ(sell(20000 - 21, 1), RejectReason::kPriceCollar);
-  EXPECT_EQ(sell(20000 + 20, 1), RejectReason::kNone);
-  EXPECT_EQ(sell(20000 + 21, 1), RejectReason::kPriceCollar);
+TEST_F(RiskGateTest, TickCollarCountsTicksAcrossABandBoundary) {
+  // 2330 at 495 / 495.5 → mark 495; 20 ticks up: 0.5 * 10 to 500, then 1.0 * 10 → 510.
+  gate->set_price_limits(tsmc, Price{40000}, Price{60000});
+  gate->on_market(tsmc, quote(49500, 49550), kT0);
+  EXPECT_EQ(gate->check(req(tsmc, Side::kBuy, 51000, 1), kT0), RejectReason::kNone);
+  EXPECT_EQ(gate->check(req(tsmc, Side::kBuy, 51100, 1), kT0), RejectReason::kPriceCollar);
 }
 
-TEST_F(RiskGateTest, CollarCountsTicksAcrossABandBoundary) {
-  // 2330 at 495 / 495.5: 20 ticks up from 495.5 is 0.5 * 9 to 500, then 1.0 * 11 -> 511.
-  lob::BookStats stock;
-  stock.best_bid = Price{49500};
-  stock.best_ask = Price{49550};
-  EXPECT_EQ(gate.check(tsmc, Side::kBuy, Price{51100}, 1, {}, stock), RejectReason::kNone);
-  EXPECT_EQ(gate.check(tsmc, Side::kBuy, Price{51200}, 1, {}, stock), RejectReason::kPriceCollar);
+TEST_F(RiskGateTest, PercentCollarAroundTheMark) {
+  SymbolLimits l = all_checks();
+  l.price_collar_ticks = 0;
+  l.price_collar_bp = 50;  // 0.5 % of 20000 = 100 points
+  make(l);
+  EXPECT_EQ(buy(20100), RejectReason::kNone);
+  EXPECT_EQ(buy(20101), RejectReason::kPriceCollarPct);
+  EXPECT_EQ(sell(19900), RejectReason::kNone);
+  EXPECT_EQ(sell(19899), RejectReason::kPriceCollarPct);
 }
 
-TEST_F(RiskGateTest, BuyMaxPositionCountsPositionAndWorkingBuys) {
-  const Exposure e{.position = 10, .working_buy = 5, .working_sell = 7};
-  EXPECT_EQ(buy(20000, 5, e), RejectReason::kNone);  // 10 + 5 + 5 = 20
-  EXPECT_EQ(buy(20000, 6, e), RejectReason::kMaxPosition);
+TEST_F(RiskGateTest, DailyLimitsAreTenPercentOfTheFirstMark) {
+  SymbolLimits l = all_checks();
+  l.price_collar_ticks = 0;
+  make(l);
+  EXPECT_EQ(gate->view(txf).reference, Price{20000});
+  gate->on_market(txf, quote(21900, 21901), kT0);  // the reference stays the session's first
+  EXPECT_EQ(buy(22000), RejectReason::kNone);
+  EXPECT_EQ(buy(22001), RejectReason::kOutsideDailyLimit);
+  gate->on_market(txf, quote(18100, 18101), kT0);
+  EXPECT_EQ(sell(18000), RejectReason::kNone);
+  EXPECT_EQ(sell(17999), RejectReason::kOutsideDailyLimit);
 }
 
-TEST_F(RiskGateTest, SellMaxPositionCountsShortPositionAndWorkingSells) {
-  const Exposure e{.position = -10, .working_buy = 7, .working_sell = 5};
-  EXPECT_EQ(sell(20001, 5, e), RejectReason::kNone);  // -10 - 5 - 5 = -20
-  EXPECT_EQ(sell(20001, 6, e), RejectReason::kMaxPosition);
+TEST_F(RiskGateTest, ExchangeLimitsReplaceTheComputedOnes) {
+  SymbolLimits l = all_checks();
+  l.price_collar_ticks = 0;
+  make(l);
+  gate->set_price_limits(txf, Price{19500}, Price{20500});
+  EXPECT_EQ(buy(20500), RejectReason::kNone);
+  EXPECT_EQ(buy(20501), RejectReason::kOutsideDailyLimit);
+  EXPECT_EQ(sell(19499), RejectReason::kOutsideDailyLimit);
 }
 
-TEST_F(RiskGateTest, SellingOutOfALongIsNotLimitedByMaxPosition) {
-  EXPECT_EQ(sell(20001, 10, {.position = 20}), RejectReason::kNone);
-  EXPECT_EQ(buy(20000, 10, {.position = -20}), RejectReason::kNone);
+TEST_F(RiskGateTest, MaxOrderNotional) {
+  SymbolLimits l = all_checks();
+  l.max_order_notional = Money{20000LL * 200 * 2 * Money::kScale};  // 2 lots at 20000
+  make(l);
+  EXPECT_EQ(buy(20000, 2), RejectReason::kNone);
+  EXPECT_EQ(buy(20001, 2), RejectReason::kMaxOrderNotional);
+  EXPECT_EQ(buy(20000, 3), RejectReason::kMaxOrderNotional);
 }
 
-TEST_F(RiskGateTest, ReduceOnlyAllowsOrdersThatShrinkThePosition) {
-  gate.set_state(TradingState::kReduceOnly);
-  EXPECT_EQ(sell(20001, 3, {.position = 5}), RejectReason::kNone);
-  EXPECT_EQ(sell(20001, 5, {.position = 5}), RejectReason::kNone);
-  EXPECT_EQ(buy(20000, 4, {.position = -4}), RejectReason::kNone);
+TEST_F(RiskGateTest, MaxOpenOrdersPerSymbol) {
+  for (int i = 0; i < 8; ++i) send(Side::kBuy, 19990 - i);
+  EXPECT_EQ(buy(19980), RejectReason::kMaxSymbolOpenOrders);
+  gate->on_order_done(txf, Side::kBuy, Price{19990}, 1);
+  EXPECT_EQ(buy(19980), RejectReason::kNone);
 }
 
-TEST_F(RiskGateTest, ReduceOnlyRefusesOrdersThatGrowOrFlipThePosition) {
-  gate.set_state(TradingState::kReduceOnly);
-  EXPECT_NE(buy(20000, 1, {.position = 5}), RejectReason::kNone) << "adds to a long";
-  EXPECT_NE(sell(20001, 6, {.position = 5}), RejectReason::kNone) << "flips to short";
-  EXPECT_NE(buy(20000, 1), RejectReason::kNone) << "opens from flat";
-  EXPECT_NE(sell(20001, 1), RejectReason::kNone) << "opens from flat";
-  EXPECT_NE(sell(20001, 1, {.position = -3}), RejectReason::kNone) << "adds to a short";
+TEST_F(RiskGateTest, MaxPositionCountsWorkingOrdersOnTheSameSide) {
+  gate->on_fill(txf, Side::kBuy, Price{20000}, 0, 15);
+  send(Side::kBuy, 19999, 4);
+  EXPECT_EQ(buy(19998, 1), RejectReason::kNone);  // 15 + 4 + 1 = 20
+  EXPECT_EQ(buy(19998, 2), RejectReason::kMaxPosition);
+  EXPECT_EQ(sell(20001, 10), RejectReason::kNone) << "selling reduces";
 }
 
-TEST_F(RiskGateTest, ReduceOnlyCountsWorkingOrdersThatAlreadyReduce) {
-  gate.set_state(TradingState::kReduceOnly);
-  // Long 5 with 4 already offered: only 1 more may be sold without risking a short.
-  EXPECT_EQ(sell(20001, 1, {.position = 5, .working_sell = 4}), RejectReason::kNone);
-  EXPECT_NE(sell(20001, 2, {.position = 5, .working_sell = 4}), RejectReason::kNone);
-  EXPECT_NE(buy(20000, 4, {.position = -4, .working_buy = 1}), RejectReason::kNone);
+TEST_F(RiskGateTest, MaxPositionShortSide) {
+  gate->on_fill(txf, Side::kSell, Price{20000}, 0, -18);
+  EXPECT_EQ(sell(20001, 2), RejectReason::kNone);
+  EXPECT_EQ(sell(20001, 3), RejectReason::kMaxPosition);
 }
 
-TEST_F(RiskGateTest, CountsEveryCheckByReason) {
-  buy(20000, 1);
-  buy(20000, 0);
-  buy(20000, 0);
-  buy(20000, 11);
-  buy(20500, 1);
-  EXPECT_EQ(gate.count(RejectReason::kNone), 1U);
-  EXPECT_EQ(gate.count(RejectReason::kBadQty), 2U);
-  EXPECT_EQ(gate.count(RejectReason::kMaxOrderQty), 1U);
-  EXPECT_EQ(gate.count(RejectReason::kPriceCollar), 1U);
-  EXPECT_EQ(gate.count(RejectReason::kHalted), 0U);
-  EXPECT_EQ(gate.count(RejectReason::kMaxPosition), 0U);
+TEST_F(RiskGateTest, ReduceOnlyAcceptsOnlyOrdersThatCannotFlipThePosition) {
+  gate->on_fill(txf, Side::kBuy, Price{20000}, 0, 3);
+  gate->set_state(TradingState::kReduceOnly);
+  EXPECT_EQ(buy(20000), RejectReason::kReduceOnly);
+  EXPECT_EQ(sell(20001, 3), RejectReason::kNone);
+  EXPECT_EQ(sell(20001, 4), RejectReason::kReduceOnly);
+  send(Side::kSell, 20002, 2);
+  EXPECT_EQ(sell(20001, 1), RejectReason::kNone);
+  EXPECT_EQ(sell(20001, 2), RejectReason::kReduceOnly) << "working sells count";
 }
 
-TEST_F(RiskGateTest, StateChangesTakeEffectImmediately) {
-  EXPECT_EQ(gate.state(), TradingState::kActive);
-  gate.set_state(TradingState::kHalted);
-  EXPECT_EQ(buy(20000, 1), RejectReason::kHalted);
-  gate.set_state(TradingState::kActive);
+TEST_F(RiskGateTest, GrossNotionalPerAccount) {
+  // One TXF at 20000 = NTD 4,000,000. Limit: 3 contracts' worth.
+  AccountLimits a;
+  a.max_gross_notional = Money{3 * 4'000'000LL * Money::kScale};
+  make(all_checks(), a);
+  gate->on_fill(txf, Side::kBuy, Price{20000}, 0, 2);  // long 2 at the mark 20000
+  EXPECT_EQ(gate->gross_notional(), (Money{8'000'000LL * Money::kScale}));
   EXPECT_EQ(buy(20000, 1), RejectReason::kNone);
+  EXPECT_EQ(buy(20001, 1), RejectReason::kMaxGrossNotional);
+  EXPECT_EQ(sell(20001, 2), RejectReason::kNone) << "a reducing order never adds exposure";
 }
 
-TEST(RiskNames, ReasonsAndStatesHaveNames) {
-  EXPECT_STREQ(to_string(RejectReason::kPriceCollar), "price_collar");
-  EXPECT_STREQ(to_string(RejectReason::kMaxPosition), "max_position");
-  EXPECT_STREQ(to_string(TradingState::kReduceOnly), "REDUCE_ONLY");
+TEST_F(RiskGateTest, NetNotionalPerAccount) {
+  AccountLimits a;
+  a.max_net_notional = Money{2 * 4'000'000LL * Money::kScale};
+  make(all_checks(), a);
+  gate->on_fill(txf, Side::kBuy, Price{20000}, 0, 1);
+  EXPECT_EQ(buy(20000, 1), RejectReason::kNone);
+  EXPECT_EQ(buy(20001, 1), RejectReason::kMaxNetNotional);
+  EXPECT_EQ(sell(20000, 3), RejectReason::kNone) << "ends at -1 contract: |net| shrinks";
+  EXPECT_EQ(sell(20000, 4), RejectReason::kMaxNetNotional) << "ends at -3 contracts";
+}
+
+TEST_F(RiskGateTest, DuplicateWithinTheWindowOnly) {
+  SymbolLimits l = all_checks();
+  l.duplicate_window_ns = 10 * kMs;
+  make(l);
+  send(Side::kBuy, 19999, 2);
+  EXPECT_EQ(buy(19999, 2, kT0 + 10 * kMs - 1), RejectReason::kDuplicate);
+  EXPECT_EQ(buy(19999, 2, kT0 + 10 * kMs), RejectReason::kNone);
+  EXPECT_EQ(buy(19998, 2, kT0 + 1), RejectReason::kNone) << "another price";
+  EXPECT_EQ(buy(19999, 1, kT0 + 1), RejectReason::kNone) << "another qty";
+  EXPECT_EQ(sell(20005, 2, kT0 + 1), RejectReason::kNone) << "another side";
+}
+
+TEST_F(RiskGateTest, SelfTradeAgainstOurOwnRestingOrders) {
+  send(Side::kSell, 20003);
+  send(Side::kBuy, 19997);
+  EXPECT_EQ(buy(20002), RejectReason::kNone);
+  EXPECT_EQ(buy(20003), RejectReason::kSelfTrade);
+  EXPECT_EQ(sell(19998), RejectReason::kNone);
+  EXPECT_EQ(sell(19997), RejectReason::kSelfTrade);
+  gate->on_order_done(txf, Side::kSell, Price{20003}, 1);
+  EXPECT_EQ(buy(20003), RejectReason::kNone) << "the resting sell is gone";
+}
+
+TEST_F(RiskGateTest, SymbolOrderThrottleIsASlidingWindow) {
+  SymbolLimits l = all_checks();
+  l.max_orders_per_window = 3;
+  AccountLimits a;
+  a.throttle_window_ns = 1000 * kMs;
+  make(l, a);
+  for (int i = 0; i < 3; ++i) send(Side::kBuy, 19990 - i, 1, kT0 + i * kMs);
+  EXPECT_EQ(buy(19980, 1, kT0 + 999 * kMs), RejectReason::kSymbolOrderRate);
+  EXPECT_EQ(buy(19980, 1, kT0 + 1000 * kMs), RejectReason::kNone) << "the first one left";
+  send(Side::kBuy, 19980, 1, kT0 + 1000 * kMs);
+  EXPECT_EQ(buy(19981, 1, kT0 + 1000 * kMs), RejectReason::kSymbolOrderRate);
+  EXPECT_EQ(buy(19981, 1, kT0 + 1001 * kMs), RejectReason::kNone);
+}
+
+TEST_F(RiskGateTest, AccountOrderThrottleSpansSymbols) {
+  AccountLimits a;
+  a.max_orders_per_window = 2;
+  make(all_checks(), a);
+  send(Side::kBuy, 19990);
+  gate->on_order_sent(req(tsmc, Side::kBuy, 58500, 1), kT0);
+  EXPECT_EQ(buy(19980), RejectReason::kAccountOrderRate);
+}
+
+TEST_F(RiskGateTest, CancelThrottlesPerSymbolAndAccount) {
+  SymbolLimits l = all_checks();
+  l.max_cancels_per_window = 2;
+  AccountLimits a;
+  a.max_cancels_per_window = 3;
+  make(l, a);
+  gate->on_cancel_sent(txf, kT0);
+  EXPECT_EQ(gate->check_cancel(txf, kT0), RejectReason::kNone);
+  gate->on_cancel_sent(txf, kT0);
+  EXPECT_EQ(gate->check_cancel(txf, kT0), RejectReason::kSymbolCancelRate);
+  gate->on_cancel_sent(tsmc, kT0);
+  EXPECT_EQ(gate->check_cancel(tsmc, kT0), RejectReason::kAccountCancelRate);
+  EXPECT_EQ(gate->check_cancel(tsmc, kT0 + kNsPerSec), RejectReason::kNone);
+}
+
+TEST_F(RiskGateTest, NoOrdersOutsideSessions) {
+  const Timestamp night_gap = taipei_to_utc(2026, 3, 4, 14, 0);  // futures closed 13:45-14:50
+  EXPECT_EQ(buy(20000, 1, night_gap), RejectReason::kOutsideSession);
+  EXPECT_EQ(buy(20000, 1, taipei_to_utc(2026, 3, 4, 13, 44, 59)), RejectReason::kNone);
+  EXPECT_EQ(buy(20000, 1, taipei_to_utc(2026, 3, 4, 13, 45)), RejectReason::kOutsideSession);
+  EXPECT_EQ(buy(20000, 1, taipei_to_utc(2026, 3, 4, 15, 0)), RejectReason::kNone) << "night";
+  const Timestamp saturday = taipei_to_utc(2026, 3, 7, 10, 0);
+  EXPECT_EQ(gate->check(req(tsmc, Side::kBuy, 58500, 1), saturday), RejectReason::kOutsideSession);
+}
+
+TEST_F(RiskGateTest, MarketIocFokOnlyInTheContinuousSession) {
+  const Timestamp pre_open = taipei_to_utc(2026, 3, 4, 8, 40);
+  OrderRequest ioc = req(tsmc, Side::kBuy, 58500, 1);
+  ioc.tif = TimeInForce::kIOC;
+  EXPECT_EQ(gate->check(ioc, pre_open), RejectReason::kOrderType);
+  EXPECT_EQ(gate->check(ioc, kT0), RejectReason::kNone);
+  OrderRequest rod = req(tsmc, Side::kBuy, 58500, 1);
+  EXPECT_EQ(gate->check(rod, pre_open), RejectReason::kNone) << "ROD limit orders in pre-open";
+  const Timestamp closing = taipei_to_utc(2026, 3, 4, 13, 26);
+  OrderRequest mkt = req(tsmc, Side::kBuy, 0, 1);
+  mkt.type = OrderType::kMarket;
+  mkt.tif = TimeInForce::kIOC;
+  EXPECT_EQ(gate->check(mkt, closing), RejectReason::kOrderType);
+  EXPECT_EQ(gate->check(mkt, kT0), RejectReason::kNone);
+}
+
+TEST_F(RiskGateTest, FuturesMarketOrderMustBeIocOrFok) {
+  OrderRequest mkt = req(txf, Side::kBuy, 0, 1);
+  mkt.type = OrderType::kMarket;
+  EXPECT_EQ(gate->check(mkt, kT0), RejectReason::kOrderType) << "TAIFEX op_code 9938";
+  mkt.tif = TimeInForce::kFOK;
+  EXPECT_EQ(gate->check(mkt, kT0), RejectReason::kNone);
+  EXPECT_EQ(gate->effective_price(mkt), gate->view(txf).limit_up) << "booked at the worst price";
+}
+
+TEST_F(RiskGateTest, SessionCheckCanBeTurnedOff) {
+  SymbolLimits l = all_checks();
+  l.session_check = false;
+  make(l);
+  EXPECT_EQ(buy(20000, 1, taipei_to_utc(2026, 3, 7, 3, 0) + kNsPerDay), RejectReason::kNone);
+}
+
+TEST_F(RiskGateTest, OddLotRules) {
+  OrderRequest odd = req(tsmc, Side::kBuy, 58500, 999);
+  odd.odd_lot = true;
+  EXPECT_EQ(gate->check(odd, kT0), RejectReason::kNone);
+  odd.qty = 1000;
+  EXPECT_EQ(gate->check(odd, kT0), RejectReason::kLotSize) << "a whole lot is not an odd lot";
+  odd.qty = 10;
+  odd.tif = TimeInForce::kIOC;
+  EXPECT_EQ(gate->check(odd, kT0), RejectReason::kLotSize) << "odd lots are limit ROD only";
+  OrderRequest fut = req(txf, Side::kBuy, 20000, 1);
+  fut.odd_lot = true;
+  EXPECT_EQ(gate->check(fut, kT0), RejectReason::kLotSize) << "no odd lots in futures";
+}
+
+TEST_F(RiskGateTest, StaleSymbolFeed) {
+  SymbolLimits l = all_checks();
+  l.stale_feed_ns = 500 * kMs;
+  make(l);
+  EXPECT_EQ(buy(20000, 1, kT0 + 500 * kMs), RejectReason::kNone);
+  EXPECT_EQ(buy(20000, 1, kT0 + 500 * kMs + 1), RejectReason::kStaleFeed);
 }
 
 }  // namespace
