@@ -189,14 +189,102 @@ inline void L2Books::set_level(std::size_t s, bool bid, std::int64_t idx, Qty qt
       st.best_px = ladders_[s >> 1].price_of(st.best);
     }
   }
-  if (top5 && old != qty) {
-    if (old != 0 && qty != 0) {  // same levels, new quantity
-      st.depth5 += qty - old;
-      if (idx == st.best) st.best_qty = qty;
+  if (!top5 || old == qty) return;
+  if (old != 0 && qty != 0) {  // same levels, new quantity
+    st.depth5 += qty - old;
+    if (idx == st.best) st.best_qty = qty;
+    return;
+  }
+  if (st.fifth == kNone) {  // fewer than 5 levels before: thin book, walk them
+    walk_top5(s, bid);
+    return;
+  }
+  if (qty != 0) {  // a new level among the best 5: the old 5th becomes 6th
+    st.depth5 += qty - level_qty(s, st.fifth);
+    st.fifth = next_better(s, bid, st.fifth);
+  } else {  // a level of the best 5 vanished: the 6th moves up
+    const std::int64_t sixth = next_worse(s, bid, st.fifth);
+    st.depth5 -= old;
+    if (sixth == kNone) {
+      st.fifth = kNone;
     } else {
-      walk_top5(s, bid);  // a level appeared or vanished among the best 5
+      st.depth5 += level_qty(s, sixth);
+      st.fifth = sixth;
     }
   }
+  st.best_qty = st.best == kNone ? 0 : dense(s)[st.best - st.base];
+}
+
+Qty L2Books::level_qty(std::size_t s, std::int64_t idx) const {
+  const std::int64_t slot = idx - sides_[s].base;
+  if (static_cast<std::uint64_t>(slot) < window_) return dense(s)[slot];
+  const std::vector<FarLevel>& far = far_[s];
+  auto it = std::lower_bound(far.begin(), far.end(), idx,
+                             [](const FarLevel& l, std::int64_t i) { return l.idx < i; });
+  return it != far.end() && it->idx == idx ? it->qty : 0;
+}
+
+// Nearest level strictly better (bids: higher) than idx. Far levels all lie on the worse side
+// of the window (the best is always inside it).
+std::int64_t L2Books::next_better(std::size_t s, bool bid, std::int64_t idx) const {
+  const SideState& st = sides_[s];
+  const std::uint64_t* b = bits(s);
+  const std::int64_t slot = idx - st.base;
+  const auto w_max = static_cast<std::int64_t>(words_);
+  if (static_cast<std::uint64_t>(slot) >= window_) {  // idx is a far level
+    const std::vector<FarLevel>& far = far_[s];
+    auto it = std::lower_bound(far.begin(), far.end(), idx,
+                               [](const FarLevel& l, std::int64_t i) { return l.idx < i; });
+    if (bid) {
+      if (it != far.end() && it->idx == idx) ++it;
+      if (it != far.end()) return it->idx;
+      for (std::int64_t w = 0; w < w_max; ++w) {  // the lowest level of the window
+        if (b[w] != 0) return st.base + w * 64 + std::countr_zero(b[w]);
+      }
+      return kNone;
+    }
+    if (it != far.begin()) return std::prev(it)->idx;
+    for (std::int64_t w = w_max - 1; w >= 0; --w) {  // the highest level of the window
+      if (b[w] != 0) return st.base + w * 64 + 63 - std::countl_zero(b[w]);
+    }
+    return kNone;
+  }
+  if (bid) {  // lowest set slot above `slot`
+    if (slot + 1 >= static_cast<std::int64_t>(window_)) return kNone;
+    std::int64_t w = (slot + 1) >> 6;
+    std::uint64_t m = b[w] & (~0ULL << ((slot + 1) & 63));
+    for (;;) {
+      if (m != 0) return st.base + w * 64 + std::countr_zero(m);
+      if (++w == w_max) return kNone;
+      m = b[w];
+    }
+  }
+  if (slot == 0) return kNone;  // highest set slot below `slot`
+  std::int64_t w = (slot - 1) >> 6;
+  std::uint64_t m = b[w] & (~0ULL >> (63 - ((slot - 1) & 63)));
+  for (;;) {
+    if (m != 0) return st.base + w * 64 + 63 - std::countl_zero(m);
+    if (--w < 0) return kNone;
+    m = b[w];
+  }
+}
+
+// Nearest level strictly worse (bids: lower) than idx.
+std::int64_t L2Books::next_worse(std::size_t s, bool bid, std::int64_t idx) const {
+  const SideState& st = sides_[s];
+  const std::int64_t slot = idx - st.base;
+  if (static_cast<std::uint64_t>(slot) >= window_) {  // idx is a far level
+    const std::vector<FarLevel>& far = far_[s];
+    auto it = std::lower_bound(far.begin(), far.end(), idx,
+                               [](const FarLevel& l, std::int64_t i) { return l.idx < i; });
+    if (bid) return it != far.begin() ? std::prev(it)->idx : kNone;
+    if (it != far.end() && it->idx == idx) ++it;
+    return it != far.end() ? it->idx : kNone;
+  }
+  // find_best scans the window from a slot towards worse prices, then takes the far side.
+  return bid ? (slot == 0 ? (far_[s].empty() ? kNone : far_[s].back().idx)
+                          : find_best(s, true, slot - 1))
+             : find_best(s, false, slot + 1);
 }
 
 void L2Books::clear_side(std::size_t s) {

@@ -88,7 +88,8 @@ class L2Books {
   };
   // Hot per-side state, one cache line. The best 5 levels are summarised incrementally: an
   // update behind the 5th level changes nothing there, a quantity change inside adjusts the
-  // sum, and only a level appearing or vanishing inside the top 5 re-walks them.
+  // sum, and a level appearing or vanishing inside the top 5 moves the 5th level by one
+  // neighbour (one bitmap scan) instead of re-walking all five.
   struct alignas(64) SideState {
     std::int64_t base = 0;       // tick number of dense slot 0
     std::int64_t best = kNone;   // tick number of the best level (always in the window)
@@ -113,6 +114,9 @@ class L2Books {
   void recentre(std::size_t s, bool bid, std::int64_t around);
   void clear_side(std::size_t s);
   void walk_top5(std::size_t s, bool bid);
+  std::int64_t next_better(std::size_t s, bool bid, std::int64_t idx) const;
+  std::int64_t next_worse(std::size_t s, bool bid, std::int64_t idx) const;
+  Qty level_qty(std::size_t s, std::int64_t idx) const;
   [[gnu::always_inline]] inline void refresh(SymbolId id, const EventHeader& h);
 
   template <class Fn>
