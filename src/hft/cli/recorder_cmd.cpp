@@ -105,7 +105,7 @@ struct LoadArgs {
   SymbolArgs sym;
   std::string wal_dir;
   std::string state_dir;
-  std::size_t batch_rows = 65'536;
+  std::size_t batch_rows = 262'144;
   bool follow = false;
   std::string poll = "500ms";
   std::string give_up;

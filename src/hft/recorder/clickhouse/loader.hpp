@@ -33,7 +33,7 @@ struct LoaderOptions {
   std::string wal_dir;
   std::string state_dir;  // default: "<wal_dir>.loader"
   std::string database = "hft";
-  std::size_t batch_rows = 65'536;  // rows per INSERT (a smaller one only at the end of data)
+  std::size_t batch_rows = 262'144;  // rows per INSERT (a smaller one only at the end of data)
   bool follow = false;              // keep tailing the WAL until stopped
   std::chrono::milliseconds poll_interval{500};
   std::chrono::milliseconds backoff_initial{100};
