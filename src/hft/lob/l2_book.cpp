@@ -132,10 +132,10 @@ void L2Books::recentre(std::size_t s, bool bid, std::int64_t around) {
   ++recentres_;
 }
 
-inline void L2Books::set_level(std::size_t s, bool bid, std::int64_t idx, Qty qty) {
+inline bool L2Books::set_level(std::size_t s, bool bid, std::int64_t idx, Qty qty) {
   SideState& st = sides_[s];
   if (st.levels == 0) {
-    if (qty == 0) return;
+    if (qty == 0) return false;
     st.base = idx - static_cast<std::int64_t>(window_ / 2);  // first level: centre the window
   }
   // Inside the top 5 (judged before the change): fewer than 5 levels, or at/before the 5th.
@@ -189,15 +189,15 @@ inline void L2Books::set_level(std::size_t s, bool bid, std::int64_t idx, Qty qt
       st.best_px = ladders_[s >> 1].price_of(st.best);
     }
   }
-  if (!top5 || old == qty) return;
+  if (!top5 || old == qty) return best_changed;
   if (old != 0 && qty != 0) {  // same levels, new quantity
     st.depth5 += qty - old;
     if (idx == st.best) st.best_qty = qty;
-    return;
+    return true;
   }
   if (st.fifth == kNone) {  // fewer than 5 levels before: thin book, walk them
     walk_top5(s, bid);
-    return;
+    return true;
   }
   if (qty != 0) {  // a new level among the best 5: the old 5th becomes 6th
     st.depth5 += qty - level_qty(s, st.fifth);
@@ -213,6 +213,7 @@ inline void L2Books::set_level(std::size_t s, bool bid, std::int64_t idx, Qty qt
     }
   }
   st.best_qty = st.best == kNone ? 0 : dense(s)[st.best - st.base];
+  return true;
 }
 
 Qty L2Books::level_qty(std::size_t s, std::int64_t idx) const {
@@ -367,24 +368,26 @@ void L2Books::walk_top5(std::size_t s, bool bid) {
   st.fifth = n == kBookDepth ? last : kNone;
 }
 
-inline void L2Books::refresh(SymbolId id, const EventHeader& h) {
+inline void L2Books::refresh(SymbolId id, const EventHeader& h, bool top_changed) {
   BookStats& s = stats_[id];
   const std::size_t bs = side_index(id, Side::kBuy);
   const SideState& bid = sides_[bs];
   const SideState& ask = sides_[bs + 1];
-  s.best_bid = bid.best_px;
-  s.best_ask = ask.best_px;
-  s.bid_qty = bid.best_qty;
-  s.ask_qty = ask.best_qty;
-  s.bid_depth = bid.depth5;
-  s.ask_depth = ask.depth5;
   s.bid_levels = bid.levels;
   s.ask_levels = ask.levels;
   s.last_update = h.local_ts;
   ++s.book_updates;
   s.trade_flow = trades_[id].flow.advance(stats_time(h));
-  // Tick numbers make the spread in ticks a subtraction, exact across band boundaries.
-  derive_features(s, s.valid() ? ask.best - bid.best : 0);
+  if (top_changed) {  // behind the 5th level nothing the features read has moved
+    s.best_bid = bid.best_px;
+    s.best_ask = ask.best_px;
+    s.bid_qty = bid.best_qty;
+    s.ask_qty = ask.best_qty;
+    s.bid_depth = bid.depth5;
+    s.ask_depth = ask.depth5;
+    // Tick numbers make the spread in ticks a subtraction, exact across band boundaries.
+    derive_features(s, s.valid() ? ask.best - bid.best : 0);
+  }
   if ((h.flags & kFlagLastInBatch) != 0) count_cross(s);
 }
 
@@ -405,8 +408,8 @@ L2Reject L2Books::apply(const BookLevelEvent& ev) {
   }
   const bool bid = ev.side == Side::kBuy;
   const std::size_t s = side_index(id, ev.side);
-  set_level(s, bid, idx, ev.qty);
-  refresh(id, ev.h);
+  const bool top = set_level(s, bid, idx, ev.qty);
+  refresh(id, ev.h, top);
   return L2Reject::kNone;
 }
 
@@ -416,7 +419,7 @@ L2Reject L2Books::apply(const BookClearEvent& ev) {
   if (ev.side != ClearSide::kAsk) clear_side(side_index(id, Side::kBuy));
   if (ev.side != ClearSide::kBid) clear_side(side_index(id, Side::kSell));
   ++stats_[id].clears;
-  refresh(id, ev.h);
+  refresh(id, ev.h, true);
   return L2Reject::kNone;
 }
 

@@ -108,7 +108,8 @@ class L2Books {
   std::uint64_t* bits(std::size_t s) { return &bits_[s * words_]; }
   const std::uint64_t* bits(std::size_t s) const { return &bits_[s * words_]; }
 
-  [[gnu::always_inline]] inline void set_level(std::size_t s, bool bid, std::int64_t idx, Qty qty);
+  // Returns whether the touch or the top-5 depth changed.
+  [[gnu::always_inline]] inline bool set_level(std::size_t s, bool bid, std::int64_t idx, Qty qty);
   Qty set_far(std::size_t s, std::int64_t idx, Qty qty);  // returns the previous qty
   std::int64_t find_best(std::size_t s, bool bid, std::int64_t from_slot) const;
   void recentre(std::size_t s, bool bid, std::int64_t around);
@@ -117,7 +118,7 @@ class L2Books {
   std::int64_t next_better(std::size_t s, bool bid, std::int64_t idx) const;
   std::int64_t next_worse(std::size_t s, bool bid, std::int64_t idx) const;
   Qty level_qty(std::size_t s, std::int64_t idx) const;
-  [[gnu::always_inline]] inline void refresh(SymbolId id, const EventHeader& h);
+  [[gnu::always_inline]] inline void refresh(SymbolId id, const EventHeader& h, bool top_changed);
 
   template <class Fn>
   void for_each_level(std::size_t s, bool bid, Fn&& fn) const;
