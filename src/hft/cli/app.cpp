@@ -20,6 +20,8 @@ int run(int argc, char** argv) {
   register_monitor(app, exit_code);
   register_report(app, exit_code);
   register_data(app, exit_code);
+  register_backtest(app, exit_code);
+  register_strat(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -20,6 +20,8 @@ void register_wal(CLI::App& app, int& exit_code);     // hft wal verify|dump|sta
 void register_monitor(CLI::App& app, int& exit_code);  // hft monitor (terminal dashboard)
 void register_report(CLI::App& app, int& exit_code);   // hft report latency|bench
 void register_recorder(CLI::App& app, int& exit_code);  // hft recorder init-db|load|status
+void register_backtest(CLI::App& app, int& exit_code);  // hft backtest run
+void register_strat(CLI::App& app, int& exit_code);     // hft strat test|list
 /// `hft wal export`, added to the `wal` group; `to_jsonl(record, segment)` is `wal dump`'s line.
 void register_wal_export(
     CLI::App& wal, int& exit_code,
