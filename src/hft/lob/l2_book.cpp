@@ -132,7 +132,9 @@ void L2Books::recentre(std::size_t s, bool bid, std::int64_t around) {
   ++recentres_;
 }
 
-inline bool L2Books::set_level(std::size_t s, bool bid, std::int64_t idx, Qty qty) {
+template <bool kBid>
+inline bool L2Books::set_level(std::size_t s, std::int64_t idx, Qty qty) {
+  constexpr bool bid = kBid;
   SideState& st = sides_[s];
   if (st.levels == 0) {
     if (qty == 0) return false;
@@ -408,7 +410,8 @@ L2Reject L2Books::apply(const BookLevelEvent& ev) {
   }
   const bool bid = ev.side == Side::kBuy;
   const std::size_t s = side_index(id, ev.side);
-  const bool top = set_level(s, bid, idx, ev.qty);
+  // One dispatch on the side; inside, every side test is a compile-time constant.
+  const bool top = bid ? set_level<true>(s, idx, ev.qty) : set_level<false>(s, idx, ev.qty);
   refresh(id, ev.h, top);
   return L2Reject::kNone;
 }
@@ -524,7 +527,9 @@ std::string L2Books::restore(SymbolId id, std::span<const std::byte> blob) {
   clear_side(bs + 1);
   for (std::uint64_t i = 0; i < n; ++i) {
     const bool bid = i < h.bid_levels;
-    set_level(bid ? bs : bs + 1, bid, lx.index_of(levels[i].price), levels[i].qty);
+    const std::int64_t idx = lx.index_of(levels[i].price);
+    bid ? (void)set_level<true>(bs, idx, levels[i].qty)
+        : (void)set_level<false>(bs + 1, idx, levels[i].qty);
   }
   stats_[id] = h.stats;
   trades_[id] = h.trades;

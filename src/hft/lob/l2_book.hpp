@@ -109,7 +109,8 @@ class L2Books {
   const std::uint64_t* bits(std::size_t s) const { return &bits_[s * words_]; }
 
   // Returns whether the touch or the top-5 depth changed.
-  [[gnu::always_inline]] inline bool set_level(std::size_t s, bool bid, std::int64_t idx, Qty qty);
+  template <bool kBid>
+  [[gnu::always_inline]] inline bool set_level(std::size_t s, std::int64_t idx, Qty qty);
   Qty set_far(std::size_t s, std::int64_t idx, Qty qty);  // returns the previous qty
   std::int64_t find_best(std::size_t s, bool bid, std::int64_t from_slot) const;
   void recentre(std::size_t s, bool bid, std::int64_t around);
