@@ -85,40 +85,44 @@ TEST(KillSwitch, SurvivesTheProcessThatEngagedIt) {
   EXPECT_EQ(ks.status().by_pid, child);
 }
 
-TEST(KillSwitch, ARunningProcessSeesEngageAndReleaseWithinAMillisecond) {
+TEST(KillSwitch, ARunningProcessSeesEngageAndRelease) {
+  // Functional check only: how fast the flag is seen is measured and printed, never asserted
+  // (timing asserts flake on a loaded machine; speed lives in benchmarks).
   const std::string name = unique_shm_name("ks");
   ShmCleanup cleanup{name};
   KillSwitch ks = KillSwitch::open(name);
-  int to_child[2], from_child[2];
-  ASSERT_EQ(pipe(to_child), 0);
+  int from_child[2];
   ASSERT_EQ(pipe(from_child), 0);
   const pid_t child = fork();
   if (child == 0) {
-    // The "engine": spins on the hot-path check and reports how late it saw each flip.
+    // The "engine": spins on the hot-path check and reports each flip it saw, with its delay.
     KillSwitch mine = KillSwitch::open(name);
     char c = 'r';
     if (write(from_child[1], &c, 1) != 1) _exit(4);
-    std::int64_t worst = 0;
     for (bool want : {true, false}) {
       while (mine.engaged() != want) {
       }
-      const std::int64_t seen = mono_ns();
-      worst = std::max(worst, seen - mine.status().since_mono_ns);
+      const std::int64_t delay = mono_ns() - mine.status().since_mono_ns;
+      if (write(from_child[1], &delay, sizeof(delay)) != sizeof(delay)) _exit(5);
     }
-    if (write(from_child[1], &worst, sizeof(worst)) != sizeof(worst)) _exit(5);
     _exit(0);
   }
   char c = 0;
   ASSERT_EQ(read(from_child[0], &c, 1), 1);
+  std::int64_t engage_delay = -1, release_delay = -1;
   ks.engage("test");
-  usleep(5000);
+  // Release only after the child saw the engage, so it can never miss a flip.
+  ASSERT_EQ(read(from_child[0], &engage_delay, sizeof(engage_delay)),
+            static_cast<ssize_t>(sizeof(engage_delay)));
   ks.release();
-  std::int64_t worst = -1;
-  ASSERT_EQ(read(from_child[0], &worst, sizeof(worst)), static_cast<ssize_t>(sizeof(worst)));
+  ASSERT_EQ(read(from_child[0], &release_delay, sizeof(release_delay)),
+            static_cast<ssize_t>(sizeof(release_delay)));
   EXPECT_EQ(wait_child(child), 0);
-  EXPECT_GE(worst, 0);
-  EXPECT_LT(worst, 1'000'000) << "flag seen " << worst << " ns after it was set";
-  for (int fd : {to_child[0], to_child[1], from_child[0], from_child[1]}) close(fd);
+  EXPECT_GE(engage_delay, 0);
+  EXPECT_GE(release_delay, 0);
+  RecordProperty("engage_seen_after_ns", std::to_string(engage_delay));
+  RecordProperty("release_seen_after_ns", std::to_string(release_delay));
+  for (int fd : {from_child[0], from_child[1]}) close(fd);
 }
 
 TEST(KillSwitch, ProcessesOpeningAtTheSameTimeShareOneSwitch) {
