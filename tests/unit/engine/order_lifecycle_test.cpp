@@ -140,6 +140,8 @@ TEST_F(LifecycleTest, FiveBrokerRejectsOpenTheCircuitAndReduceOnly) {
   EXPECT_EQ(hot->risk().state(), risk::TradingState::kReduceOnly);
   EXPECT_EQ(hot->place(txf, Side::kBuy, Price{22990}, 1, TimeInForce::kROD).reject,
             static_cast<strategy::RejectCode>(risk::RejectReason::kReduceOnly));
+  MarketData md = test::book(symbols, txf, 23000);  // keep the feed fresh
+  hot->on_market_data(md, 0, test::kT0 + 60 * kNsPerSec);
   hot->on_timer(test::kT0 + 60 * kNsPerSec);  // OPEN expires → HALF_OPEN
   EXPECT_EQ(hot->circuit_state(), execution::CircuitState::kHalfOpen);
   EXPECT_EQ(hot->risk().state(), risk::TradingState::kActive);
@@ -160,7 +162,7 @@ TEST_F(LifecycleTest, HardLossHaltsAndCancelsEverything) {
   md = test::book(symbols, txf, 22990);  // -9 points * 200 = -1800 (+ costs) → REDUCE_ONLY
   hot->on_market_data(md, 0, test::kT0 + 1);
   EXPECT_EQ(hot->risk().state(), risk::TradingState::kReduceOnly);
-  md = test::book(symbols, txf, 22985);  // -2800 - costs ≥ 3000 → HALTED
+  md = test::book(symbols, txf, 22980);  // -19 * 200 - costs ≥ 3000 → HALTED
   hot->on_market_data(md, 0, test::kT0 + 2);
   EXPECT_EQ(hot->risk().state(), risk::TradingState::kHalted);
   const std::size_t cancels =
