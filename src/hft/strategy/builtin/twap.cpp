@@ -1,5 +1,7 @@
 #include "hft/strategy/builtin/twap.hpp"
 
+#include <algorithm>
+
 namespace hft::strategy {
 
 TwapParams twap_params(const Params& p, std::size_t symbol_count, std::string* error) {
@@ -39,12 +41,12 @@ void Twap::on_book(Context& ctx, SymbolId symbol, const lob::BookStats& book) {
     act(ctx, 1);
     return;
   }
-  if (!timers_ || working_ == 0) {
-    // Without timers: the clock decides the slice; with timers: retry a shortfall on books.
+  if (!timers_) {
+    // No timers in this engine: the clock on each book decides the slice.
     const std::int64_t step = params_.duration_s * kNsPerSec / params_.slices;
-    std::int64_t slice = (ctx.now() - start_) / step + 1;
-    if (slice > params_.slices) slice = params_.slices;
-    if (!timers_ || slice == slice_done_) act(ctx, slice);
+    const std::int64_t slice =
+        std::min<std::int64_t>((ctx.now() - start_) / step + 1, params_.slices);
+    if (slice > slice_done_) act(ctx, slice);
   }
 }
 

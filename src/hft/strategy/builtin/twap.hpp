@@ -1,10 +1,10 @@
 // TWAP execution: buys (or sells) `total_qty` of one symbol evenly over `duration_s`, in
 // `slices` child orders. Each slice tops the executed quantity up to the schedule
 // (total * elapsed slices / slices) with a limit IOC at the touch plus `aggression_ticks`
-// (0 = take the touch; negative = join the book passively is not done: IOC only). A shortfall
-// rolls into the next slice, so whatever the market did not give early is tried again later.
-// Starts at the first valid book of the symbol; uses timers where the engine has them and
-// checks the clock on every book otherwise.
+// (0 = take the touch). A shortfall (the IOC found less than it asked for) rolls into the next
+// slice, so whatever the market did not give early is tried again later; the last slice asks
+// for everything still missing. Starts at the first valid book of the symbol; uses timers
+// where the engine has them and checks the clock on every book otherwise.
 #pragma once
 
 #include "hft/strategy/strategy.hpp"
