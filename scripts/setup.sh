@@ -11,6 +11,8 @@ PACKAGES=(
   libcpp-httplib-dev libxxhash-dev libzstd-dev libcurl4-openssl-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev curl procps prometheus clickhouse-server clickhouse-client
+  # backtest HTML report: Chart.js inlined into the report (MIT)
+  libjs-chart.js
 )
 
 missing=()

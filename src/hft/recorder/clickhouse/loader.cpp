@@ -441,11 +441,12 @@ bool Loader::save_state() {
   return true;
 }
 
-void Loader::dead_letter(const std::string& key, const std::string& json_fields) {
-  if (!dead_keys_.insert(key).second) return;
+bool Loader::dead_letter(const std::string& key, const std::string& json_fields) {
+  if (!dead_keys_.insert(key).second) return false;
   std::fprintf(dead_file_, "{\"key\":\"%s\",%s}\n", key.c_str(), json_fields.c_str());
   dead_dirty_ = true;
   ++stats_.dead_letters;
+  return true;
 }
 
 // A directory of links to the segments that can hold records after `from_seq`, so a re-run or a
@@ -473,6 +474,8 @@ std::string Loader::open_view(std::uint64_t from_seq) {
 
 bool Loader::pass(bool& saw_new) {
   saw_new = false;
+  // --follow may start before the engine has created its WAL directory: wait for it.
+  if (opt_.follow && !fs::exists(opt_.wal_dir)) return true;
   WalReader reader(open_view(state_.through));
   if (std::string err = reader.open(); !err.empty()) {
     std::fprintf(log_, "recorder load: %s\n", err.c_str());
@@ -506,12 +509,13 @@ bool Loader::pass(bool& saw_new) {
       reason = "no ClickHouse table for event type " + std::to_string(static_cast<int>(rec.type));
     }
     const WalSegmentInfo& seg = reader.segments()[rec.segment_index];
-    dead_letter("record:" + std::to_string(rec.seq),
-                "\"kind\":\"unconvertible\",\"wal_seq\":" + std::to_string(rec.seq) +
-                    ",\"type\":" + std::to_string(static_cast<int>(rec.type)) + ",\"segment\":" +
-                    json_string(seg.name) + ",\"offset\":" + std::to_string(rec.offset) +
-                    ",\"reason\":" + json_string(reason) + ",\"payload_hex\":\"" +
-                    hex(rec.payload, rec.length) + "\"");
+    const bool is_new = dead_letter(
+        "record:" + std::to_string(rec.seq),
+        "\"kind\":\"unconvertible\",\"wal_seq\":" + std::to_string(rec.seq) + ",\"type\":" +
+            std::to_string(static_cast<int>(rec.type)) + ",\"segment\":" + json_string(seg.name) +
+            ",\"offset\":" + std::to_string(rec.offset) + ",\"reason\":" + json_string(reason) +
+            ",\"payload_hex\":\"" + hex(rec.payload, rec.length) + "\"");
+    if (!is_new) continue;  // reported by an earlier run
     std::fprintf(log_, "recorder load: %s offset %llu: record seq %llu not loaded: %s\n",
                  seg.name.c_str(), static_cast<unsigned long long>(rec.offset),
                  static_cast<unsigned long long>(rec.seq), reason.c_str());

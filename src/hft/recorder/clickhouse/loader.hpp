@@ -34,7 +34,7 @@ struct LoaderOptions {
   std::string state_dir;  // default: "<wal_dir>.loader"
   std::string database = "hft";
   std::size_t batch_rows = 262'144;  // rows per INSERT (a smaller one only at the end of data)
-  bool follow = false;              // keep tailing the WAL until stopped
+  bool follow = false;               // keep tailing the WAL until stopped
   std::chrono::milliseconds poll_interval{500};
   std::chrono::milliseconds backoff_initial{100};
   std::chrono::milliseconds backoff_max{5'000};
@@ -117,7 +117,8 @@ class Loader {
                     const std::string& what);
   bool stopping() const { return stop_ != nullptr && stop_->load(std::memory_order_relaxed); }
   std::string open_view(std::uint64_t from_seq);
-  void dead_letter(const std::string& key, const std::string& json_fields);
+  /// Appends one entry unless `key` was written before (by this run or an earlier one).
+  bool dead_letter(const std::string& key, const std::string& json_fields);
   bool save_state();
   std::string qualified(Table t) const;
 
