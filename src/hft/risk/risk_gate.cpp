@@ -104,6 +104,11 @@ RiskGate::RiskGate(const SymbolTable& symbols, std::vector<SymbolLimits> limits,
   account_orders_ = carve(account_.max_orders_per_window);
   account_cancels_ = carve(account_.max_cancels_per_window);
   for (SymbolId s = 0; s < symbols.size(); ++s) {
+    const ContractSpec& spec = symbols.spec(s);
+    const std::int64_t per_unit = spec.multiplier * Money::kScale;
+    if (spec.price_scale > 0 && per_unit % spec.price_scale == 0) {
+      sym_[s].money_per_unit = per_unit / spec.price_scale;
+    }
     sym_[s].orders = carve(limits_[s].max_orders_per_window);
     sym_[s].cancels = carve(limits_[s].max_cancels_per_window);
   }
@@ -215,6 +220,13 @@ RejectReason RiskGate::evaluate_cancel(SymbolId symbol, Timestamp now) const {
 }
 
 Money RiskGate::order_notional(SymbolId s, Price px, Qty qty, bool odd_lot) const {
+  // Fast path: Money per price unit per qty precomputed (no 128-bit division on the hot path).
+  const std::int64_t k = sym_[s].money_per_unit;
+  std::int64_t v = 0;
+  if (k > 0 && !odd_lot && !__builtin_mul_overflow(px.v, qty, &v) &&
+      !__builtin_mul_overflow(v, k, &v)) {
+    return Money{v};
+  }
   const ContractSpec& spec = symbols_.spec(s);
   // Odd-lot quantities are shares: the multiplier is per board lot.
   const std::int64_t mult =

@@ -188,6 +188,7 @@ class RiskGate {
     RateWindow orders;
     RateWindow cancels;
     Money pnl{0};
+    std::int64_t money_per_unit = 0;  // multiplier * Money::kScale / price_scale when exact
   };
 
   RejectReason evaluate(const OrderRequest& o, Timestamp now) const;
