@@ -300,14 +300,24 @@ TEST_F(ClickHouseTest, CorruptRecordIsReportedDeadLetteredAndTheRestLoads) {
 TEST_F(ClickHouseTest, FollowLoadsBesideARunningEngine) {
   const fs::path wal = dir_->path() / "wal_follow";
   const fs::path state = dir_->path() / "state_follow";
+  // The loader may start first: it waits for the WAL directory to appear.
+  std::vector<std::string> args = load_args(wal, "t_follow", state);
+  args.insert(args.end(), {"--follow", "--poll", "100ms"});
+  itest::Process loader = hft(args, "loader_follow");
   itest::Process sim =
       hft({"run", "sim", "--duration", "3s", "--rate", "20000", "--no-progress", "--metrics-port",
            std::to_string(itest::free_port()), "--wal-dir", wal.string()},
           "sim_follow");
-  ASSERT_TRUE(itest::wait_for([&] { return fs::exists(wal); }, 10s, 20ms));
-  std::vector<std::string> args = load_args(wal, "t_follow", state);
-  args.insert(args.end(), {"--follow", "--poll", "100ms"});
-  itest::Process loader = hft(args, "loader_follow");
+  bool rows_while_running = false;
+  itest::wait_for(
+      [&] {
+        const std::string r = server_->query("SELECT count() FROM t_follow.market_data");
+        const bool some = r.rfind("ERROR", 0) != 0 && to_u64(r) > 0;
+        rows_while_running = some && sim.running();
+        return some || !sim.running();
+      },
+      30s, 50ms);
+  EXPECT_TRUE(rows_while_running) << "no row reached ClickHouse while the engine ran";
   ASSERT_EQ(sim.wait_exit(30s), 0) << sim.err();
   // Rows arrive while the engine runs and after it stops; then the loader has caught up.
   const Counts want = wal_counts(wal);
