@@ -36,6 +36,8 @@ constexpr std::int64_t kUpdates = 4'000'000 / kScale;
 constexpr std::int64_t kUpdates = 300'000 / kScale;  // Debug: the whole suite stays < 5 s
 #endif
 
+constexpr std::int64_t kCoverageUpdates = 50'000;
+
 /// splitmix64 (same generator as the simulator; no <random> distributions so the stream is the
 /// same on every standard library).
 class Rng {
@@ -168,9 +170,12 @@ void run(const Scenario& sc, const L2Config& cfg, std::uint64_t seed, std::int64
       ASSERT_EQ(test::top(restored, id, Side::kSell, all), ref.top(Side::kSell, all));
     }
   }
-  // The walk covered most of its range (so every band boundary inside it was crossed).
-  EXPECT_LT(lowest, sc.lo_px + (sc.hi_px - sc.lo_px) / 4) << sc.code;
-  EXPECT_GT(highest, sc.hi_px - (sc.hi_px - sc.lo_px) / 4) << sc.code;
+  // The walk covered most of its range (so every band boundary inside it was crossed); the
+  // short sanitizer runs only check equality.
+  if (updates >= kCoverageUpdates) {
+    EXPECT_LT(lowest, sc.lo_px + (sc.hi_px - sc.lo_px) / 4) << sc.code;
+    EXPECT_GT(highest, sc.hi_px - (sc.hi_px - sc.lo_px) / 4) << sc.code;
+  }
   EXPECT_EQ(books.stats(id).crossed, crossed_batches);
   EXPECT_EQ(books.stats(id).locked, locked_batches);
   EXPECT_GT(crossed_batches + locked_batches, 0U);
@@ -181,7 +186,9 @@ void run(const Scenario& sc, const L2Config& cfg, std::uint64_t seed, std::int64
 TEST(L2BookProperty, IndexFutureMatchesMapReference) {
   std::uint64_t recentres = 0;
   run({"TXFD6", 23000, 20000, 26000}, L2Config{}, 1, kUpdates / 4, &recentres);
-  EXPECT_GT(recentres, 10U);
+  if (kUpdates / 4 >= kCoverageUpdates) {
+    EXPECT_GT(recentres, 10U);
+  }
 }
 
 TEST(L2BookProperty, StockAcrossEveryTickBandMatchesMapReference) {
@@ -195,7 +202,9 @@ TEST(L2BookProperty, SmallWindowForcesFarLevelsAndRecentring) {
   cfg.far_capacity = 16;  // far arrays overflow their reservation too (still exact)
   std::uint64_t recentres = 0;
   run({"2317", 10000, 4000, 11000}, cfg, 3, kUpdates / 4, &recentres);
-  EXPECT_GT(recentres, 100U);
+  if (kUpdates / 4 >= kCoverageUpdates) {
+    EXPECT_GT(recentres, 100U);
+  }
 }
 
 TEST(L2BookProperty, EtfAroundFiftyMatchesMapReference) {
