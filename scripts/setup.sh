@@ -13,6 +13,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev curl procps prometheus clickhouse-server clickhouse-client
   # backtest HTML report: Chart.js inlined into the report (MIT)
   libjs-chart.js
+  # latency report rendered in headless Chromium; coverage report
+  chromium gcovr
 )
 
 missing=()
