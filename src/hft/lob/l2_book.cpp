@@ -146,28 +146,20 @@ inline bool L2Books::set_level(std::size_t s, std::int64_t idx, Qty qty) {
   bool best_changed = false;
   Qty old = 0;
   if (static_cast<std::uint64_t>(slot) < window_) {
+    // Branch-free bookkeeping: on a random stream insert / update / remove are unpredictable.
     Qty& q = dense(s)[slot];
     old = q;
-    std::uint64_t& word = bits(s)[slot >> 6];
-    const std::uint64_t bit = 1ULL << (slot & 63);
-    if (qty > 0) {
-      if (old == 0) {
-        word |= bit;
-        ++st.levels;
-        if (st.best == kNone || (bid ? idx > st.best : idx < st.best)) {
-          st.best = idx;
-          best_changed = true;
-        }
-      }
-      q = qty;
-    } else if (old != 0) {
-      q = 0;
-      word &= ~bit;
-      --st.levels;
-      if (idx == st.best) {
-        st.best = st.levels == 0 ? kNone : find_best(s, bid, slot);
-        best_changed = true;
-      }
+    q = qty;
+    const bool had = old != 0;
+    const bool has = qty != 0;
+    bits(s)[slot >> 6] ^= (1ULL << (slot & 63)) & (0 - static_cast<std::uint64_t>(had != has));
+    st.levels = st.levels + static_cast<std::uint32_t>(has) - static_cast<std::uint32_t>(had);
+    const bool improves = has && (st.best == kNone || (bid ? idx > st.best : idx < st.best));
+    st.best = improves ? idx : st.best;
+    best_changed = improves;
+    if (had && !has && idx == st.best) {  // the touch emptied: scan for the next level
+      st.best = st.levels == 0 ? kNone : find_best(s, bid, slot);
+      best_changed = true;
     }
   } else {
     old = set_far(s, idx, qty);
