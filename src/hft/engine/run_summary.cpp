@@ -45,7 +45,8 @@ RunSummary collect_summary(const HotPath& hot, const SymbolTable& symbols,
     const Price mark = hot.mark(id);
     s.symbols.push_back(SymbolSummary{spec.code, spec.price_scale, spec.multiplier, p.fills,
                                       p.bought, p.sold, p.qty, mark.v, p.cash.v, p.realized.v,
-                                      hot.positions().pnl(id, mark).v});
+                                      hot.positions().pnl(id, mark).v, p.fees.v, p.taxes.v,
+                                      hot.positions().net_pnl(id, mark).v});
   }
   return s;
 }
@@ -67,16 +68,21 @@ std::string format_summary(const RunSummary& s, const std::string& title) {
   out += fmt::format("  {:<22}{:>14}\n", "WAL bytes", s.wal_bytes);
   out += fmt::format("  {:<22}{:>14}\n", "WAL dropped", s.wal_dropped);
   out += fmt::format("  {:<22}{:>14}\n\n", "trading state", s.trading_state);
-  out += fmt::format("  {:<8}{:>8}{:>10}{:>10}{:>10}{:>12}{:>16}{:>16}\n", "symbol", "fills",
-                     "bought", "sold", "position", "mark", "realized NTD", "PnL NTD");
-  std::int64_t total = 0;
+  out += fmt::format("  {:<8}{:>8}{:>9}{:>9}{:>9}{:>10}{:>14}{:>14}{:>12}{:>12}{:>14}\n", "symbol",
+                     "fills", "bought", "sold", "position", "mark", "realized NTD", "gross NTD",
+                     "fees NTD", "taxes NTD", "net NTD");
+  SymbolSummary total;
   for (const SymbolSummary& y : s.symbols) {
-    out += fmt::format("  {:<8}{:>8}{:>10}{:>10}{:>10}{:>12}{:>16}{:>16}\n", y.code, y.fills,
-                       y.bought, y.sold, y.position, format_fixed(y.mark, y.price_scale),
-                       ntd(y.realized), ntd(y.pnl));
-    total += y.pnl;
+    out += fmt::format("  {:<8}{:>8}{:>9}{:>9}{:>9}{:>10}{:>14}{:>14}{:>12}{:>12}{:>14}\n", y.code,
+                       y.fills, y.bought, y.sold, y.position, format_fixed(y.mark, y.price_scale),
+                       ntd(y.realized), ntd(y.pnl), ntd(y.fees), ntd(y.taxes), ntd(y.net_pnl));
+    total.pnl += y.pnl;
+    total.fees += y.fees;
+    total.taxes += y.taxes;
+    total.net_pnl += y.net_pnl;
   }
-  out += fmt::format("  {:<74}{:>16}\n", "total (before fees and taxes)", ntd(total));
+  out += fmt::format("  {:<67}{:>14}{:>12}{:>12}{:>14}\n", "total", ntd(total.pnl), ntd(total.fees),
+                     ntd(total.taxes), ntd(total.net_pnl));
   return out;
 }
 
@@ -106,7 +112,10 @@ std::string summary_to_json(const RunSummary& s) {
                             {"mark", y.mark},
                             {"cash", y.cash},
                             {"realized", y.realized},
-                            {"pnl", y.pnl}});
+                            {"pnl", y.pnl},
+                            {"fees", y.fees},
+                            {"taxes", y.taxes},
+                            {"net_pnl", y.net_pnl}});
   }
   return j.dump(2);
 }

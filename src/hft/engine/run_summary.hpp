@@ -29,7 +29,10 @@ struct SymbolSummary {
   std::int64_t mark = 0;      // price units at the symbol's scale
   std::int64_t cash = 0;      // Money units (1/10000 NTD)
   std::int64_t realized = 0;  // Money units
-  std::int64_t pnl = 0;       // Money units: cash + position * mark * multiplier
+  std::int64_t pnl = 0;       // Money units: cash + position * mark * multiplier (gross)
+  std::int64_t fees = 0;      // Money units: commissions
+  std::int64_t taxes = 0;     // Money units: transaction taxes
+  std::int64_t net_pnl = 0;   // Money units: pnl - fees - taxes
 };
 
 struct RunSummary {

@@ -81,7 +81,8 @@ int run_sim(const config::Config& cfg, const RunOptions& options) {
   obs::register_build_info(registry, "0.1.0");
   obs::Exporter exporter(registry);
   if (cfg.metrics.enabled) {
-    if (std::string e = exporter.start(cfg.metrics.address, static_cast<int>(cfg.metrics.port)); !e.empty()) {
+    if (std::string e = exporter.start(cfg.metrics.address, static_cast<int>(cfg.metrics.port));
+        !e.empty()) {
       std::fprintf(stderr, "hft run sim: %s\n", e.c_str());
       return 1;
     }
@@ -106,16 +107,21 @@ int run_sim(const config::Config& cfg, const RunOptions& options) {
     return 1;
   }
   if (kill->engaged()) {
-    std::fprintf(stderr, "hft run sim: kill switch is ON (%s): starting HALTED; `hft kill off` "
-                         "releases it for the next run\n", kill->status().reason.c_str());
+    std::fprintf(stderr,
+                 "hft run sim: kill switch is ON (%s): starting HALTED; `hft kill off` "
+                 "releases it for the next run\n",
+                 kill->status().reason.c_str());
   }
-  obs::Gauge& kill_gauge = registry.gauge("hft_kill_switch", "1 when the shared-memory kill switch is engaged");
+  obs::Gauge& kill_gauge =
+      registry.gauge("hft_kill_switch", "1 when the shared-memory kill switch is engaged");
   ClientOrderIdGenerator ids(wall_ns() / 1'000'000, id_state);
   HotPath hot(symbols, cfg, *strat, rec.get(), registry, ids);
-  obs::Counter& raw_full = registry.counter("hft_ring_full_total", "Pushes that found a ring full",
-                                            {{"ring", "raw"}});
-  obs::Gauge& raw_depth = registry.gauge("hft_ring_depth", "Items queued in a ring", {{"ring", "raw"}});
-  obs::Counter& wal_records = registry.counter("hft_wal_records_total", "Records written to the WAL");
+  obs::Counter& raw_full =
+      registry.counter("hft_ring_full_total", "Pushes that found a ring full", {{"ring", "raw"}});
+  obs::Gauge& raw_depth =
+      registry.gauge("hft_ring_depth", "Items queued in a ring", {{"ring", "raw"}});
+  obs::Counter& wal_records =
+      registry.counter("hft_wal_records_total", "Records written to the WAL");
   obs::Counter& wal_bytes = registry.counter("hft_wal_bytes_total", "Bytes written to the WAL");
 
   bus::SpscRing<MarketData> raw(static_cast<std::size_t>(cfg.bus.raw));
@@ -138,7 +144,8 @@ int run_sim(const config::Config& cfg, const RunOptions& options) {
     while (!feed_stop.load(std::memory_order_relaxed)) {
       std::uint64_t burst = 1024;
       if (rate > 0) {
-        const auto due = static_cast<std::uint64_t>(static_cast<double>(mono_ns() - start) * rate / 1e9);
+        const auto due =
+            static_cast<std::uint64_t>(static_cast<double>(mono_ns() - start) * rate / 1e9);
         if (produced >= due) {
           std::this_thread::sleep_for(std::chrono::microseconds(100));
           continue;
@@ -164,6 +171,15 @@ int run_sim(const config::Config& cfg, const RunOptions& options) {
     hot.start();
     MarketData md;
     unsigned idle = 0;
+    // Timer work (stale feed, ack timeouts, circuit-breaker expiry) runs every millisecond,
+    // piggy-backing on the receive clock read while busy and on the idle spin otherwise.
+    constexpr std::int64_t kTimerPeriodNs = 1'000'000;
+    std::int64_t next_timer = mono_ns();
+    auto maybe_timer = [&](std::int64_t now_mono) {
+      if (now_mono < next_timer) return;
+      hot.on_timer(now_mono + wall_offset);
+      next_timer = now_mono + kTimerPeriodNs;
+    };
     for (;;) {
       // One cache-line load per iteration; HALTED is left only by a new run (explicit restart).
       if (kill->engaged()) [[unlikely]] {
@@ -172,19 +188,25 @@ int run_sim(const config::Config& cfg, const RunOptions& options) {
       if (raw.try_pop(md)) {
         const std::int64_t t = mono_ns();
         hot.on_market_data(md, t, t + wall_offset);
+        maybe_timer(t);
         idle = 0;
         continue;
       }
       if (feed_done.load(std::memory_order_acquire) && raw.size() == 0) break;
+      if (idle == 64) maybe_timer(mono_ns());
       // Spin briefly, then yield: on a 2-core VM the feed and recorder need the CPU too.
-      if (++idle < 256) cpu_relax(); else std::this_thread::yield();
+      if (++idle < 256)
+        cpu_relax();
+      else
+        std::this_thread::yield();
     }
     hot.stop();
   });
 
   // Main thread: progress once a second until the duration ends or a signal arrives.
   const std::int64_t t0 = mono_ns();
-  const auto deadline = cfg.duration_s > 0 ? t0 + static_cast<std::int64_t>(cfg.duration_s * 1e9) : INT64_MAX;
+  const auto deadline =
+      cfg.duration_s > 0 ? t0 + static_cast<std::int64_t>(cfg.duration_s * 1e9) : INT64_MAX;
   const auto& m = hot.metrics();
   std::uint64_t last_events = 0, last_wal_records = 0, last_wal_bytes = 0;
   std::int64_t next_tick = t0 + kNsPerSec;
@@ -205,7 +227,8 @@ int run_sim(const config::Config& cfg, const RunOptions& options) {
     sync_recorder_metrics();
     if (!options.progress) continue;
     const std::uint64_t events = m.md_events.value();
-    progress.print(static_cast<double>(mono_ns() - t0) / 1e9, events - last_events, m, symbols.size());
+    progress.print(static_cast<double>(mono_ns() - t0) / 1e9, events - last_events, m,
+                   symbols.size());
     last_events = events;
   }
   if (options.progress) progress.finish();
@@ -222,14 +245,16 @@ int run_sim(const config::Config& cfg, const RunOptions& options) {
   exporter.stop();
 
   // Summary table.
-  const std::string out = format_summary(
-      s, fmt::format("hft run sim — {:.1f} s, {} symbols, seed {}", s.seconds, symbols.size(), cfg.sim.seed));
+  const std::string out =
+      format_summary(s, fmt::format("hft run sim — {:.1f} s, {} symbols, seed {}", s.seconds,
+                                    symbols.size(), cfg.sim.seed));
   std::fputs(out.c_str(), stdout);
   std::fflush(stdout);
 
   if (!options.summary_json.empty()) {
     if (!write_text_file(options.summary_json, summary_to_json(s))) {
-      std::fprintf(stderr, "hft run sim: cannot write summary to '%s'\n", options.summary_json.c_str());
+      std::fprintf(stderr, "hft run sim: cannot write summary to '%s'\n",
+                   options.summary_json.c_str());
       return 1;
     }
   }
