@@ -126,11 +126,37 @@ void SimVenue::clear_taken_side(SymbolId s, Side side) {
   }
 }
 
+// Copies the opposite side's levels into walk_ lazily: the first few (nearly every walk ends
+// there), then the whole configured depth only when an order walks past them.
+struct SimVenue::Walk {
+  static constexpr std::size_t kFirst = 4;
+  Walk(const SimVenue& v, SymbolId s, Side side) : venue(v), symbol(s), opp(side) {
+    const std::size_t first = std::min(kFirst, v.walk_.size());
+    n = v.books_.levels(s, side, std::span<lob::L2Level>(v.walk_.data(), first));
+    more = n == first && first < v.walk_.size();
+  }
+  bool has(std::size_t l) {
+    if (l < n) return true;
+    if (!more) return false;
+    more = false;
+    n = venue.books_.levels(symbol, opp, std::span<lob::L2Level>(venue.walk_));
+    return l < n;
+  }
+  const SimVenue& venue;
+  SymbolId symbol;
+  Side opp;
+  std::size_t n = 0;
+  bool more = false;
+};
+
 Qty SimVenue::available(const Order& o, Price limit, Qty enough) const {
   const Side opp = opposite(o.side);
-  const std::size_t n = books_.levels(o.symbol, opp, std::span<lob::L2Level>(walk_));
+  const lob::BookStats& st = books_.stats(o.symbol);
+  const Price best = o.side == Side::kBuy ? st.best_ask : st.best_bid;
+  if (best.v <= 0 || !crosses(o.side, best, limit)) return 0;
+  Walk w{*this, o.symbol, opp};
   Qty sum = 0;
-  for (std::size_t l = 0; l < n && sum < enough; ++l) {
+  for (std::size_t l = 0; sum < enough && w.has(l); ++l) {
     if (!crosses(o.side, walk_[l].price, limit)) break;
     sum += std::max<Qty>(0, walk_[l].qty - taken_at(o.symbol, opp, walk_[l].price));
   }
@@ -139,9 +165,13 @@ Qty SimVenue::available(const Order& o, Price limit, Qty enough) const {
 
 Qty SimVenue::take(Order& o, Price limit, bool aggressive, Timestamp t) {
   const Side opp = opposite(o.side);
-  const std::size_t n = books_.levels(o.symbol, opp, std::span<lob::L2Level>(walk_));
+  // Most orders are passive: the touch alone says so, without copying any depth.
+  const lob::BookStats& st = books_.stats(o.symbol);
+  const Price best = o.side == Side::kBuy ? st.best_ask : st.best_bid;
+  if (best.v <= 0 || !crosses(o.side, best, limit)) return 0;
+  Walk w{*this, o.symbol, opp};
   Qty total = 0;
-  for (std::size_t l = 0; l < n && o.leaves > 0; ++l) {
+  for (std::size_t l = 0; o.leaves > 0 && w.has(l); ++l) {
     const lob::L2Level lv = walk_[l];
     if (!crosses(o.side, lv.price, limit)) break;
     const Qty avail = lv.qty - taken_at(o.symbol, opp, lv.price);

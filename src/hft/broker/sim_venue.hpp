@@ -23,7 +23,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <limits>
 #include <vector>
 
@@ -38,6 +37,33 @@
 namespace hft::broker {
 
 inline constexpr Timestamp kNever = std::numeric_limits<Timestamp>::max();
+
+/// FIFO of trivially copyable items on a power-of-two ring that only grows (no allocation per
+/// push/pop once it has reached its working size, unlike std::deque's block churn).
+template <class T>
+class Fifo {
+ public:
+  bool empty() const { return head_ == tail_; }
+  std::size_t size() const { return tail_ - head_; }
+  const T& front() const { return buf_[head_ & mask_]; }
+  void pop_front() { ++head_; }
+  void push_back(const T& v) {
+    if (tail_ - head_ == buf_.size()) grow();
+    buf_[tail_++ & mask_] = v;
+  }
+
+ private:
+  void grow() {
+    std::vector<T> bigger(buf_.empty() ? 64 : buf_.size() * 2);
+    for (std::size_t i = head_; i != tail_; ++i) bigger[i - head_] = buf_[i & mask_];
+    tail_ -= head_;
+    head_ = 0;
+    buf_.swap(bigger);
+    mask_ = buf_.size() - 1;
+  }
+  std::vector<T> buf_;
+  std::size_t head_ = 0, tail_ = 0, mask_ = 0;
+};
 
 struct VenueConfig {
   bool check_sessions = true;      // false for synthetic data with arbitrary clocks
@@ -135,6 +161,7 @@ class SimVenue {
     PriceLimits limits{};
   };
 
+  struct Walk;
   void arrive_new(const OrderEvent& o, Timestamp t);
   void arrive_cancel(const OrderEvent& o, Timestamp t);
   void arrive_replace(const OrderEvent& o, Timestamp t);
@@ -166,8 +193,8 @@ class SimVenue {
   std::vector<Taken> taken_;
   std::vector<Reference> refs_;
   mutable std::vector<lob::L2Level> walk_;  // scratch for book walks
-  std::deque<Flight> in_flight_;
-  std::deque<ExecReport> reports_;
+  Fifo<Flight> in_flight_;
+  Fifo<ExecReport> reports_;
   Timestamp last_arrival_ = INT64_MIN;  // FIFO entry channel
   Timestamp last_report_ = INT64_MIN;   // FIFO response channel
   std::uint32_t seq_ = 0;
