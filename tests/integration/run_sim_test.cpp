@@ -178,6 +178,10 @@ TEST(RunSim, KillSwitchHaltsTheRunningEngineAndCancelsOrders) {
   const int port = test::free_port();
   const auto wal_dir = tmp.path / "wal";
   const auto summary_path = tmp.path / "summary.json";
+  // Loss limits off: the market maker must still be quoting (not REDUCE_ONLY) when the switch
+  // is engaged, so that there are working orders to cancel.
+  setenv("HFT_RISK_MAX_DAILY_LOSS_NTD", "0", 1);
+  setenv("HFT_RISK_HALT_DAILY_LOSS_NTD", "0", 1);
   test::Child child =
       test::spawn_hft(tmp.path, {"run", "sim", "--duration", "3s", "--rate", "20000", "--wal-dir",
                                  wal_dir.string(), "--metrics-port", std::to_string(port),
@@ -194,6 +198,8 @@ TEST(RunSim, KillSwitchHaltsTheRunningEngineAndCancelsOrders) {
   }
   ipc::KillSwitch::open(name).engage("integration test");
   ASSERT_EQ(child.wait(), 0) << child.err();
+  unsetenv("HFT_RISK_MAX_DAILY_LOSS_NTD");
+  unsetenv("HFT_RISK_HALT_DAILY_LOSS_NTD");
   ipc::KillSwitch::remove(name);
 
   std::ifstream sf(summary_path);
@@ -206,7 +212,11 @@ TEST(RunSim, KillSwitchHaltsTheRunningEngineAndCancelsOrders) {
   bool halted = false;
   std::uint64_t new_after = 0, cancels_after = 0, orders_before = 0;
   while (reader.next(r)) {
-    if (r.type == EventType::kStateChange) halted = true;
+    if (r.type == EventType::kStateChange) {
+      StateChangeEvent e{};
+      ASSERT_TRUE(r.as(e));
+      if (e.to == 2) halted = true;  // risk::TradingState::kHalted
+    }
     if (r.type != EventType::kOrder) continue;
     OrderEvent o{};
     ASSERT_TRUE(r.as(o));
