@@ -12,13 +12,13 @@ struct WalRecord;
 
 namespace hft::cli {
 
-void register_run(CLI::App& app, int& exit_code);     // hft run sim|live|replay
-void register_config(CLI::App& app, int& exit_code);  // hft config show|validate|build
-void register_kill(CLI::App& app, int& exit_code);    // hft kill on|off|status
-void register_data(CLI::App& app, int& exit_code);    // hft data import|export|info (+ gen)
-void register_wal(CLI::App& app, int& exit_code);     // hft wal verify|dump|stats
-void register_monitor(CLI::App& app, int& exit_code);  // hft monitor (terminal dashboard)
-void register_report(CLI::App& app, int& exit_code);   // hft report latency|bench
+void register_run(CLI::App& app, int& exit_code);       // hft run sim|live|replay
+void register_config(CLI::App& app, int& exit_code);    // hft config show|validate|build
+void register_kill(CLI::App& app, int& exit_code);      // hft kill on|off|status
+void register_data(CLI::App& app, int& exit_code);      // hft data import|export|info (+ gen)
+void register_wal(CLI::App& app, int& exit_code);       // hft wal verify|dump|stats
+void register_monitor(CLI::App& app, int& exit_code);   // hft monitor (terminal dashboard)
+void register_report(CLI::App& app, int& exit_code);    // hft report latency|bench
 void register_recorder(CLI::App& app, int& exit_code);  // hft recorder init-db|load|status
 void register_backtest(CLI::App& app, int& exit_code);  // hft backtest run
 void register_strat(CLI::App& app, int& exit_code);     // hft strat test|list
