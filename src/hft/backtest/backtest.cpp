@@ -13,6 +13,7 @@ SymbolTable table_of(const MarketInput& input) {
 }
 
 constexpr std::uint64_t kProgressEvery = 1u << 20;
+constexpr std::uint64_t kReleaseEvery = 1u << 16;  // 4 MiB of records stay mapped at most
 
 }  // namespace
 
@@ -89,10 +90,12 @@ std::uint64_t Backtest::run() {
       }
     }
     if (local >= next_sample_) sample(local);
-    if (((i - begin + 1) & (kProgressEvery - 1)) == 0) {
+    if (((i - begin + 1) & (kReleaseEvery - 1)) == 0) {
       // Memory stays flat on a mapped file: pages already replayed go back to the kernel.
       if (input_.file) input_.file->release_before(i);
-      if (config_.progress) config_.progress(i - begin + 1, total);
+      if (((i - begin + 1) & (kProgressEvery - 1)) == 0 && config_.progress) {
+        config_.progress(i - begin + 1, total);
+      }
     }
   }
   records_ = total;
@@ -111,6 +114,7 @@ std::uint64_t Backtest::run() {
   }
   strategy_.on_stop(*this);
   sample(now_);
+  risk_.finish();
   if (config_.progress) config_.progress(total, total);
   return total;
 }
@@ -332,11 +336,23 @@ void Backtest::sample(Timestamp ts) {
   s.costs = commissions_ + taxes_;
   s.position = positions_.get(0).qty;
   s.mark = mark(0);
+  const Money net = s.gross - s.costs;
+  risk_.observe(ts, (ts - first_ts_) / config_.sample_ns,
+                static_cast<double>(net.v) / static_cast<double>(Money::kScale));
   if (!samples_.empty() && samples_.back().ts == ts) {
-    samples_.back() = s;
-  } else {
-    samples_.push_back(s);
+    samples_.back() = s;  // a fill and a regular sample at the same time: one row
+    return;
   }
+  if (sample_count_++ % sample_stride_ != 0) return;
+  if (samples_.size() == kMaxSamples) {
+    // Keep memory flat however long the run: halve the kept samples, keep half as many.
+    std::size_t j = 0;
+    for (std::size_t i = 0; i < samples_.size(); i += 2) samples_[j++] = samples_[i];
+    samples_.resize(j);
+    sample_stride_ *= 2;
+    if ((sample_count_ - 1) % sample_stride_ != 0) return;
+  }
+  samples_.push_back(s);
 }
 
 }  // namespace hft::backtest

@@ -92,6 +92,53 @@ struct Sample {
   Price mark{0};     // of the chart symbol
 };
 
+/// Risk statistics kept online while the run goes (so memory does not grow with its length):
+/// net-PnL changes between regular sample buckets (Welford mean/variance, downside squares),
+/// the running peak and the deepest drawdown, and the number of Taipei days seen.
+struct RiskAccumulator {
+  std::uint64_t n = 0;  // returns
+  double mean = 0, m2 = 0, down2 = 0;
+  double peak = 0, max_drawdown = 0;
+  std::int64_t bucket = INT64_MIN;  // current bucket index
+  double bucket_last = 0;           // last net value in the current bucket
+  double prev_bucket = 0;           // value at the end of the previous bucket
+  bool have_prev = false;
+  std::int64_t last_day = INT64_MIN;
+  std::uint64_t days = 0;
+
+  void add_return(double r) {
+    ++n;
+    const double d = r - mean;
+    mean += d / static_cast<double>(n);
+    m2 += d * (r - mean);
+    if (r < 0) down2 += r * r;
+  }
+  /// One net-equity observation at `ts` in bucket `b`.
+  void observe(Timestamp ts, std::int64_t b, double net) {
+    peak = net > peak ? net : peak;
+    max_drawdown = peak - net > max_drawdown ? peak - net : max_drawdown;
+    const std::int64_t day = taipei_day(ts);
+    if (day != last_day) {
+      last_day = day;
+      ++days;
+    }
+    if (b != bucket) {
+      if (bucket != INT64_MIN) {
+        if (have_prev) add_return(bucket_last - prev_bucket);
+        prev_bucket = bucket_last;
+        have_prev = true;
+      }
+      bucket = b;
+    }
+    bucket_last = net;
+  }
+  /// Closes the last bucket (call once, at the end).
+  void finish() {
+    if (bucket != INT64_MIN && have_prev) add_return(bucket_last - prev_bucket);
+    bucket = INT64_MIN;
+  }
+};
+
 struct CustomSeries {
   std::string name;
   std::vector<std::pair<Timestamp, double>> points;
@@ -127,7 +174,11 @@ class Backtest final : public strategy::Context {
   // ---- results -----------------------------------------------------------------------
   const std::vector<OrderRecord>& orders() const { return orders_; }
   const std::vector<FillRecord>& fills() const { return fills_; }
+  /// Samples for charts and equity.csv: all of them up to kMaxSamples, then every 2nd, 4th …
+  /// (the statistics use every sample through risk()).
   const std::vector<Sample>& samples() const { return samples_; }
+  const RiskAccumulator& risk() const { return risk_; }
+  static constexpr std::size_t kMaxSamples = 1u << 15;
   const std::vector<CustomSeries>& custom() const { return custom_; }
   const broker::VenueStats& venue_stats() const { return venue_.stats(); }
   const execution::Positions& positions() const { return positions_; }
@@ -172,6 +223,9 @@ class Backtest final : public strategy::Context {
   std::vector<OrderRecord> orders_;  // index = id - 1 (ids are dense from 1)
   std::vector<FillRecord> fills_;
   std::vector<Sample> samples_;
+  std::uint64_t sample_count_ = 0;   // samples taken (kept or not)
+  std::uint64_t sample_stride_ = 1;  // keep one in this many
+  RiskAccumulator risk_;
   std::vector<CustomSeries> custom_;
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
   Money commissions_{0};

@@ -7,7 +7,6 @@
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <set>
 
 #include "hft/broker/tw_rules.hpp"
 
@@ -73,7 +72,7 @@ std::string px(const Backtest& bt, SymbolId s, Price p) {
 
 }  // namespace
 
-Summary summarize(const Backtest& bt, const BacktestConfig& config) {
+Summary summarize(const Backtest& bt, const BacktestConfig& /*config*/) {
   Summary s;
   s.gross_pnl = ntd(bt.gross_pnl());
   s.commissions = ntd(bt.commissions());
@@ -110,50 +109,19 @@ Summary summarize(const Backtest& bt, const BacktestConfig& config) {
     (f.side == Side::kBuy ? s.bought : s.sold) += f.qty;
   }
   s.turnover = ntd(turnover);
-  // Ratios from net PnL changes between regular sample buckets.
-  const auto& smp = bt.samples();
-  double peak = 0, dd = 0;
-  std::vector<double> rets;
-  std::set<std::int64_t> days;
-  std::int64_t bucket = INT64_MIN;
-  double bucket_last = 0, prev_bucket_value = 0;
-  bool have_prev = false;
-  for (const Sample& x : smp) {
-    const double net = ntd(x.gross - x.costs);
-    peak = std::max(peak, net);
-    dd = std::max(dd, peak - net);
-    days.insert(taipei_day(x.ts));
-    const std::int64_t b = (x.ts - bt.first_ts()) / config.sample_ns;
-    if (b != bucket) {
-      if (bucket != INT64_MIN) {
-        if (have_prev) rets.push_back(bucket_last - prev_bucket_value);
-        prev_bucket_value = bucket_last;
-        have_prev = true;
-      }
-      bucket = b;
-    }
-    bucket_last = net;
-  }
-  if (bucket != INT64_MIN && have_prev) rets.push_back(bucket_last - prev_bucket_value);
-  s.max_drawdown = dd;
-  s.returns = rets.size();
-  if (rets.size() >= 2) {
-    const double n = static_cast<double>(rets.size());
-    double mean = 0;
-    for (double r : rets) mean += r;
-    mean /= n;
-    double var = 0, down = 0;
-    for (double r : rets) {
-      var += (r - mean) * (r - mean);
-      if (r < 0) down += r * r;
-    }
-    const double sd = std::sqrt(var / (n - 1));
-    const double dsd = std::sqrt(down / n);
-    const double per_day = n / static_cast<double>(std::max<std::size_t>(1, days.size()));
+  // Ratios from net PnL changes between regular sample buckets (accumulated during the run).
+  const RiskAccumulator& r = bt.risk();
+  s.max_drawdown = r.max_drawdown;
+  s.returns = r.n;
+  if (r.n >= 2) {
+    const double n = static_cast<double>(r.n);
+    const double sd = std::sqrt(r.m2 / (n - 1));
+    const double dsd = std::sqrt(r.down2 / n);
+    const double per_day = n / static_cast<double>(std::max<std::uint64_t>(1, r.days));
     s.periods_per_year = per_day * 252.0;
     const double ann = std::sqrt(s.periods_per_year);
-    s.sharpe = sd > 0 ? mean / sd * ann : 0;
-    s.sortino = dsd > 0 ? mean / dsd * ann : 0;
+    s.sharpe = sd > 0 ? r.mean / sd * ann : 0;
+    s.sortino = dsd > 0 ? r.mean / dsd * ann : 0;
   }
   return s;
 }

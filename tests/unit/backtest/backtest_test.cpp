@@ -145,6 +145,19 @@ TEST(Backtest, FillsPayTaiwanCostsAndTheSummaryAddsThemUp) {
   EXPECT_DOUBLE_EQ(s.fill_ratio, 1.0);
 }
 
+TEST(Backtest, KeptSamplesAreCappedWhileTheStatisticsSeeEverySample) {
+  const MarketInput in = stream(100'000);  // 100 s of updates, one per ms
+  Probe p;
+  BacktestConfig cfg;
+  cfg.sample_ns = kMs;  // a sample per update: 100 k of them
+  Backtest bt(in, p, cfg);
+  bt.run();
+  EXPECT_LE(bt.samples().size(), Backtest::kMaxSamples);
+  EXPECT_GE(bt.samples().size(), Backtest::kMaxSamples / 2);
+  EXPECT_GE(bt.risk().n, 99'000u);
+  EXPECT_EQ(bt.samples().front().ts, kT0);
+}
+
 TEST(MarketInput, CsvRowsBecomeAtomicUpdatesAndBadRowsNameTheirLine) {
   const std::string path = ::testing::TempDir() + "/bt_input.csv";
   {
