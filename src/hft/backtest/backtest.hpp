@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <queue>
@@ -172,8 +173,8 @@ class Backtest final : public strategy::Context {
   void record(std::uint32_t series, double value) override;
 
   // ---- results -----------------------------------------------------------------------
-  const std::vector<OrderRecord>& orders() const { return orders_; }
-  const std::vector<FillRecord>& fills() const { return fills_; }
+  const std::deque<OrderRecord>& orders() const { return orders_; }
+  const std::deque<FillRecord>& fills() const { return fills_; }
   /// Samples for charts and equity.csv: all of them up to kMaxSamples, then every 2nd, 4th …
   /// (the statistics use every sample through risk()).
   const std::vector<Sample>& samples() const { return samples_; }
@@ -220,8 +221,9 @@ class Backtest final : public strategy::Context {
   lob::L2Books books_;
   broker::SimVenue venue_;
   execution::Positions positions_;
-  std::vector<OrderRecord> orders_;  // index = id - 1 (ids are dense from 1)
-  std::vector<FillRecord> fills_;
+  // Deques: a long run's millions of orders grow in blocks, never copied on growth.
+  std::deque<OrderRecord> orders_;  // index = id - 1 (ids are dense from 1)
+  std::deque<FillRecord> fills_;
   std::vector<Sample> samples_;
   std::uint64_t sample_count_ = 0;   // samples taken (kept or not)
   std::uint64_t sample_stride_ = 1;  // keep one in this many
