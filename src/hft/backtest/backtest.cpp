@@ -64,6 +64,7 @@ std::uint64_t Backtest::run() {
     drain(exch, local);
     now_ = local;
     const SymbolId s = r.h.symbol;
+    mid_batch_ = (r.h.flags & kFlagLastInBatch) == 0;
     switch (r.h.type) {
       case EventType::kBookLevel:
         venue_.on_level(r.level);
@@ -88,8 +89,10 @@ std::uint64_t Backtest::run() {
         book_changed = false;
         strategy_.on_book(*this, s, books_.stats(s));
       }
+      // Samples only between atomic updates: mid-update (after a snapshot's clear) the book is
+      // empty and would mark positions at nothing.
+      if (local >= next_sample_) sample(local);
     }
-    if (local >= next_sample_) sample(local);
     if (((i - begin + 1) & (kReleaseEvery - 1)) == 0) {
       // Memory stays flat on a mapped file: pages already replayed go back to the kernel.
       if (input_.file) input_.file->release_before(i);
@@ -100,6 +103,7 @@ std::uint64_t Backtest::run() {
   }
   records_ = total;
   last_ts_ = now_;
+  mid_batch_ = false;
   // After the data: deliver what is already on its way (no new market, no more timers).
   while (venue_.next_arrival() != broker::kNever || venue_.next_report() != broker::kNever) {
     const Timestamp a = venue_.next_arrival();
@@ -184,7 +188,7 @@ void Backtest::on_report(const ExecReport& r) {
       f.maker = r.h.exch_ts != o->arrived_ts;  // not matched on arrival: it rested
       f.position_after = positions_.get(o->symbol).qty;
       fills_.push_back(f);
-      if (config_.keep_series) sample(r.h.local_ts);
+      if (config_.keep_series && !mid_batch_) sample(r.h.local_ts);
       strategy_.on_fill(*this, r);
       return;
     }

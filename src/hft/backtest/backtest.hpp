@@ -242,6 +242,7 @@ class Backtest final : public strategy::Context {
   std::uint64_t replaces_sent_ = 0;
   std::uint64_t strategy_rejects_ = 0;
   std::uint32_t order_seq_ = 0;
+  bool mid_batch_ = false;  // the record just applied does not end its atomic update
 };
 
 /// Builds the symbol table of an input (specs in id order); "" or what is wrong.
