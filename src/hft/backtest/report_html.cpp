@@ -55,7 +55,7 @@ table.kv{border-collapse:collapse;font-size:13px;margin-bottom:18px}
 table.kv td{padding:3px 12px 3px 0} table.kv td.v{font-variant-numeric:tabular-nums;text-align:right}
 .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(560px,1fr));gap:18px}
 .card{background:#fff;border:1px solid #ddd;border-radius:6px;padding:12px}
-.card h2{font-size:14px;margin:0 0 8px} canvas{width:100%;height:260px}
+.card h2{font-size:14px;margin:0 0 8px} canvas{width:100%;height:260px} #charts-ready{display:none}
 </style></head><body>
 <h1>Backtest report</h1><div class="sub">@TITLE@</div>
 <table class="kv">@SUMMARY@</table>
