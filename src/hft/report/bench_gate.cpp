@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <regex>
 
 namespace hft::report {
 
@@ -33,7 +34,11 @@ std::string time_text(double ns) {
 }  // namespace
 
 std::string read_bench_json(const std::string& text, std::vector<BenchTime>& out) {
-  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+  // Google Benchmark writes NaN / inf for undefined statistics (e.g. the cv of a constant
+  // counter), which is not JSON: read them as null.
+  static const std::regex kNonFinite(R"((:\s*)-?(NaN|nan|Infinity|inf)\b)");
+  const std::string clean = std::regex_replace(text, kNonFinite, "$1null");
+  nlohmann::json j = nlohmann::json::parse(clean, nullptr, false);
   if (j.is_discarded() || !j.is_object() || !j.contains("benchmarks") ||
       !j["benchmarks"].is_array()) {
     return "not a Google Benchmark JSON file (no \"benchmarks\" array)";
@@ -42,7 +47,10 @@ std::string read_bench_json(const std::string& text, std::vector<BenchTime>& out
   std::map<std::string, std::vector<double>> iterations;
   std::vector<std::string> order;
   for (const auto& b : j["benchmarks"]) {
-    if (!b.is_object() || !b.contains("real_time") || !b.contains("cpu_time")) continue;
+    if (!b.is_object() || !b.contains("real_time") || !b.contains("cpu_time") ||
+        !b["real_time"].is_number() || !b["cpu_time"].is_number()) {
+      continue;
+    }
     const std::string run = b.value("run_name", b.value("name", ""));
     if (run.empty() || b.value("error_occurred", false)) continue;
     const bool cross = run.find("/real_time") != std::string::npos;
@@ -139,7 +147,7 @@ std::string render_gate_table(const GateResult& r, const GateLimits& limits) {
       "time); limits: +{:.0f} % single-threaded, +{:.0f} % cross-thread\n",
       kCalibrationBenchmark, r.machine_factor, limits.single_thread * 100,
       limits.cross_thread * 100);
-  out += fmt::format("{:<44} {:>12} {:>12} {:>10} {:>8}  {}\n", "benchmark", "baseline", "now",
+  out += fmt::format("{:<52} {:>12} {:>12} {:>10} {:>8}  {}\n", "benchmark", "baseline", "now",
                      "norm.chg", "limit", "verdict");
   int regressions = 0;
   for (const GateRow& row : r.rows) {
@@ -161,7 +169,7 @@ std::string render_gate_table(const GateResult& r, const GateLimits& limits) {
     const std::string limit = row.verdict == GateRow::Verdict::kCalibration
                                   ? "-"
                                   : fmt::format("+{:.0f} %", row.limit * 100);
-    out += fmt::format("{:<44} {:>12} {:>12} {:>10} {:>8}  {}\n", row.name, base, now, chg, limit,
+    out += fmt::format("{:<52} {:>12} {:>12} {:>10} {:>8}  {}\n", row.name, base, now, chg, limit,
                        verdict);
   }
   out += regressions == 0 ? "bench-gate: PASS\n"

@@ -56,6 +56,17 @@ TEST(BenchJson, WithoutRepetitionsTakesTheMedianOfIterationRows) {
   EXPECT_DOUBLE_EQ(v[1].ns, 20);
 }
 
+TEST(BenchJson, ReadsGoogleBenchmarksNanCounters) {
+  std::vector<BenchTime> v;
+  EXPECT_EQ(read_bench_json("{\"benchmarks\":[{\"name\":\"BM_A\",\"run_name\":\"BM_A\","
+                            "\"run_type\":\"iteration\",\"real_time\":5,\"cpu_time\":4,"
+                            "\"orders\": NaN,\"x\": -inf}]}",
+                            v),
+            "");
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_DOUBLE_EQ(v[0].ns, 4);
+}
+
 TEST(BenchJson, RejectsOtherFiles) {
   std::vector<BenchTime> v;
   EXPECT_NE(read_bench_json("{}", v), "");
