@@ -5,7 +5,8 @@ BUILD   := build/$(PRESET)
 JOBS    ?= $(shell nproc)
 ARGS    ?=
 
-.PHONY: all setup configure build run test test-asan bench fmt fmt-check clean
+.PHONY: all setup configure build run test test-asan test-tsan coverage bench bench-gate \
+        bench-ci bench-baseline fmt fmt-check clean
 
 all: build
 
@@ -29,8 +30,56 @@ test-asan:
 	@$(MAKE) --no-print-directory PRESET=asan build
 	@ctest --test-dir build/asan --output-on-failure -j $(JOBS) -L unit
 
+# The concurrency tests (rings, shared memory, metrics, recorder) under ThreadSanitizer: only
+# those test binaries are built. setarch -R: TSan needs the classic address-space layout.
+# Warnings are errors in the Release, ASan and coverage builds; not here, where GCC 12 at -O2
+# with -fsanitize=thread reports a false -Wmismatched-new-delete in a test that replaces new.
+TSAN_TESTS := hft_unit_bus hft_unit_ipc hft_unit_obs hft_unit_recorder
+test-tsan: setup
+	@cmake --preset tsan -DHFT_WERROR=OFF >/dev/null
+	@cmake --build build/tsan -j $(JOBS) --target $(TSAN_TESTS)
+	@set -e; for t in $(TSAN_TESTS); do \
+	  echo "== $$t (TSan)"; \
+	  TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" setarch $$(uname -m) -R \
+	    build/tsan/tests/$$t --gtest_brief=1; \
+	done
+
+# Line coverage of src/ from the unit and integration tests (gcovr); fails under the floor.
+COVERAGE_FLOOR ?= 80
+coverage: setup
+	@cmake -S . -B build/coverage -G Ninja -DCMAKE_BUILD_TYPE=Debug -DHFT_WERROR=ON \
+	  -DHFT_BUILD_BENCH=OFF -DCMAKE_CXX_FLAGS="--coverage -fprofile-update=atomic" \
+	  -DCMAKE_EXE_LINKER_FLAGS=--coverage >/dev/null
+	@cmake --build build/coverage -j $(JOBS)
+	@find build/coverage -name '*.gcda' -delete
+	@ctest --test-dir build/coverage --output-on-failure -j $(JOBS) -L 'unit|integration' \
+	  $(CTEST_ARGS) || true
+	@mkdir -p build/coverage/report
+	@gcovr --root . --filter 'src/' -j $(JOBS) --print-summary \
+	  --html-details build/coverage/report/index.html --txt build/coverage/report/coverage.txt \
+	  --fail-under-line $(COVERAGE_FLOOR) build/coverage \
+	  || { echo "coverage: below the floor of $(COVERAGE_FLOOR) % of lines in src/" \
+	            "(per file: build/coverage/report/coverage.txt)"; exit 1; }
+
 bench: build
 	@bash scripts/bench.sh $(BUILD)
+
+# Benchmark regression gate (docs/benchmarks.md): $(BUILD)/bench.json against bench/baseline.json,
+# normalised by BM_Calibration; > 10 % slower fails. `make bench` first (or it runs it).
+bench-gate: build
+	@test -f $(BUILD)/bench.json || $(MAKE) --no-print-directory bench
+	@$(BUILD)/hft report bench --baseline bench/baseline.json --current $(BUILD)/bench.json \
+	  $(GATE_ARGS)
+
+# CI: a short run (3 repetitions, brief) and the gate in a mode that cannot flake on a noisy
+# 2-core machine (fails only on a >= 2x normalised regression).
+bench-ci: build
+	@bash scripts/bench_gate.sh $(BUILD) --ci
+
+# Refresh the committed baseline from a full `make bench` on this machine.
+bench-baseline: bench
+	@cp $(BUILD)/bench.json bench/baseline.json
+	@echo "bench-baseline: bench/baseline.json updated from $(BUILD)/bench.json; commit it"
 
 fmt: setup
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
