@@ -439,10 +439,12 @@ int Reader::row(std::string_view line) {
       }
       inf.max_mantissa = std::max(max_m, price);
       // Tick rules that still hold every price (checked in 1/10000 units, where all fit).
-      if (dec.digits > 4) {
-        inf.rules = 0;
+      std::int64_t canon_v = 0;
+      if (dec.digits > 4 ||
+          __builtin_mul_overflow(dec.mantissa, kPow10[4 - dec.digits], &canon_v)) {
+        inf.rules = 0;  // finer than 1/10000, or too large for any ladder (found by fuzzing)
       } else if (inf.rules != 0) {
-        const Price canon{dec.mantissa * kPow10[4 - dec.digits]};
+        const Price canon{canon_v};
         for (std::size_t k = 0; k < canon_ladders_.size(); ++k) {
           if ((inf.rules >> k & 1u) != 0 && !canon_ladders_[k].is_on_tick(canon))
             inf.rules &= ~(1u << k);
