@@ -74,8 +74,9 @@ std::optional<TickLadder> TickLadder::make(TickRule rule, std::int64_t price_sca
     const Int128 lo = static_cast<Int128>(src[i].lo) * price_scale;
     const Int128 tick = static_cast<Int128>(src[i].tick) * price_scale;
     if (lo % kCanon != 0 || tick % kCanon != 0) return std::nullopt;  // scale too coarse
-    ladder.bands_[i] = {static_cast<std::int64_t>(lo / kCanon),
-                        static_cast<std::int64_t>(tick / kCanon)};
+    const auto tick_px = static_cast<std::int64_t>(tick / kCanon);
+    ladder.bands_[i] = {static_cast<std::int64_t>(lo / kCanon), tick_px,
+                        ConstDivider(static_cast<std::uint64_t>(tick_px))};
   }
   ladder.n_ = static_cast<int>(n);
   return ladder;
@@ -83,20 +84,18 @@ std::optional<TickLadder> TickLadder::make(TickRule rule, std::int64_t price_sca
 
 bool TickLadder::is_on_tick(Price p) const {
   if (p.v <= 0) return false;
-  const Band& b = band_of(p.v);
-  return (p.v - b.lo) % b.tick == 0;
+  return band_of(p.v).off_tick(p.v) == 0;
 }
 
 Price TickLadder::round_down(Price p) const {
   if (p.v <= 0) return Price{0};
-  const Band& b = band_of(p.v);
-  return Price{p.v - (p.v - b.lo) % b.tick};
+  return Price{p.v - band_of(p.v).off_tick(p.v)};
 }
 
 Price TickLadder::round_up(Price p) const {
   if (p.v <= 0) return Price{bands_[0].tick};
   const Band& b = band_of(p.v);
-  const std::int64_t rem = (p.v - b.lo) % b.tick;
+  const std::int64_t rem = b.off_tick(p.v);
   // The next band's first price is a multiple of this band's tick, so this never overshoots it.
   return rem == 0 ? p : Price{p.v - rem + b.tick};
 }
@@ -113,7 +112,7 @@ Price TickLadder::add_ticks(Price p, std::int64_t n) const {
       const std::int64_t top_room = (kTop - v) / b.tick;
       return Price{v + (n < top_room ? n : top_room) * b.tick};
     }
-    const std::int64_t room = (hi - v) / b.tick;
+    const std::int64_t room = b.ticks_in(hi - v);
     if (n <= room) return Price{v + n * b.tick};
     v = hi;
     n -= room;
@@ -123,7 +122,7 @@ Price TickLadder::add_ticks(Price p, std::int64_t n) const {
     int i = n_ - 1;
     while (i > 0 && v - 1 < bands_[static_cast<std::size_t>(i)].lo) --i;
     const Band& b = bands_[static_cast<std::size_t>(i)];
-    const std::int64_t room = (v - b.lo) / b.tick;
+    const std::int64_t room = b.ticks_in(v - b.lo);
     if (n > -room) return Price{v + n * b.tick};  // not -n < room: n may be INT64_MIN
     v = b.lo;
     n += room;
@@ -138,7 +137,7 @@ std::int64_t TickLadder::ticks_between(Price a, Price b) const {
     const Band& band = bands_[static_cast<std::size_t>(i)];
     const std::int64_t lo = a.v > band.lo ? a.v : band.lo;
     const std::int64_t hi = b.v < band_hi(i) ? b.v : band_hi(i);
-    if (hi > lo) ticks += (hi - lo) / band.tick;
+    if (hi > lo) ticks += band.ticks_in(hi - lo);
   }
   return ticks;
 }

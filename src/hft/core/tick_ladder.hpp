@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "hft/core/const_divider.hpp"
 #include "hft/core/fixed_point.hpp"
 
 namespace hft {
@@ -52,6 +53,14 @@ class TickLadder {
   struct Band {
     std::int64_t lo;    // first price of the band
     std::int64_t tick;  // tick inside the band
+    ConstDivider per_tick;
+    // Whole ticks in a non-negative price span, and what p (>= lo) lies above the tick grid.
+    std::int64_t ticks_in(std::int64_t span) const {
+      return static_cast<std::int64_t>(per_tick.quotient(static_cast<std::uint64_t>(span)));
+    }
+    std::int64_t off_tick(std::int64_t p) const {
+      return static_cast<std::int64_t>(per_tick.remainder(static_cast<std::uint64_t>(p - lo)));
+    }
   };
   static constexpr std::int64_t kTop = INT64_MAX;
 

@@ -7,12 +7,11 @@
 #include <array>
 #include <cstdint>
 
+#include "hft/core/const_divider.hpp"
 #include "hft/core/fixed_point.hpp"
 #include "hft/core/tick_ladder.hpp"
 
 namespace hft::lob {
-
-__extension__ using UInt128 = unsigned __int128;
 
 class LadderIndex {
  public:
@@ -27,15 +26,8 @@ class LadderIndex {
     while (i > 0 && p.v < bands_[static_cast<std::size_t>(i)].lo_px) --i;
     const Band& b = bands_[static_cast<std::size_t>(i)];
     const auto off = static_cast<std::uint64_t>(p.v - b.lo_px);
-    std::uint64_t q = off;
-    if (b.tick != 1) {
-      // Division by a per-band constant: Lemire's reciprocal (exact for 32-bit dividends) costs
-      // one multiply where a 64-bit idiv costs 40+ cycles on older cores.
-      q = off <= UINT32_MAX
-              ? static_cast<std::uint64_t>((static_cast<UInt128>(b.magic) * off) >> 64)
-              : off / b.tick;
-      if (q * b.tick != off) return -1;
-    }
+    const std::uint64_t q = b.per_tick.quotient(off);
+    if (q * b.per_tick.divisor() != off) return -1;
     return b.lo_idx + static_cast<std::int64_t>(q);
   }
 
@@ -44,7 +36,7 @@ class LadderIndex {
     int i = n_ - 1;
     while (i > 0 && idx < bands_[static_cast<std::size_t>(i)].lo_idx) --i;
     const Band& b = bands_[static_cast<std::size_t>(i)];
-    return Price{b.lo_px + (idx - b.lo_idx) * static_cast<std::int64_t>(b.tick)};
+    return Price{b.lo_px + (idx - b.lo_idx) * static_cast<std::int64_t>(b.per_tick.divisor())};
   }
 
   int bands() const { return n_; }
@@ -53,8 +45,7 @@ class LadderIndex {
   struct Band {
     std::int64_t lo_px = 0;   // first price of the band
     std::int64_t lo_idx = 0;  // tick number of lo_px
-    std::uint64_t tick = 1;
-    std::uint64_t magic = 0;  // UINT64_MAX / tick + 1
+    ConstDivider per_tick;
   };
   std::array<Band, 8> bands_{};
   int n_ = 1;
