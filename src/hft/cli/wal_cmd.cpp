@@ -23,10 +23,11 @@ using recorder::WalReader;
 using recorder::WalRecord;
 using Json = nlohmann::ordered_json;
 
-constexpr std::array<EventType, 8> kTypes = {EventType::kBookSnapshot, EventType::kTrade,
-                                             EventType::kBookLevel,    EventType::kBookClear,
-                                             EventType::kOrder,        EventType::kExecReport,
-                                             EventType::kRiskReject,   EventType::kStateChange};
+constexpr std::array<EventType, 10> kTypes = {
+    EventType::kBookSnapshot,    EventType::kTrade,       EventType::kBookLevel,
+    EventType::kBookClear,       EventType::kOrder,       EventType::kExecReport,
+    EventType::kRiskReject,      EventType::kStateChange, EventType::kLatencySample,
+    EventType::kPositionSnapshot};
 
 std::string utc(std::int64_t ns) {
   if (ns == 0) return "-";
@@ -181,6 +182,24 @@ Json to_json(const WalRecord& rec, const std::string& segment) {
       return j;
     }
     case EventType::kLobStats:  // derived data: dumped with the generic fields below
+    case EventType::kLatencySample: {
+      LatencySampleEvent e;
+      if (!rec.as(e)) break;
+      j["stage"] = static_cast<int>(e.stage);
+      j["latency_ns"] = e.latency_ns;
+      j["client_id"] = e.client_id;
+      return j;
+    }
+    case EventType::kPositionSnapshot: {
+      PositionSnapshotEvent e;
+      if (!rec.as(e)) break;
+      j["position"] = e.position;
+      j["avg_price"] = e.avg_price.v;
+      j["realized_pnl"] = e.realized_pnl.v;
+      j["unrealized_pnl"] = e.unrealized_pnl.v;
+      j["costs"] = e.costs.v;
+      return j;
+    }
     case EventType::kNone: break;
   }
   // A type this build does not know (newer schema) or a size that does not match it.

@@ -93,6 +93,13 @@ struct RecorderConfig {
   bool enabled = true;
   std::string wal_dir = "var/wal";
   bool fsync = false;  // fsync each WAL batch: slower, but survives a power cut
+  // Disk-pressure policy (docs/wal.md): free space of the WAL's file system, percent.
+  double disk_warn_free_pct = 15;
+  double disk_stop_market_data_free_pct = 10;
+  double disk_reduce_only_free_pct = 5;
+  double disk_halt_free_pct = 2;
+  std::int64_t disk_check_interval_ms = 1000;
+  std::int64_t position_snapshot_ms = 1000;  // position/PnL snapshot per traded symbol; 0 = off
 };
 
 struct MetricsConfig {

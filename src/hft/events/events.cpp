@@ -16,6 +16,8 @@ const char* to_string(EventType t) {
     case EventType::kRiskReject: return "risk_reject";
     case EventType::kStateChange: return "state_change";
     case EventType::kLobStats: return "lob_stats";
+    case EventType::kLatencySample: return "latency_sample";
+    case EventType::kPositionSnapshot: return "position_snapshot";
   }
   return "unknown";
 }

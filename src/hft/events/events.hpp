@@ -20,15 +20,17 @@ const char* to_string(Side s);
 
 enum class EventType : std::uint8_t {
   kNone = 0,
-  kBookSnapshot = 1,  // 5-level bid/ask snapshot (Shioaji BidAsk)
-  kTrade = 2,         // a print
-  kBookLevel = 3,     // one incremental L2 level: aggregate qty at a price (0 removes it)
-  kBookClear = 4,     // empty one side or both
-  kOrder = 5,         // order request leaving the router (new / cancel / replace)
-  kExecReport = 6,    // ack, fill, cancel, reject from the broker
-  kRiskReject = 7,    // an intent the risk gate refused
-  kStateChange = 8,   // trading state transition (ACTIVE / REDUCE_ONLY / HALTED)
-  kLobStats = 9,      // statistics of one symbol's book after a change (lob::BookStats)
+  kBookSnapshot = 1,       // 5-level bid/ask snapshot (Shioaji BidAsk)
+  kTrade = 2,              // a print
+  kBookLevel = 3,          // one incremental L2 level: aggregate qty at a price (0 removes it)
+  kBookClear = 4,          // empty one side or both
+  kOrder = 5,              // order request leaving the router (new / cancel / replace)
+  kExecReport = 6,         // ack, fill, cancel, reject from the broker
+  kRiskReject = 7,         // an intent the risk gate refused
+  kStateChange = 8,        // trading state transition (ACTIVE / REDUCE_ONLY / HALTED)
+  kLobStats = 9,           // statistics of one symbol's book after a change (lob::BookStats)
+  kLatencySample = 10,     // one measured latency (tick -> order, ...)
+  kPositionSnapshot = 11,  // periodic position and PnL of one symbol
 };
 const char* to_string(EventType t);
 
@@ -181,7 +183,33 @@ static_assert(sizeof(LobStatsEvent) == 192);
 template <class T>
 inline constexpr bool kIsEvent = std::is_trivially_copyable_v<T> && alignof(T) == 64;
 static_assert(kIsEvent<BookSnapshot> && kIsEvent<TradeEvent> && kIsEvent<BookLevelEvent> &&
+enum class LatencyStage : std::uint8_t {
+  kTickToOrder = 0,  // receipt of the market-data record -> the order leaving the router
+};
+
+/// h.local_ts: when the measured interval ended, h.exch_ts: when it began (both local clock);
+/// h.symbol: the symbol it concerns.
+struct alignas(64) LatencySampleEvent {
+  EventHeader h;
+  std::uint64_t latency_ns;
+  ClientOrderId client_id;  // the order measured (0 when not about an order)
+  LatencyStage stage;
+};
+static_assert(sizeof(LatencySampleEvent) == 64);
+
+/// Position and PnL of one symbol, all strategies together, written periodically by the engine.
+struct alignas(64) PositionSnapshotEvent {
+  EventHeader h;
+  Qty position;          // signed, exchange units
+  Price avg_price;       // average open price at the symbol's scale (0 when flat)
+  Money realized_pnl;    // gross of costs
+  Money unrealized_pnl;  // at the engine's mark (mid, else last trade)
+  Money costs;           // fees + taxes paid
+};
+static_assert(sizeof(PositionSnapshotEvent) == 64);
+
               kIsEvent<OrderEvent> && kIsEvent<ExecReport> && kIsEvent<RiskRejectEvent> &&
-              kIsEvent<StateChangeEvent> && kIsEvent<LobStatsEvent> && kIsEvent<MarketData>);
+              kIsEvent<StateChangeEvent> && kIsEvent<LobStatsEvent> && kIsEvent<MarketData> &&
+              kIsEvent<LatencySampleEvent> && kIsEvent<PositionSnapshotEvent>);
 
 }  // namespace hft

@@ -1,6 +1,7 @@
 #include "hft/recorder/recorder.hpp"
 
 #include <chrono>
+#include <cstdio>
 
 #include "hft/core/clock.hpp"
 #include "hft/recorder/wal_writer.hpp"
@@ -27,6 +28,7 @@ std::string Recorder::start() {
   auto writer = std::make_unique<WalWriter>(options_);
   if (std::string err = writer->open(); !err.empty()) return err;
   writer_ = std::move(writer);
+  check_disk(mono_ns());  // the engine starts with a current reading
   running_.store(true, std::memory_order_release);
   thread_ = std::thread([this] { writer_loop(); });
   return {};
@@ -58,11 +60,23 @@ std::size_t Recorder::drain(std::size_t max_records) {
   const std::uint64_t head = ring_.published_head();
   std::size_t n = 0;
   std::size_t unreleased = 0;
+  const bool skip_market_data = disk_pressure() >= DiskPressure::kStopMarketData;
   while (tail != head && n < max_records) {
     const unsigned char* first = ring_.at(tail).bytes;
     const auto type = static_cast<EventType>(first[offsetof(EventHeader, type)]);
     const std::uint32_t size = wal::event_size(type);  // record() admitted only sizes != 0
     const std::size_t lines = size / detail::kLine;
+    if (skip_market_data && !wal::is_critical(type)) [[unlikely]] {
+      // Low disk: keep the space for what must never be lost.
+      disk_dropped_.store(disk_dropped_.load(std::memory_order_relaxed) + 1,
+                          std::memory_order_relaxed);
+      tail += lines;
+      if (++unreleased == kReleaseEvery) {
+        ring_.release(tail, unreleased);
+        unreleased = 0;
+      }
+      continue;
+    }
     unsigned char* dst = writer_->reserve(size);
     for (std::size_t i = 0; i < lines; ++i) {
       std::memcpy(dst + i * detail::kLine, ring_.at(tail + i).bytes, detail::kLine);
@@ -84,6 +98,7 @@ void Recorder::writer_loop() {
   int idle_spins = 0;
   for (;;) {
     const bool stopping = !running_.load(std::memory_order_acquire);
+    check_disk(mono_ns());
     if (!healthy) {
       // Disk trouble: retry the held batch without draining more (the ring then fills, market
       // data is dropped and counted, critical events wait for room).
@@ -113,6 +128,22 @@ void Recorder::writer_loop() {
   }
 }
 
+void Recorder::check_disk(std::int64_t now_mono_ns) {
+  const DiskPolicy& policy = options_.disk;
+  if (policy.check_interval_ms <= 0 || now_mono_ns < next_disk_check_) return;
+  next_disk_check_ = now_mono_ns + policy.check_interval_ms * 1'000'000;
+  const std::optional<double> free =
+      policy.probe ? policy.probe(options_.dir) : statvfs_free_ratio(options_.dir);
+  disk_free_ratio_.store(free ? *free : -1, std::memory_order_relaxed);
+  if (!free) return;  // unknown: keep the level we had
+  const DiskPressure before = disk_pressure();
+  const DiskPressure now = classify(policy, *free, before);
+  if (now == before) return;
+  disk_level_.store(static_cast<std::uint8_t>(now), std::memory_order_relaxed);
+  std::fprintf(stderr, "recorder: WAL disk %.1f %% free: disk pressure %s -> %s\n", *free * 100,
+               to_string(before), to_string(now));
+}
+
 RecorderStats Recorder::stats() const {
   RecorderStats s;
   if (writer_) {
@@ -125,7 +156,11 @@ RecorderStats Recorder::stats() const {
     s.fsync_ns_last = writer_->fsync_ns_last();
     s.segments_opened = writer_->segments_opened();
     s.write_errors = writer_->write_errors();
+    s.durable_seq = writer_->durable_seq();
   }
+  s.disk_dropped = disk_dropped_.load(std::memory_order_relaxed);
+  s.disk_pressure = disk_pressure();
+  s.disk_free_ratio = disk_free_ratio_.load(std::memory_order_relaxed);
   s.dropped = dropped_.load(std::memory_order_relaxed);
   s.critical_waits = critical_waits_.load(std::memory_order_relaxed);
   s.invalid = invalid_.load(std::memory_order_relaxed);

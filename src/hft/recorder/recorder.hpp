@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -14,6 +15,7 @@
 
 #include "hft/events/events.hpp"
 #include "hft/recorder/detail/line_ring.hpp"
+#include "hft/recorder/disk_pressure.hpp"
 #include "hft/recorder/wal_format.hpp"
 
 namespace hft::recorder {
@@ -31,6 +33,9 @@ struct WalOptions {
   FsyncPolicy fsync = FsyncPolicy::kInterval;
   std::int64_t fsync_interval_ms = 100;
   std::size_t batch_bytes = 1u << 20;  // writer buffer: at most one pwrite() per this many bytes
+  DiskPolicy disk;
+  /// Called on the writer thread after every fsync with its duration in ns (metrics).
+  std::function<void(std::int64_t ns)> on_fsync;
 };
 
 class WalWriter;
@@ -50,6 +55,10 @@ struct RecorderStats {
   std::uint64_t critical_waits = 0;  // times an order/fill/risk/state event waited for room
   std::uint64_t invalid = 0;         // events whose type does not match their size (bug)
   std::uint64_t ring_depth = 0;      // events queued
+  std::uint64_t durable_seq = 0;     // every record up to this seq has been fsynced
+  std::uint64_t disk_dropped = 0;    // market data not written because the disk is low
+  DiskPressure disk_pressure = DiskPressure::kOk;
+  double disk_free_ratio = -1;  // last reading, 0..1; -1 before the first or when unreadable
 };
 
 class Recorder {
@@ -106,6 +115,10 @@ class Recorder {
   std::uint64_t records_written() const { return written_.load(std::memory_order_relaxed); }
   std::uint64_t bytes_written() const { return bytes_.load(std::memory_order_relaxed); }
   std::size_t ring_depth() const { return ring_.events(); }
+  /// Any thread (the hot thread reads it in its timer): one relaxed load.
+  DiskPressure disk_pressure() const {
+    return static_cast<DiskPressure>(disk_level_.load(std::memory_order_relaxed));
+  }
   RecorderStats stats() const;
   /// The writer (recovery report, next sequence); valid after start() returned "".
   const WalWriter* wal() const { return writer_.get(); }
@@ -118,6 +131,7 @@ class Recorder {
   bool record_critical_slow(const void* event, std::size_t lines);
   void writer_loop();
   std::size_t drain(std::size_t max_records);
+  void check_disk(std::int64_t now_mono_ns);
 
   WalOptions options_;
   detail::LineRing ring_;
@@ -130,6 +144,11 @@ class Recorder {
   std::atomic<std::uint64_t> invalid_{0};
   std::atomic<std::uint64_t> written_{0};
   std::atomic<std::uint64_t> bytes_{0};
+  // Written by the writer thread only.
+  std::atomic<std::uint8_t> disk_level_{0};
+  std::atomic<double> disk_free_ratio_{-1};
+  std::atomic<std::uint64_t> disk_dropped_{0};
+  std::int64_t next_disk_check_ = 0;
 };
 
 }  // namespace hft::recorder

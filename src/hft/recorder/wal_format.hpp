@@ -74,6 +74,8 @@ constexpr std::uint32_t event_size(EventType t) {
     case EventType::kRiskReject: return sizeof(RiskRejectEvent);
     case EventType::kStateChange: return sizeof(StateChangeEvent);
     case EventType::kLobStats: return sizeof(LobStatsEvent);
+    case EventType::kLatencySample: return sizeof(LatencySampleEvent);
+    case EventType::kPositionSnapshot: return sizeof(PositionSnapshotEvent);
     case EventType::kNone: return 0;
   }
   return 0;

@@ -96,6 +96,20 @@ std::string WalWriter::recover() {
     manifest_.push_back({s.name, s.first_seq, s.last_seq, s.records, s.file_bytes, true});
   }
   next_seq_ = reader.last_seq() + 1;
+  written_seq_ = reader.last_seq();
+  if (!segs.empty() && options_.fsync != FsyncPolicy::kNone) {
+    // A crashed run may have left its last records in the page cache only; earlier segments
+    // were synced when they were sealed.
+    const int fd = ::open(segs.back().path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0 || ::fdatasync(fd) != 0) {
+      const std::string err = std::strerror(errno);
+      if (fd >= 0) ::close(fd);
+      return "recorder: cannot sync WAL segment '" + segs.back().path + "' (" + err + ")";
+    }
+    ::close(fd);
+  }
+  durable_seq_.store(options_.fsync != FsyncPolicy::kNone ? written_seq_ : 0,
+                     std::memory_order_relaxed);
   return {};
 }
 
@@ -202,6 +216,7 @@ bool WalWriter::write_pending() {
   e.records += buf_records_;
   e.last_seq = next_seq_ - 1;
   e.bytes = seg_bytes_;
+  written_seq_ = next_seq_ - 1;
   records_.fetch_add(buf_records_, std::memory_order_relaxed);
   bytes_.fetch_add(buf_used_, std::memory_order_relaxed);
   batches_.fetch_add(1, std::memory_order_relaxed);
@@ -237,9 +252,16 @@ void WalWriter::tick(std::int64_t now_mono_ns) {
 void WalWriter::do_fsync() {
   if (seg_fd_ < 0) return;
   const std::int64_t t0 = mono_ns();
-  if (::fdatasync(seg_fd_) != 0) fail("fdatasync " + current_segment());
+  const std::uint64_t synced = written_seq_;
+  const bool ok = ::fdatasync(seg_fd_) == 0;
   const std::int64_t t1 = mono_ns();
+  if (ok) {
+    durable_seq_.store(synced, std::memory_order_relaxed);
+  } else {
+    fail("fdatasync " + current_segment());
+  }
   const auto dt = static_cast<std::uint64_t>(t1 - t0);
+  if (options_.on_fsync) options_.on_fsync(t1 - t0);
   fsyncs_.fetch_add(1, std::memory_order_relaxed);
   fsync_ns_total_.fetch_add(dt, std::memory_order_relaxed);
   fsync_ns_last_.store(dt, std::memory_order_relaxed);

@@ -68,6 +68,8 @@ class WalWriter {
   std::uint64_t fsync_ns_last() const { return fsync_ns_last_.load(std::memory_order_relaxed); }
   std::uint64_t segments_opened() const { return segments_opened_.load(std::memory_order_relaxed); }
   std::uint64_t write_errors() const { return write_errors_.load(std::memory_order_relaxed); }
+  /// Every record with seq <= this has been fdatasync'ed (0 = none yet).
+  std::uint64_t durable_seq() const { return durable_seq_.load(std::memory_order_relaxed); }
 
  private:
   struct ManifestEntry {
@@ -104,7 +106,8 @@ class WalWriter {
   std::uint64_t seg_records_ = 0;  // records in the file or in the batch
   std::int64_t seg_opened_mono_ = 0;
   std::uint64_t next_seq_ = 1;
-  bool dirty_ = false;  // written since the last fsync
+  std::uint64_t written_seq_ = 0;  // last seq handed to pwrite()
+  bool dirty_ = false;             // written since the last fsync
   std::int64_t last_fsync_mono_ = 0;
   bool open_ = false;
   std::string last_error_;
@@ -119,6 +122,7 @@ class WalWriter {
   std::atomic<std::uint64_t> fsync_ns_last_{0};
   std::atomic<std::uint64_t> segments_opened_{0};
   std::atomic<std::uint64_t> write_errors_{0};
+  std::atomic<std::uint64_t> durable_seq_{0};
 };
 
 }  // namespace hft::recorder

@@ -63,6 +63,9 @@ const char* to_string(StateTrigger t) {
     case StateTrigger::kNewDay: return "new_day";
     case StateTrigger::kFeedRecovered: return "feed_recovered";
     case StateTrigger::kCircuitClosed: return "circuit_closed";
+    case StateTrigger::kDiskLow: return "disk_low";
+    case StateTrigger::kDiskRecovered: return "disk_recovered";
+    case StateTrigger::kDiskFull: return "disk_full";
   }
   return "unknown";
 }

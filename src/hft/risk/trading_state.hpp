@@ -1,11 +1,12 @@
 // Trading state machine: ACTIVE / REDUCE_ONLY / HALTED.
 //
 // The state is derived from latches and conditions:
-//   HALTED      — latched by the kill switch, a manual halt or the hard daily-loss limit; left
+//   HALTED      — latched by the kill switch, a manual halt, the hard daily-loss limit or a WAL
+//                 disk below the halt threshold; left
 //                 only by resume() (an explicit operator command).
 //   REDUCE_ONLY — latched by the soft daily-loss limit (left by resume() or a new day), or held
-//                 while a condition lasts: stale feed, order-adapter circuit open (these clear by
-//                 themselves when the condition ends).
+//                 while a condition lasts: stale feed, order-adapter circuit open, WAL disk low
+//                 (these clear by themselves when the condition ends).
 //   ACTIVE      — otherwise.
 // Every change bumps version(), so the engine can record a StateChangeEvent with last_trigger().
 #pragma once
@@ -30,6 +31,9 @@ enum class StateTrigger : std::uint8_t {
   kNewDay,
   kFeedRecovered,
   kCircuitClosed,
+  kDiskLow,        // WAL disk below recorder.disk_reduce_only_free_pct
+  kDiskRecovered,  // ... and back above it
+  kDiskFull,       // WAL disk below recorder.disk_halt_free_pct (HALTED)
 };
 const char* to_string(StateTrigger t);
 
@@ -58,6 +62,11 @@ class TradingStateMachine {
     circuit_ = on;
     update(on ? StateTrigger::kCircuitOpen : StateTrigger::kCircuitClosed);
   }
+  void set_disk_low(bool on) {
+    if (disk_low_ == on) return;
+    disk_low_ = on;
+    update(on ? StateTrigger::kDiskLow : StateTrigger::kDiskRecovered);
+  }
   /// The explicit command that leaves HALTED (and the loss latch). Conditions still apply.
   void resume() {
     halted_ = false;
@@ -73,12 +82,14 @@ class TradingStateMachine {
   bool reduce_only_latched() const { return reduce_latched_; }
   bool stale_feed() const { return stale_; }
   bool circuit_open() const { return circuit_; }
+  bool disk_low() const { return disk_low_; }
 
  private:
   void update(StateTrigger why) {
-    const TradingState next = halted_                                   ? TradingState::kHalted
-                              : (reduce_latched_ || stale_ || circuit_) ? TradingState::kReduceOnly
-                                                                        : TradingState::kActive;
+    const TradingState next = halted_ ? TradingState::kHalted
+                              : (reduce_latched_ || stale_ || circuit_ || disk_low_)
+                                  ? TradingState::kReduceOnly
+                                  : TradingState::kActive;
     if (next == state_) return;
     state_ = next;
     trigger_ = why;
@@ -92,6 +103,7 @@ class TradingStateMachine {
   bool reduce_latched_ = false;
   bool stale_ = false;
   bool circuit_ = false;
+  bool disk_low_ = false;
 };
 
 }  // namespace hft::risk

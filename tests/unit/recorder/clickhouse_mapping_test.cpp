@@ -182,11 +182,49 @@ TEST(ClickHouseMapping, EveryRecordTypeHasATableAndColumnsMatchTheDdl) {
     EXPECT_NE(ddl[i].find("ReplacingMergeTree() PARTITION BY toYYYYMMDD(date)"), std::string::npos)
         << ddl[i];
   }
-  for (auto t : {EventType::kBookSnapshot, EventType::kTrade, EventType::kBookLevel,
-                 EventType::kBookClear, EventType::kOrder, EventType::kExecReport,
-                 EventType::kRiskReject, EventType::kStateChange, EventType::kLobStats}) {
+  for (auto t :
+       {EventType::kBookSnapshot, EventType::kTrade, EventType::kBookLevel, EventType::kBookClear,
+        EventType::kOrder, EventType::kExecReport, EventType::kRiskReject, EventType::kStateChange,
+        EventType::kLobStats, EventType::kLatencySample, EventType::kPositionSnapshot}) {
     EXPECT_TRUE(table_of(t).has_value()) << to_string(t);
   }
+}
+
+TEST(ClickHouseMapping, LatencySampleAndPositionSnapshotRows) {
+  LatencySampleEvent l{};
+  l.h = EventHeader{kTs - 1000, kTs, 6, 0, EventType::kLatencySample, 0};
+  l.latency_ns = 8'500;
+  l.client_id = 77;
+  l.stage = LatencyStage::kTickToOrder;
+  RowBinaryWriter w;
+  ASSERT_EQ(append_row(record_of(l, 20), symbols(), w), "");
+  EXPECT_EQ(table_of(EventType::kLatencySample), Table::kLatencySamples);
+  Bytes want = prefix(20, 6, 0);
+  want.str("TXFD6").le<std::uint16_t>(0);  // no price_scale column
+  want.str("tick_to_order").le<std::uint64_t>(8'500).le<std::uint64_t>(77);
+  EXPECT_EQ(w.bytes(), want.s);
+
+  l.stage = static_cast<LatencyStage>(9);
+  RowBinaryWriter bad;
+  EXPECT_NE(append_row(record_of(l, 21), symbols(), bad).find("latency stage 9"),
+            std::string::npos);
+  EXPECT_EQ(bad.size(), 0u);
+
+  PositionSnapshotEvent p{};
+  p.h = EventHeader{kTs - 1000, kTs, 7, 1, EventType::kPositionSnapshot, 0};
+  p.position = -2000;
+  p.avg_price = Price{58550};
+  p.realized_pnl = Money{-15'000};
+  p.unrealized_pnl = Money{40'000};
+  p.costs = Money{3'300};
+  RowBinaryWriter w2;
+  ASSERT_EQ(append_row(record_of(p, 22), symbols(), w2), "");
+  EXPECT_EQ(table_of(EventType::kPositionSnapshot), Table::kPositionSnapshots);
+  Bytes want2 = prefix(22, 7, 0);
+  want2.str("2330").le<std::uint16_t>(1).le<std::uint32_t>(100);
+  want2.le<std::uint16_t>(0).le<std::int64_t>(-2000).le<std::int64_t>(58550);
+  want2.le<std::int64_t>(-15'000).le<std::int64_t>(40'000).le<std::int64_t>(3'300);
+  EXPECT_EQ(w2.bytes(), want2.s);
 }
 
 TEST(ClickHouseMapping, RefusesUnknownSymbolIdAndLeavesTheBufferUnchanged) {

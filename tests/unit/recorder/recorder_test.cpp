@@ -72,6 +72,18 @@ TEST(Recorder, RoundTripsEveryEventType) {
   state.trigger = 3;
   MarketData md;  // a trade travelling in the market-data union is recorded as 64 bytes
   md.trade = test::trade(9);
+  LatencySampleEvent latency{};
+  latency.h = test::header(EventType::kLatencySample, 10);
+  latency.latency_ns = 12'345;
+  latency.client_id = 905;
+  latency.stage = LatencyStage::kTickToOrder;
+  PositionSnapshotEvent position{};
+  position.h = test::header(EventType::kPositionSnapshot, 11);
+  position.position = -3;
+  position.avg_price = Price{17'002};
+  position.realized_pnl = Money{-40'000};
+  position.unrealized_pnl = Money{25'000};
+  position.costs = Money{1'234};
 
   Recorder rec(options(tmp.wal()), 64);
   ASSERT_EQ(rec.start(), "");
@@ -84,9 +96,11 @@ TEST(Recorder, RoundTripsEveryEventType) {
   EXPECT_TRUE(rec.record(reject));
   EXPECT_TRUE(rec.record(state));
   EXPECT_TRUE(rec.record(md));
+  EXPECT_TRUE(rec.record(latency));
+  EXPECT_TRUE(rec.record(position));
   rec.stop();
-  EXPECT_EQ(rec.records_written(), 9u);
-  EXPECT_EQ(rec.bytes_written(), 9u * 24 + 8 * 64 + 192);
+  EXPECT_EQ(rec.records_written(), 11u);
+  EXPECT_EQ(rec.bytes_written(), 11u * 24 + 10 * 64 + 192);
 
   WalReader r(tmp.wal());
   ASSERT_EQ(r.open(), "");
@@ -95,7 +109,7 @@ TEST(Recorder, RoundTripsEveryEventType) {
     recs.push_back(x);
     EXPECT_EQ(x.seq, recs.size());
     EXPECT_EQ(x.schema, wal::kSchemaVersion);
-    EXPECT_EQ(x.header().seq, x.seq);  // events were numbered 1..9 like the WAL
+    EXPECT_EQ(x.header().seq, x.seq);  // events were numbered 1..11 like the WAL
     switch (x.type) {
       case EventType::kBookSnapshot: expect_round_trip(x, snap); break;
       case EventType::kTrade: expect_round_trip(x, x.seq == 2 ? trade : md.trade); break;
@@ -105,11 +119,13 @@ TEST(Recorder, RoundTripsEveryEventType) {
       case EventType::kExecReport: expect_round_trip(x, exec); break;
       case EventType::kRiskReject: expect_round_trip(x, reject); break;
       case EventType::kStateChange: expect_round_trip(x, state); break;
+      case EventType::kLatencySample: expect_round_trip(x, latency); break;
+      case EventType::kPositionSnapshot: expect_round_trip(x, position); break;
       case EventType::kLobStats:
       case EventType::kNone: ADD_FAILURE(); break;
     }
   }
-  EXPECT_EQ(recs.size(), 9u);
+  EXPECT_EQ(recs.size(), 11u);
   EXPECT_FALSE(r.corrupt());
 }
 

@@ -222,6 +222,38 @@ std::string lob_stats(const WalRecord& rec, const SymbolDirectory& symbols, RowB
   return {};
 }
 
+std::string latency_sample(const WalRecord& rec, const SymbolDirectory& symbols,
+                           RowBinaryWriter& out) {
+  LatencySampleEvent e;
+  if (auto err = load(rec, e); !err.empty()) return err;
+  const char* stage = nullptr;
+  switch (e.stage) {
+    case LatencyStage::kTickToOrder: stage = "tick_to_order"; break;
+  }
+  if (stage == nullptr) return "latency stage " + std::to_string(static_cast<int>(e.stage));
+  if (auto err = prefix(rec, e.h, out); !err.empty()) return err;
+  if (auto err = symbol_columns(e.h, symbols, false, out); !err.empty()) return err;
+  out.string(stage);
+  out.u64(e.latency_ns);
+  out.u64(e.client_id);
+  return {};
+}
+
+std::string position_snapshot(const WalRecord& rec, const SymbolDirectory& symbols,
+                              RowBinaryWriter& out) {
+  PositionSnapshotEvent e;
+  if (auto err = load(rec, e); !err.empty()) return err;
+  if (auto err = prefix(rec, e.h, out); !err.empty()) return err;
+  if (auto err = symbol_columns(e.h, symbols, true, out); !err.empty()) return err;
+  out.u16(0);  // snapshots are of all strategies together
+  out.i64(e.position);
+  out.i64(e.avg_price.v);
+  out.i64(e.realized_pnl.v);
+  out.i64(e.unrealized_pnl.v);
+  out.i64(e.costs.v);
+  return {};
+}
+
 }  // namespace
 
 std::string append_row(const WalRecord& rec, const SymbolDirectory& symbols, RowBinaryWriter& out) {
@@ -241,6 +273,8 @@ std::string append_row(const WalRecord& rec, const SymbolDirectory& symbols, Row
     case EventType::kRiskReject: err = risk_reject(rec, symbols, out); break;
     case EventType::kStateChange: err = state_change(rec, out); break;
     case EventType::kLobStats: err = lob_stats(rec, symbols, out); break;
+    case EventType::kLatencySample: err = latency_sample(rec, symbols, out); break;
+    case EventType::kPositionSnapshot: err = position_snapshot(rec, symbols, out); break;
     case EventType::kNone: err = "event type 0 (none)"; break;
     default: err = "unknown event type " + std::to_string(static_cast<int>(rec.type)); break;
   }

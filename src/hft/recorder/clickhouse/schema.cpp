@@ -104,7 +104,8 @@ const std::vector<TableDef>& defs() {
                     {"position", "Int64"},
                     {"avg_price", "Int64"},
                     {"realized_pnl", "Int64"},
-                    {"unrealized_pnl", "Int64"}})},
+                    {"unrealized_pnl", "Int64"},
+                    {"costs", "Int64"}})},
   };
   return d;
 }
@@ -133,6 +134,8 @@ std::optional<Table> table_of(EventType t) {
     case EventType::kRiskReject: return Table::kRiskEvents;
     case EventType::kStateChange: return Table::kStateChanges;
     case EventType::kLobStats: return Table::kLobStats;
+    case EventType::kLatencySample: return Table::kLatencySamples;
+    case EventType::kPositionSnapshot: return Table::kPositionSnapshots;
     default: break;  // kNone, or a type newer than this build
   }
   return std::nullopt;
