@@ -68,8 +68,21 @@ TEST(Monitor, OnceShowsEverySectionWithLiveNumbers) {
   for (const char* section :
        {"hft monitor", "STATE     trading ", "kill switch off", "PROCESS", "RATES     events/s",
         "TOTALS", "LATENCY   tick->order since start", "POSITIONS", "RINGS", "raw depth",
-        "WAL       records", "RISK REJECTS", "ALERTS", "top of book"}) {
+        "WAL       records", "RISK REJECTS", "ALERTS", "HOT LOOP  busy", "FEED LATENCY"}) {
     EXPECT_NE(out.find(section), std::string::npos) << "missing '" << section << "' in\n" << out;
+  }
+  EXPECT_EQ(out.find("exports no hft_best_bid"), std::string::npos) << out;
+  // Top of book (position, pnl, bid, ask) and feed-latency percentiles per symbol.
+  for (const char* sym : {"TXFR1", "2330"}) {
+    const std::string s = sym;
+    EXPECT_TRUE(std::regex_search(
+        out, std::regex("\n  " + s +
+                        " +[-+0-9,]+ +[-+0-9.,]+ +[0-9,]+\\.[0-9]{2} +[0-9,]+\\.[0-9]{2} ")))
+        << "no bid/ask for " << s << " in\n"
+        << out;
+    EXPECT_TRUE(std::regex_search(out, std::regex("\n  " + s + " +[0-9.]+ (ns|us|ms|s) ")))
+        << "no feed latency for " << s << " in\n"
+        << out;
   }
   // One row per symbol of the run, and numbers that show the engine is working.
   EXPECT_TRUE(std::regex_search(out, std::regex("\n  TXFR1 +[-+0-9]"))) << out;

@@ -8,56 +8,33 @@
 #include <sstream>
 
 #include "hft/backtest/results.hpp"
+#include "hft/report/html_page.hpp"
 
 namespace hft::backtest {
 
 namespace {
+
+using report::escape_html;
+using report::fill;
+using report::html_page;
+using report::script_safe;
 
 constexpr std::size_t kMaxPoints = 4000;  // per series: keeps the page light in any browser
 
 double ntd(Money m) { return static_cast<double>(m.v) / static_cast<double>(Money::kScale); }
 double ms(Timestamp t) { return static_cast<double>(t / 1'000'000); }
 
-std::string escape_html(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
-// JSON inside <script>: "</" must not appear (it could close the script element).
-std::string script_safe(std::string s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '<' && i + 1 < s.size() && s[i + 1] == '/') {
-      out += "<\\/";
-      ++i;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
-constexpr const char* kPage = R"HTML(<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>hft backtest — @TITLE@</title>
-<style>
-body{font-family:system-ui,sans-serif;margin:24px;color:#222;background:#fafafa}
+constexpr const char* kCss =
+    R"CSS(body{font-family:system-ui,sans-serif;margin:24px;color:#222;background:#fafafa}
 h1{font-size:20px;margin:0 0 4px} .sub{color:#666;font-size:13px;margin-bottom:16px}
 table.kv{border-collapse:collapse;font-size:13px;margin-bottom:18px}
 table.kv td{padding:3px 12px 3px 0} table.kv td.v{font-variant-numeric:tabular-nums;text-align:right}
 .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(560px,1fr));gap:18px}
 .card{background:#fff;border:1px solid #ddd;border-radius:6px;padding:12px}
 .card h2{font-size:14px;margin:0 0 8px} canvas{width:100%;height:260px} #charts-ready{display:none}
-</style></head><body>
-<h1>Backtest report</h1><div class="sub">@TITLE@</div>
+)CSS";
+
+constexpr const char* kBody = R"HTML(<h1>Backtest report</h1><div class="sub">@TITLE@</div>
 <table class="kv">@SUMMARY@</table>
 <div class="grid">
 <div class="card"><h2>Equity (NTD)</h2><canvas id="equity"></canvas></div>
@@ -95,14 +72,8 @@ mk('price', { type: 'line', data: { datasets: [
   { type: 'scatter', label: 'buy fills', data: xy(D.bt, D.bp), backgroundColor: '#2ca02c', pointStyle: 'triangle', pointRadius: 5 },
   { type: 'scatter', label: 'sell fills', data: xy(D.st, D.sp), backgroundColor: '#d62728', pointStyle: 'triangle', rotation: 180, pointRadius: 5 } ] },
   options: base() });
-</script></body></html>
+</script>
 )HTML";
-
-void replace_all(std::string& s, const std::string& what, const std::string& with) {
-  for (std::size_t p = s.find(what); p != std::string::npos; p = s.find(what, p + with.size())) {
-    s.replace(p, what.size(), with);
-  }
-}
 
 }  // namespace
 
@@ -181,13 +152,13 @@ std::string write_html_report(const Backtest& bt, const Summary& s, const RunInf
   row("round trip p50 / p99 (µs)",
       num(s.round_trip_us.p50, "%.1f") + " / " + num(s.round_trip_us.p99, "%.1f"));
   row("records", std::to_string(bt.records()));
-  std::string page = kPage;
   const std::string title = info.strategy + " on " + info.data;
+  std::string page = html_page("hft backtest — " + title, kCss, kBody);
   const std::string symbol = bt.symbols().size() > 0 ? bt.symbols().spec(0).code : "-";
-  replace_all(page, "@TITLE@", escape_html(title));
-  replace_all(page, "@SYMBOL@", escape_html(symbol));
-  replace_all(page, "@SUMMARY@", kv.str());
-  replace_all(page, "@DATA@", script_safe(d.dump()));
+  fill(page, "@TITLE@", escape_html(title));
+  fill(page, "@SYMBOL@", escape_html(symbol));
+  fill(page, "@SUMMARY@", kv.str());
+  fill(page, "@DATA@", script_safe(d.dump()));
   // Last: the library text itself may contain '@' sequences.
   const std::size_t at = page.find("@CHARTJS@");
   page.replace(at, 9, script_safe(chart.str()));

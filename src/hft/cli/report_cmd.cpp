@@ -1,9 +1,10 @@
-// hft report latency --wal DIR [--out FILE] [--symbols CODES]
-//   Self-contained HTML latency report from a WAL (src/hft/report/latency_report.hpp).
+// hft report latency --wal DIR | --clickhouse URL [--database DB] [--out FILE] [--symbols CODES]
+//   Self-contained HTML latency report from a WAL or its ClickHouse copy
+//   (src/hft/report/latency_report.hpp).
 // hft report bench --baseline FILE --current FILE [--ci] [--threshold F]
 //   The benchmark regression gate (src/hft/report/bench_gate.hpp, docs/benchmarks.md).
-// Exit codes: 0 ok / gate passed, 1 gate failed or the output cannot be written, 2 bad usage
-// (missing WAL directory, unreadable JSON, bad option values).
+// Exit codes: 0 ok / gate passed, 1 gate failed, the output cannot be written or ClickHouse
+// cannot be read, 2 bad usage (missing WAL directory, unreadable JSON, bad option values).
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -24,6 +25,8 @@ namespace {
 
 struct LatencyArgs {
   std::string wal;
+  std::string clickhouse;
+  std::string database = "hft";
   std::string out = "latency-report.html";
   std::string symbols;
 };
@@ -65,11 +68,24 @@ std::string now_utc() {
 }
 
 int run_latency(const LatencyArgs& a) {
-  report::LatencyData data;
-  data.names = symbol_names(a.symbols);
-  if (std::string err = report::collect_latency(a.wal, data); !err.empty()) {
-    std::fprintf(stderr, "hft report latency: %s\n", err.c_str());
+  if (a.wal.empty() == a.clickhouse.empty()) {
+    std::fprintf(stderr, "hft report latency: give --wal DIR or --clickhouse URL\n");
     return 2;
+  }
+  report::LatencyData data;
+  if (!a.clickhouse.empty()) {
+    // The rows carry the symbol codes; --symbols is not needed.
+    if (std::string err = report::collect_latency_clickhouse(a.clickhouse, a.database, data);
+        !err.empty()) {
+      std::fprintf(stderr, "hft report latency: %s\n", err.c_str());
+      return 1;
+    }
+  } else {
+    data.names = symbol_names(a.symbols);
+    if (std::string err = report::collect_latency(a.wal, data); !err.empty()) {
+      std::fprintf(stderr, "hft report latency: %s\n", err.c_str());
+      return 2;
+    }
   }
   for (const std::string& issue : data.issues) {
     std::fprintf(stderr, "hft report latency: WAL issue: %s\n", issue.c_str());
@@ -130,7 +146,22 @@ void register_report(CLI::App& app, int& exit_code) {
       "latency",
       "Self-contained HTML report: feed-latency heatmaps, tick->order histograms, "
       "percentile tables per symbol");
-  lat->add_option("--wal", la->wal, "WAL directory")->required();
+  CLI::Option* wal = lat->add_option("--wal", la->wal, "WAL directory");
+  CLI::Option* ch =
+      lat->add_option("--clickhouse", la->clickhouse,
+                      "ClickHouse HTTP endpoint holding the WAL loaded by `hft recorder load` "
+                      "(e.g. http://127.0.0.1:8123)");
+  wal->excludes(ch);
+  lat->add_option("--database", la->database, "ClickHouse database (with --clickhouse)")
+      ->capture_default_str()
+      ->needs(ch)
+      ->check([](const std::string& db) {
+        const bool ok =
+            !db.empty() && db.find_first_not_of(
+                               "abcdefghijklmnopqrstuvwxyz"
+                               "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == std::string::npos;
+        return ok ? std::string() : "expected letters, digits and _";
+      });
   lat->add_option("--out", la->out, "HTML file to write")->capture_default_str();
   lat->add_option("--symbols", la->symbols,
                   "Symbol codes in id order as the run had them (default: the configuration's)");

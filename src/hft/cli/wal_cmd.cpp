@@ -148,6 +148,7 @@ Json to_json(const WalRecord& rec, const std::string& segment) {
       j["tif"] = name(e.tif);
       j["order_type"] = name(e.order_type);
       j["strategy_id"] = e.strategy_id;
+      j["tick_ts"] = e.tick_ts;
       return j;
     }
     case EventType::kExecReport: {
@@ -181,7 +182,6 @@ Json to_json(const WalRecord& rec, const std::string& segment) {
       j["trigger"] = e.trigger;
       return j;
     }
-    case EventType::kLobStats:  // derived data: dumped with the generic fields below
     case EventType::kLatencySample: {
       LatencySampleEvent e;
       if (!rec.as(e)) break;
@@ -200,6 +200,7 @@ Json to_json(const WalRecord& rec, const std::string& segment) {
       j["costs"] = e.costs.v;
       return j;
     }
+    case EventType::kLobStats:  // derived data: dumped with the generic fields below
     case EventType::kNone: break;
   }
   // A type this build does not know (newer schema) or a size that does not match it.

@@ -1,6 +1,7 @@
 #include "hft/engine/hot_path.hpp"
 
 #include <cmath>
+#include <limits>
 
 #include "hft/core/clock.hpp"
 
@@ -190,18 +191,31 @@ execution::FeeSchedule fee_schedule(const config::Config& cfg) {
   return s;
 }
 
+SymbolCounters::SymbolCounters(obs::Registry& r, const SymbolTable& symbols, const char* name,
+                               const char* help) {
+  for (SymbolId id = 0; id < symbols.size(); ++id) {
+    series.push_back(&r.counter(name, help, {{"symbol", symbols.spec(id).code}}));
+  }
+}
+
+std::uint64_t SymbolCounters::value() const {
+  std::uint64_t sum = 0;
+  for (const obs::Counter* c : series) sum += c->value();
+  return sum;
+}
+
 HotPathMetrics::HotPathMetrics(obs::Registry& r, const SymbolTable& symbols)
     : md_events(
           r.counter("hft_feed_events_total", "Market-data records accepted by the normalizer")),
       book_updates(r.counter("hft_lob_updates_total", "Order-book updates applied")),
       trades(r.counter("hft_feed_trades_total", "Trade prints received")),
-      orders_sent(r.counter("hft_orders_sent_total", "New orders sent to the broker")),
-      cancels_sent(r.counter("hft_cancels_sent_total", "Cancel requests sent to the broker")),
-      acks(r.counter("hft_orders_acked_total", "Orders acknowledged by the broker")),
-      fills(r.counter("hft_fills_total", "Fills received")),
-      cancelled(r.counter("hft_orders_cancelled_total", "Orders cancelled")),
-      broker_rejects(
-          r.counter("hft_orders_rejected_total", "Orders or cancels rejected by the broker")),
+      orders_sent(r, symbols, "hft_orders_sent_total", "New orders sent to the broker"),
+      cancels_sent(r, symbols, "hft_cancels_sent_total", "Cancel requests sent to the broker"),
+      acks(r, symbols, "hft_orders_acked_total", "Orders acknowledged by the broker"),
+      fills(r, symbols, "hft_fills_total", "Fills received"),
+      cancelled(r, symbols, "hft_orders_cancelled_total", "Orders cancelled"),
+      broker_rejects(r, symbols, "hft_orders_rejected_total",
+                     "Orders or cancels rejected by the broker"),
       recorder_dropped(
           r.counter("hft_recorder_dropped_total",
                     "Events the recorder ring had no room for (hot thread never waits)")),
@@ -246,6 +260,21 @@ HotPathMetrics::HotPathMetrics(obs::Registry& r, const SymbolTable& symbols)
     net_pnl.push_back(
         &r.gauge("hft_net_pnl_ntd", "Mark-to-market PnL in NTD after fees and taxes", labels));
     costs.push_back(&r.gauge("hft_costs_ntd", "Fees and taxes paid, NTD", labels));
+    feed_latency.push_back(
+        &r.histogram("hft_feed_latency_seconds",
+                     "Market data: receive time minus exchange time (local_ts - exch_ts)", labels));
+    interarrival.push_back(
+        &r.histogram("hft_feed_interarrival_seconds",
+                     "Market data: time between two accepted records of a symbol", labels));
+    best_bid.push_back(&r.gauge("hft_best_bid", "Best bid price (NaN: no bid)", labels));
+    best_ask.push_back(&r.gauge("hft_best_ask", "Best ask price (NaN: no ask)", labels));
+    spread_ticks.push_back(
+        &r.gauge("hft_spread_ticks",
+                 "Best ask minus best bid in tick-ladder steps (NaN: a side is empty)", labels));
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    best_bid.back()->set(nan);
+    best_ask.back()->set(nan);
+    spread_ticks.back()->set(nan);
   }
 }
 
@@ -270,7 +299,12 @@ HotPath::HotPath(const SymbolTable& symbols, const config::Config& cfg,
       closed_orders_(kRecentOrders),
       mode_(router_mode_from_string(cfg.orders.mode)),
       ack_timeout_ns_(cfg.orders.ack_timeout_ms * kNsPerMs),
-      cancel_ids_(kMaxWorkingOrders) {}
+      cancel_ids_(kMaxWorkingOrders),
+      last_md_ts_(symbols.size(), 0) {
+  for (SymbolId id = 0; id < symbols.size(); ++id) {
+    price_unit_.push_back(1.0 / static_cast<double>(symbols.spec(id).price_scale));
+  }
+}
 
 void HotPath::start() { strategy_.on_start(*this); }
 
@@ -283,6 +317,14 @@ Price HotPath::mark(SymbolId symbol) const {
 }
 
 void HotPath::on_market_data(MarketData& md, std::int64_t recv_mono, Timestamp recv_wall) {
+void HotPath::publish_market(const MarketData& md) {
+  const SymbolId symbol = md.h.symbol;
+  metrics_.feed_latency[symbol]->record(md.h.local_ts - md.h.exch_ts);
+  Timestamp& last = last_md_ts_[symbol];
+  if (last != 0) metrics_.interarrival[symbol]->record(md.h.local_ts - last);
+  last = md.h.local_ts;
+}
+
   tick_mono_ = recv_mono;
   now_ = recv_wall;
   if (!normalizer_.normalize(md, recv_wall)) {
@@ -291,11 +333,21 @@ void HotPath::on_market_data(MarketData& md, std::int64_t recv_mono, Timestamp r
   }
   metrics_.md_events.inc();
   const SymbolId symbol = md.h.symbol;
+  publish_market(md);
+  in_tick_ = true;
   if (md.h.type == EventType::kBookSnapshot) {
     record(md.snapshot);
     books_.apply(md.snapshot);
     metrics_.book_updates.inc();
     risk_.on_market(symbol, books_.stats(symbol), now_);
+    const lob::BookStats& st = books_.stats(symbol);
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    const double unit = price_unit_[symbol];
+    metrics_.best_bid[symbol]->set(st.best_bid.v > 0 ? static_cast<double>(st.best_bid.v) * unit
+                                                     : nan);
+    metrics_.best_ask[symbol]->set(st.best_ask.v > 0 ? static_cast<double>(st.best_ask.v) * unit
+                                                     : nan);
+    metrics_.spread_ticks[symbol]->set(st.valid() ? static_cast<double>(st.spread_ticks) : nan);
     exchange_.on_book(symbol, now_);
     drain_reports();
     publish_position(symbol);
@@ -313,6 +365,18 @@ void HotPath::on_market_data(MarketData& md, std::int64_t recv_mono, Timestamp r
   }
   drain_reports();
 }
+  in_tick_ = false;
+}
+
+Timestamp HotPath::router_exit(Timestamp& tick_ts, bool new_order) {
+  tick_ts = 0;
+  if (!in_tick_) return now_;  // a timer, a report or a halt: no tick to measure from
+  // One clock read; the wall time follows from the tick's pair of clocks (in replay the
+  // tick's wall time is the data's, so the exit time stays on the data's time line).
+  const std::int64_t elapsed = mono_ns() - tick_mono_;
+  if (new_order) metrics_.tick_to_order.record(elapsed);
+  tick_ts = now_;
+  return now_ + elapsed;
 
 strategy::PlaceResult HotPath::place(SymbolId symbol, Side side, Price price, Qty qty,
                                      TimeInForce tif) {
@@ -366,7 +430,8 @@ strategy::PlaceResult HotPath::place(const risk::OrderRequest& req, std::uint16_
     }
   }
   OrderEvent order{};
-  order.h = EventHeader{now_, now_, ++order_seq_, req.symbol, EventType::kOrder, 0};
+  const Timestamp exit_ts = router_exit(order.tick_ts, /*new_order=*/sends());
+  order.h = EventHeader{now_, exit_ts, ++order_seq_, req.symbol, EventType::kOrder, 0};
   order.client_id = ids_.next();
   order.price = risk_.effective_price(req);
   order.qty = req.qty;
@@ -394,8 +459,7 @@ strategy::PlaceResult HotPath::place(const risk::OrderRequest& req, std::uint16_
   risk_.on_order_sent(req, now_);
   record(order);
   submit(order);
-  metrics_.orders_sent.inc();
-  metrics_.tick_to_order.record(mono_ns() - tick_mono_);
+  metrics_.orders_sent.inc(req.symbol);
   return {order.client_id, 0};
 }
 
@@ -431,7 +495,8 @@ bool HotPath::cancel_order(ClientOrderId id, bool force) {
           .next;
   risk_.on_cancel_sent(o->symbol, now_);
   OrderEvent req{};
-  req.h = EventHeader{now_, now_, ++order_seq_, o->symbol, EventType::kOrder, 0};
+  const Timestamp exit_ts = router_exit(req.tick_ts, /*new_order=*/false);
+  req.h = EventHeader{now_, exit_ts, ++order_seq_, o->symbol, EventType::kOrder, 0};
   req.client_id = id;
   req.price = o->price;
   req.qty = o->leaves;
@@ -440,7 +505,7 @@ bool HotPath::cancel_order(ClientOrderId id, bool force) {
   req.strategy_id = o->strategy_id;
   record(req);
   submit(req);
-  metrics_.cancels_sent.inc();
+  metrics_.cancels_sent.inc(req.h.symbol);
   return true;
 }
 
@@ -496,14 +561,16 @@ void HotPath::on_foreign_report(const ExecReport& report) {
     anomaly(closed ? OrderAnomaly::kOverfill : OrderAnomaly::kUnknownOrder, r);
     record(r);
     if (r.h.symbol >= symbols_.size() || r.qty <= 0) return;
-    metrics_.fills.inc();
+    metrics_.fills.inc(r.h.symbol);
     positions_.on_fill(r.h.symbol, r.side, r.price, r.qty, 0);
     risk_.set_position(r.h.symbol, positions_.get(r.h.symbol).qty);
     publish_position(r.h.symbol);
     return;
   }
   // A cancel that lost the race against a fill is rejected by the broker: expected, counted.
-  if (r.exec_type == ExecType::kRejected) metrics_.broker_rejects.inc();
+  if (r.exec_type == ExecType::kRejected && r.h.symbol < symbols_.size()) {
+    metrics_.broker_rejects.inc(r.h.symbol);
+  }
   anomaly(closed ? OrderAnomaly::kLateReport : OrderAnomaly::kUnknownOrder, r);
   record(r);
 }
@@ -529,7 +596,7 @@ void HotPath::on_report(const ExecReport& report) {
         breaker_.on_success();
         update_circuit();
       }
-      metrics_.acks.inc();
+      metrics_.acks.inc(o->symbol);
       strategy_.on_order_update(*this, r);
       return;
     }
@@ -543,10 +610,10 @@ void HotPath::on_report(const ExecReport& report) {
       if (before == OrderState::kPendingCancel) anomaly(OrderAnomaly::kFillAfterCancel, r);
       if (r.qty > o->leaves) anomaly(OrderAnomaly::kOverfill, r);
       record(r);
-      metrics_.fills.inc();
       const SymbolId symbol = o->symbol;
       const Qty booked = r.qty < o->leaves ? r.qty : o->leaves;
       positions_.on_fill(symbol, o->side, r.price, r.qty, o->strategy_id);
+      metrics_.fills.inc(symbol);
       risk_.on_fill(symbol, o->side, o->price, booked, positions_.get(symbol).qty);
       o->leaves -= booked;
       o->filled += r.qty;
@@ -562,13 +629,13 @@ void HotPath::on_report(const ExecReport& report) {
           execution::transition(before, OrderInput::kCancelled, o->leaves, o->filled > 0);
       if (!t.legal) anomaly(OrderAnomaly::kIllegalTransition, r);
       record(r);
-      metrics_.cancelled.inc();
+      metrics_.cancelled.inc(o->symbol);
       finish(*o, o->leaves);
       strategy_.on_order_update(*this, r);
       return;
     }
     case ExecType::kRejected: {
-      metrics_.broker_rejects.inc();
+      metrics_.broker_rejects.inc(o->symbol);
       const auto as_order =
           execution::transition(before, OrderInput::kRejected, o->leaves, o->filled > 0);
       if (as_order.legal && (before == OrderState::kPendingNew || !o->acked)) {

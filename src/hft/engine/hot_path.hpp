@@ -66,6 +66,14 @@ class OrderGateway {
   virtual void submit(const OrderEvent& order, Timestamp now) = 0;
 };
 
+/// One counter series per symbol of a family. value() is the sum over symbols (summaries, tests).
+struct SymbolCounters {
+  SymbolCounters(obs::Registry& r, const SymbolTable& symbols, const char* name, const char* help);
+  void inc(SymbolId symbol) { series[symbol]->inc(); }
+  std::uint64_t value() const;
+  std::vector<obs::Counter*> series;
+};
+
 /// Hot-path counters. Written only by the hot thread; read by anyone (relaxed).
 struct HotPathMetrics {
   explicit HotPathMetrics(obs::Registry& r, const SymbolTable& symbols);
@@ -73,12 +81,17 @@ struct HotPathMetrics {
   obs::Counter& book_updates;
   obs::Counter& trades;
   std::array<obs::Counter*, static_cast<std::size_t>(feed::RejectReason::kCount)> feed_rejects{};
-  obs::Counter& orders_sent;
-  obs::Counter& cancels_sent;
-  obs::Counter& acks;
-  obs::Counter& fills;
-  obs::Counter& cancelled;
-  obs::Counter& broker_rejects;
+  std::vector<obs::Histogram*> feed_latency;  // per symbol: local_ts - exch_ts, ns
+  std::vector<obs::Histogram*> interarrival;  // per symbol: local_ts - previous local_ts, ns
+  std::vector<obs::Gauge*> best_bid;          // per symbol, price units; NaN: empty side
+  std::vector<obs::Gauge*> best_ask;
+  std::vector<obs::Gauge*> spread_ticks;  // NaN unless both sides exist
+  SymbolCounters orders_sent;
+  SymbolCounters cancels_sent;
+  SymbolCounters acks;
+  SymbolCounters fills;
+  SymbolCounters cancelled;
+  SymbolCounters broker_rejects;
   std::array<obs::Counter*, static_cast<std::size_t>(risk::RejectReason::kCount)> risk_rejects{};
   obs::Counter& recorder_dropped;
   obs::Histogram& tick_to_order;  // ns from receipt of the tick to the order leaving the router
@@ -169,6 +182,10 @@ class HotPath final : public strategy::Context {
   void anomaly(OrderAnomaly a, ExecReport& r);
   void publish_position(SymbolId symbol);
   void sync_state();
+  void publish_market(const MarketData& md);
+  /// Wall time at which the order being built leaves the router; during a tick it also records
+  /// the tick->order latency and gives the tick's local_ts in `tick_ts` (else 0).
+  Timestamp router_exit(Timestamp& tick_ts, bool new_order);
   void update_circuit();
   void submit(const OrderEvent& order);
   bool sends() const { return mode_ == RouterMode::kSim || mode_ == RouterMode::kLive; }
@@ -202,3 +219,6 @@ class HotPath final : public strategy::Context {
 };
 
 }  // namespace hft::engine
+  bool in_tick_ = false;        // inside on_market_data: tick_mono_ and now_ belong to the tick
+  std::vector<Timestamp> last_md_ts_;  // per symbol: local_ts of the previous record
+  std::vector<double> price_unit_;     // per symbol: 1 / price_scale

@@ -16,6 +16,7 @@
 #include "hft/bus/spsc_ring.hpp"
 #include "hft/config/symbols.hpp"
 #include "hft/core/clock.hpp"
+#include "hft/engine/hot_loop_metrics.hpp"
 #include "hft/engine/hot_path.hpp"
 #include "hft/feed/sim_market.hpp"
 #include "hft/ipc/kill_switch.hpp"
@@ -109,6 +110,7 @@ int run_sim(const config::Config& cfg, const RunOptions& options) {
   if (kill->engaged()) {
     std::fprintf(stderr,
                  "hft run sim: kill switch is ON (%s): starting HALTED; `hft kill off` "
+  HotLoopMetrics loop(registry);
                  "releases it for the next run\n",
                  kill->status().reason.c_str());
   }
@@ -153,7 +155,11 @@ int run_sim(const config::Config& cfg, const RunOptions& options) {
         burst = std::min<std::uint64_t>(due - produced, 1024);
       }
       for (std::uint64_t i = 0; i < burst; ++i) {
-        market.next(md, wall_ns());
+        // The feed's receive stamp (the normalizer re-stamps local_ts on the hot thread); the
+        // hot loop's lag is measured from it.
+        const Timestamp now = wall_ns();
+        market.next(md, now);
+        md.h.local_ts = now;
         while (!raw.try_push(md)) {  // the simulated feed waits instead of dropping
           raw_full.inc();
           if (feed_stop.load(std::memory_order_relaxed)) break;
@@ -171,17 +177,20 @@ int run_sim(const config::Config& cfg, const RunOptions& options) {
     hot.start();
     MarketData md;
     unsigned idle = 0;
+      loop.on_timer(now_mono);
     // Timer work (stale feed, ack timeouts, circuit-breaker expiry) runs every millisecond,
     // piggy-backing on the receive clock read while busy and on the idle spin otherwise.
     constexpr std::int64_t kTimerPeriodNs = 1'000'000;
     std::int64_t next_timer = mono_ns();
     auto maybe_timer = [&](std::int64_t now_mono) {
       if (now_mono < next_timer) return;
+        loop.on_record(t, t + wall_offset, md.h.local_ts);
       hot.on_timer(now_mono + wall_offset);
       next_timer = now_mono + kTimerPeriodNs;
     };
     for (;;) {
       // One cache-line load per iteration; HALTED is left only by a new run (explicit restart).
+      if (loop.busy()) loop.on_idle(mono_ns());
       if (kill->engaged()) [[unlikely]] {
         if (hot.risk().state() != risk::TradingState::kHalted) hot.halt(wall_ns());
       }

@@ -114,6 +114,9 @@ struct alignas(64) OrderEvent {
   TimeInForce tif;
   OrderType order_type;
   std::uint16_t strategy_id;
+  // h.local_ts is when the request left the router; tick_ts is the local_ts of the market-data
+  // record it answered (0: not triggered by a tick, or recorded before this field existed).
+  Timestamp tick_ts;
 };
 static_assert(sizeof(OrderEvent) == 64);
 
@@ -180,9 +183,6 @@ struct alignas(64) LobStatsEvent {
 };
 static_assert(sizeof(LobStatsEvent) == 192);
 
-template <class T>
-inline constexpr bool kIsEvent = std::is_trivially_copyable_v<T> && alignof(T) == 64;
-static_assert(kIsEvent<BookSnapshot> && kIsEvent<TradeEvent> && kIsEvent<BookLevelEvent> &&
 enum class LatencyStage : std::uint8_t {
   kTickToOrder = 0,  // receipt of the market-data record -> the order leaving the router
 };
@@ -208,6 +208,9 @@ struct alignas(64) PositionSnapshotEvent {
 };
 static_assert(sizeof(PositionSnapshotEvent) == 64);
 
+template <class T>
+inline constexpr bool kIsEvent = std::is_trivially_copyable_v<T> && alignof(T) == 64;
+static_assert(kIsEvent<BookSnapshot> && kIsEvent<TradeEvent> && kIsEvent<BookLevelEvent> &&
               kIsEvent<OrderEvent> && kIsEvent<ExecReport> && kIsEvent<RiskRejectEvent> &&
               kIsEvent<StateChangeEvent> && kIsEvent<LobStatsEvent> && kIsEvent<MarketData> &&
               kIsEvent<LatencySampleEvent> && kIsEvent<PositionSnapshotEvent>);

@@ -3,10 +3,14 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <ctime>
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "hft/events/events.hpp"
+#include "hft/recorder/clickhouse/http_client.hpp"
+#include "hft/report/html_page.hpp"
 
 namespace hft::report {
 
@@ -51,20 +55,6 @@ std::string class_label(std::size_t row) {
   if (row == 0) return "< " + unit(kLatencyEdgesNs[0]);
   if (row >= kLatencyEdgesNs.size()) return ">= " + unit(kLatencyEdgesNs.back());
   return unit(kLatencyEdgesNs[row - 1]);
-}
-
-std::string html_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
 }
 
 std::string latency_text(std::int64_t ns) {
@@ -114,40 +104,134 @@ void LatencyData::add(const recorder::WalRecord& rec) {
   ++records;
   const EventHeader h = rec.header();
   if (is_market_data(rec.type)) {
-    ++md_records;
-    SymbolLatency& s = symbol(h.symbol);
-    ++s.md_records;
-    const std::int64_t lat = h.local_ts - h.exch_ts;
-    if (lat < 0) ++s.feed_negative;
-    s.feed.record(lat);
-    s.feed_by_second[taiwan_second_of_day(h.local_ts)][latency_class(lat)] += 1;
-    s.last_md_local_ts = h.local_ts;
-    if (first_local_ts == 0 || h.local_ts < first_local_ts) first_local_ts = h.local_ts;
-    last_local_ts = std::max(last_local_ts, h.local_ts);
+    add_market_data(h.symbol, h.local_ts, h.exch_ts);
     return;
   }
   if (rec.type != EventType::kOrder) return;
   OrderEvent o{};
   if (!rec.as(o) || o.action != OrderAction::kNew) return;
+  add_new_order(h.symbol, h.local_ts);
+}
+
+void LatencyData::add_market_data(std::uint32_t id, std::int64_t local_ts, std::int64_t exch_ts) {
+  ++md_records;
+  SymbolLatency& s = symbol(id);
+  ++s.md_records;
+  const std::int64_t lat = local_ts - exch_ts;
+  if (lat < 0) ++s.feed_negative;
+  s.feed.record(lat);
+  s.feed_by_second[taiwan_second_of_day(local_ts)][latency_class(lat)] += 1;
+  s.last_md_local_ts = local_ts;
+  if (first_local_ts == 0 || local_ts < first_local_ts) first_local_ts = local_ts;
+  last_local_ts = std::max(last_local_ts, local_ts);
+}
+
+void LatencyData::add_new_order(std::uint32_t id, std::int64_t local_ts) {
   ++orders;
-  SymbolLatency& s = symbol(h.symbol);
+  SymbolLatency& s = symbol(id);
   if (s.last_md_local_ts == 0) {
     ++orders_without_tick;
     return;
   }
-  const std::int64_t t2o = h.local_ts - s.last_md_local_ts;
+  const std::int64_t t2o = local_ts - s.last_md_local_ts;
   s.tick_to_order.record(t2o);
   s.t2o_classes[latency_class(t2o)] += 1;
 }
 
+namespace {
+void sort_symbols(LatencyData& data) {
+  std::sort(data.symbols.begin(), data.symbols.end(),
+            [](const auto& a, const auto& b) { return a->id < b->id; });
+}
+
+/// Splits ClickHouse TabSeparated text into rows of fields (the report's columns are numbers
+/// and symbol codes: no escapes to undo).
+std::vector<std::vector<std::string_view>> tsv_rows(std::string_view body) {
+  std::vector<std::vector<std::string_view>> rows;
+  while (!body.empty()) {
+    const std::size_t nl = body.find('\n');
+    std::string_view line = body.substr(0, nl);
+    body = nl == std::string_view::npos ? std::string_view{} : body.substr(nl + 1);
+    auto& row = rows.emplace_back();
+    for (std::size_t tab; (tab = line.find('\t')) != std::string_view::npos;) {
+      row.push_back(line.substr(0, tab));
+      line = line.substr(tab + 1);
+    }
+    row.push_back(line);
+  }
+  return rows;
+}
+
+bool to_int(std::string_view s, std::int64_t& out) {
+  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc{} && p == s.data() + s.size();
+}
+}  // namespace
+
 std::string collect_latency(const std::string& dir, LatencyData& data) {
   recorder::WalReader reader(dir);
   if (std::string err = reader.open(); !err.empty()) return err;
-  data.wal_dir = dir;
+  data.source = "WAL " + dir;
   for (recorder::WalRecord rec; reader.next(rec);) data.add(rec);
   for (const auto& issue : reader.issues()) data.issues.push_back(issue.to_string());
-  std::sort(data.symbols.begin(), data.symbols.end(),
-            [](const auto& a, const auto& b) { return a->id < b->id; });
+  sort_symbols(data);
+  return "";
+}
+
+std::string collect_latency_clickhouse(const std::string& url, const std::string& database,
+                                       LatencyData& data, std::size_t page_rows) {
+  recorder::clickhouse::HttpClient http(url);
+  const std::string where = "ClickHouse " + url + " database " + database;
+  const std::string& db = database;
+  auto failed = [&](const recorder::clickhouse::HttpResult& r) {
+    return "cannot read " + where + ": " + r.describe();
+  };
+  // Symbol codes by id, from the rows themselves.
+  const auto names =
+      http.query("SELECT DISTINCT symbol_id, symbol FROM " + db +
+                 ".market_data UNION ALL SELECT DISTINCT symbol_id, symbol FROM " + db + ".orders");
+  if (!names.ok()) return failed(names);
+  for (const auto& row : tsv_rows(names.body)) {
+    std::int64_t id = 0;
+    if (row.size() != 2 || !to_int(row[0], id) || id < 0 || id > 65535) continue;
+    if (data.names.size() <= static_cast<std::size_t>(id)) data.names.resize(id + 1);
+    data.names[id] = std::string(row[1]);
+  }
+  for (std::size_t id = 0; id < data.names.size(); ++id) {
+    if (data.names[id].empty()) data.names[id] = fmt::format("#{}", id);
+  }
+  data.source = where;
+  // Market data and new orders merged in WAL order (seq), a page at a time so a long session
+  // never has to fit in one answer.
+  std::int64_t after = -1;
+  for (;;) {
+    const auto page = http.query(
+        fmt::format("SELECT seq, kind, symbol_id, local_ts, exch_ts FROM ("
+                    "SELECT seq, 0 AS kind, symbol_id, local_ts, exch_ts FROM {0}.market_data "
+                    "WHERE seq > {1} UNION ALL "
+                    "SELECT seq, 1 AS kind, symbol_id, local_ts, exch_ts FROM {0}.orders "
+                    "WHERE seq > {1} AND action = 'new') ORDER BY seq LIMIT {2}",
+                    db, after, page_rows));
+    if (!page.ok()) return failed(page);
+    std::size_t n = 0;
+    for (const auto& row : tsv_rows(page.body)) {
+      std::int64_t v[5];
+      bool ok = row.size() == 5;
+      for (std::size_t i = 0; ok && i < 5; ++i) ok = to_int(row[i], v[i]);
+      if (!ok) return "unexpected row from " + where + ": " + std::string(row.front());
+      ++n;
+      ++data.records;
+      after = v[0];
+      const auto id = static_cast<std::uint32_t>(v[2]);
+      if (v[1] == 0) {
+        data.add_market_data(id, v[3], v[4]);
+      } else {
+        data.add_new_order(id, v[3]);
+      }
+    }
+    if (n < page_rows) break;
+  }
+  sort_symbols(data);
   return "";
 }
 
@@ -189,28 +273,20 @@ std::string render_latency_html(const LatencyData& data, const std::string& gene
   }
   Json page = {
       {"bin_seconds", width}, {"columns", col_labels}, {"rows", row_labels}, {"symbols", charts}};
-  std::string page_json = page.dump();
-  // Never let data close the script element.
-  for (std::size_t p = 0; (p = page_json.find("</", p)) != std::string::npos; p += 3) {
-    page_json.replace(p, 2, "<\\/");
-  }
 
   std::string summary;
   for (const auto& s : data.symbols) {
     summary +=
         fmt::format("<tr><td>{}</td><td>{}</td>{}<td>{}</td><td>{}</td>{}</tr>\n",
-                    html_escape(s->name), s->md_records, percentile_cells(s->feed),
+                    escape_html(s->name), s->md_records, percentile_cells(s->feed),
                     s->feed_negative, s->tick_to_order.count(), percentile_cells(s->tick_to_order));
   }
   std::string issues;
-  for (const std::string& i : data.issues) issues += "<li>" + html_escape(i) + "</li>";
+  for (const std::string& i : data.issues) issues += "<li>" + escape_html(i) + "</li>";
   if (!issues.empty()) issues = "<h2>WAL issues</h2><ul class=\"issues\">" + issues + "</ul>";
 
-  std::string html = R"HTML(<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<title>hft latency report</title>
-<style>
-body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222;background:#fff}
+  constexpr const char* kCss =
+      R"CSS(body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222;background:#fff}
 h1{font-size:20px;margin:0 0 4px} h2{font-size:16px;margin:28px 0 8px} h3{font-size:14px;margin:16px 0 4px}
 table{border-collapse:collapse;font-variant-numeric:tabular-nums}
 td,th{border:1px solid #ccc;padding:3px 8px;text-align:right} th{background:#f3f3f3}
@@ -219,11 +295,11 @@ td:first-child{text-align:left}
 .charts{display:flex;flex-wrap:wrap;gap:24px;align-items:flex-start}
 svg text{font:10px system-ui,sans-serif;fill:#333}
 #render-status{color:#888;font-size:11px;margin-top:24px}
-</style></head>
-<body>
-<h1>hft latency report</h1>
-<div class="meta">WAL <code>@@WAL@@</code> &middot; @@RECORDS@@ records, @@MD@@ market-data, @@ORDERS@@ new orders &middot; market data from @@FIRST@@ to @@LAST@@ &middot; generated @@GENERATED@@</div>
-<p class="note">Feed latency = <code>local_ts &minus; exch_ts</code> of each market-data record (book snapshot, trade, book level, book clear). Tick&rarr;order = a new order's <code>local_ts</code> minus the <code>local_ts</code> of the last market-data record of the same symbol before it in the WAL (@@NOTICK@@ orders had no earlier market data and are left out). Percentiles are within 3.2&nbsp;% (HDR buckets, never under-reported); negative feed latencies (clock skew) count as 0 and are listed. Heatmap columns are Taiwan time (UTC+8), @@BIN@@&nbsp;s each.</p>
+)CSS";
+  std::string html =
+      report::html_page("hft latency report", kCss, R"HTML(<h1>hft latency report</h1>
+<div class="meta"><code>@@SOURCE@@</code> &middot; @@RECORDS@@ records, @@MD@@ market-data, @@ORDERS@@ new orders &middot; market data from @@FIRST@@ to @@LAST@@ &middot; generated @@GENERATED@@</div>
+<p class="note">Feed latency = <code>local_ts &minus; exch_ts</code> of each market-data record (book snapshot, trade, book level, book clear). Tick&rarr;order = a new order's <code>local_ts</code> minus the <code>local_ts</code> of the last market-data record of the same symbol before it in the WAL, i.e. the time the order left the router after the tick that triggered it (@@NOTICK@@ orders had no earlier market data and are left out). Percentiles are within 3.2&nbsp;% (HDR buckets, never under-reported); negative feed latencies (clock skew) count as 0 and are listed. Heatmap columns are Taiwan time (UTC+8), @@BIN@@&nbsp;s each.</p>
 <h2>Summary</h2>
 <table id="summary">
 <tr><th rowspan="2">symbol</th><th colspan="7">feed latency (local &minus; exchange)</th><th colspan="6">tick &rarr; order</th></tr>
@@ -321,20 +397,16 @@ try {
 }
 finish();
 </script>
-</body></html>
-)HTML";
-  auto put = [&html](const std::string& key, const std::string& value) {
-    const std::size_t p = html.find(key);
-    if (p != std::string::npos) html.replace(p, key.size(), value);
-  };
+)HTML");
+  auto put = [&html](std::string_view key, const std::string& value) { fill(html, key, value); };
   // Data last: it may contain any of the other keys as text.
-  put("@@WAL@@", html_escape(data.wal_dir));
+  put("@@SOURCE@@", escape_html(data.source));
   put("@@RECORDS@@", std::to_string(data.records));
   put("@@MD@@", std::to_string(data.md_records));
   put("@@ORDERS@@", std::to_string(data.orders));
   put("@@FIRST@@", utc_text(data.first_local_ts));
   put("@@LAST@@", utc_text(data.last_local_ts));
-  put("@@GENERATED@@", html_escape(generated_utc));
+  put("@@GENERATED@@", escape_html(generated_utc));
   put("@@NOTICK@@", std::to_string(data.orders_without_tick));
   put("@@BIN@@", std::to_string(width));
   put("@@SUMMARY@@",
@@ -346,16 +418,15 @@ finish();
   }
   if (t2o_all_zero) {
     issues =
-        "<p class=\"note\" id=\"t2o-zero\"><b>Every tick&rarr;order latency in this WAL is 0:</b> "
-        "the engine stamps an order's <code>local_ts</code> with the receive time of the "
-        "tick that triggered it, so the WAL shows which tick caused an order but not how "
-        "long the hot path took. The in-process histogram "
-        "<code>hft_tick_to_order_seconds</code> on /metrics (and <code>hft monitor</code>) "
-        "has the processing time.</p>" +
+        "<p class=\"note\" id=\"t2o-zero\"><b>Every tick&rarr;order latency here is 0:</b> "
+        "the WAL was written by an engine that stamped an order's <code>local_ts</code> with "
+        "the receive time of the tick that triggered it (engines since 2026-11-26 stamp the "
+        "time the order leaves the router), so it shows which tick caused an order but not "
+        "how long the hot path took.</p>" +
         issues;
   }
   put("@@ISSUES@@", issues);
-  put("@@DATA@@", page_json);
+  put("@@DATA@@", script_safe(page.dump()));
   return html;
 }
 

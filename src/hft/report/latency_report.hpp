@@ -1,13 +1,14 @@
-// Latency report from a WAL: per-symbol feed latency (local_ts - exch_ts of every market-data
-// record) as a heatmap over the Taiwan time of day, tick->order latency histograms, and
-// p50/p90/p99/p99.9 tables, rendered as one self-contained HTML file (inline JS + SVG, no
-// network). `hft report latency` is the command; docs/operations.md shows how to read it.
+// Latency report from a WAL or from the ClickHouse copy of one: per-symbol feed latency
+// (local_ts - exch_ts of every market-data record) as a heatmap over the Taiwan time of day,
+// tick->order latency histograms, and p50/p90/p99/p99.9 tables, rendered as one self-contained
+// HTML file (inline JS + SVG, no network). `hft report latency` is the command;
+// docs/operations.md shows how to read it.
 //
-// Tick->order, as measured from the WAL: for each new-order request (OrderEvent, action new),
-// its local_ts minus the local_ts of the last market-data record of the same symbol before it
-// in the WAL. The WAL holds the hot thread's order of events, so "before it" is "what the
-// strategy had seen when it decided". Orders with no earlier market data for their symbol are
-// counted as `orders_without_tick` and left out.
+// Tick->order: for each new-order request (OrderEvent, action new), its local_ts (the time it
+// left the router) minus the local_ts of the last market-data record of the same symbol before
+// it in the WAL. The WAL holds the hot thread's order of events (ClickHouse rows keep it in
+// `seq`), so "before it" is "what the strategy had seen when it decided". Orders with no
+// earlier market data for their symbol are counted as `orders_without_tick` and left out.
 #pragma once
 
 #include <array>
@@ -50,7 +51,7 @@ struct SymbolLatency {
 };
 
 struct LatencyData {
-  std::string wal_dir;
+  std::string source;  // "WAL <dir>" or "ClickHouse <url> database <db>"
   std::uint64_t records = 0, md_records = 0, orders = 0, orders_without_tick = 0;
   std::int64_t first_local_ts = 0, last_local_ts = 0;   // over market data, ns since the epoch
   std::vector<std::string> issues;                      // WAL damage found while reading
@@ -58,6 +59,9 @@ struct LatencyData {
 
   /// Feeds one verified WAL record.
   void add(const recorder::WalRecord& rec);
+  /// The parts of a record the report uses, in WAL order (also fed from ClickHouse rows).
+  void add_market_data(std::uint32_t symbol, std::int64_t local_ts, std::int64_t exch_ts);
+  void add_new_order(std::uint32_t symbol, std::int64_t local_ts);
   /// The entry for a symbol id, created on first use with `names[id]` (or "#id").
   SymbolLatency& symbol(std::uint32_t id);
 
@@ -67,6 +71,12 @@ struct LatencyData {
 /// Reads every record of the WAL in `dir`. Returns "" or one line saying why it could not be
 /// read (missing directory...). Damage inside is listed in data.issues, not an error.
 std::string collect_latency(const std::string& dir, LatencyData& data);
+
+/// Reads the market data and new orders loaded by `hft recorder load` into `database` of the
+/// ClickHouse server at `url` (http://host:port), in WAL order, `page_rows` rows per query.
+/// Symbol names come from the rows. Returns "" or one line saying why it could not be read.
+std::string collect_latency_clickhouse(const std::string& url, const std::string& database,
+                                       LatencyData& data, std::size_t page_rows = 1'000'000);
 
 /// The self-contained HTML report. `generated_utc` is printed in the header.
 std::string render_latency_html(const LatencyData& data, const std::string& generated_utc);

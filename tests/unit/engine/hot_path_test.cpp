@@ -2,9 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <functional>
 
 #include "engine_fixture.hpp"
+#include "hft/core/clock.hpp"
 
 namespace hft::engine {
 namespace {
@@ -109,6 +111,69 @@ TEST_F(HotPathTest, HaltCancelsWorkingOrdersAndRefusesNewOnes) {
   };
   feed(test::book(symbols, txf, 23000));
   EXPECT_EQ(r.reject, static_cast<strategy::RejectCode>(risk::RejectReason::kHalted));
+}
+
+struct CapturingGateway final : OrderGateway {
+  std::vector<OrderEvent> sent;
+  void submit(const OrderEvent& order, Timestamp) override { sent.push_back(order); }
+};
+
+// The WAL's tick->order latency is order.h.local_ts - order.tick_ts: the router stamps the exit
+// time from one clock read against the tick's receipt (mono) time.
+TEST_F(HotPathTest, OrdersAreStampedWhenTheyLeaveTheRouter) {
+  cfg.orders.mode = "live";
+  HotPath live{symbols, cfg, strat, nullptr, registry, ids};
+  CapturingGateway gw;
+  live.set_gateway(&gw);
+  ClientOrderId id = 0;
+  strat.book_action = [&](strategy::Context& ctx, SymbolId s) {
+    id = ctx.place(s, Side::kBuy, Price{22998}, 1, TimeInForce::kROD).id;
+    strat.book_action = nullptr;
+  };
+  const std::uint64_t t2o_before = live.metrics().tick_to_order.count();
+  MarketData md = test::book(symbols, txf, 23000);
+  const std::int64_t recv = mono_ns();
+  live.on_market_data(md, recv, test::kT0);
+  const std::int64_t after = mono_ns();
+  ASSERT_EQ(gw.sent.size(), 1u);
+  const OrderEvent& o = gw.sent[0];
+  EXPECT_EQ(o.tick_ts, test::kT0);  // the tick's local_ts
+  EXPECT_GE(o.h.local_ts, test::kT0);
+  EXPECT_LE(o.h.local_ts, test::kT0 + (after - recv));
+  EXPECT_EQ(live.metrics().tick_to_order.count(), t2o_before + 1);
+  EXPECT_EQ(live.metrics().orders_sent.series[txf]->value(), 1u);  // per symbol
+  EXPECT_EQ(live.metrics().orders_sent.series[1]->value(), 0u);
+
+  // A cancel outside a tick (operator, timer): no tick to measure from, stamped with `now`.
+  ASSERT_TRUE(live.cancel(id));
+  ASSERT_EQ(gw.sent.size(), 2u);
+  EXPECT_EQ(gw.sent[1].action, OrderAction::kCancel);
+  EXPECT_EQ(gw.sent[1].tick_ts, 0);
+  EXPECT_EQ(gw.sent[1].h.local_ts, live.now());
+  EXPECT_EQ(live.metrics().tick_to_order.count(), t2o_before + 1);  // cancels are not counted
+}
+
+TEST_F(HotPathTest, ExportsTopOfBookAndFeedLatencyPerSymbol) {
+  const auto& m = hot.metrics();
+  EXPECT_TRUE(std::isnan(m.best_bid[txf]->value()));  // no book yet
+  MarketData md = test::book(symbols, txf, 23000);
+  md.h.exch_ts = test::kT0 - 5'000;
+  feed(md);
+  EXPECT_EQ(m.best_bid[txf]->value(), 23000.0);  // TXF: price scale 1
+  EXPECT_EQ(m.best_ask[txf]->value(), 23001.0);
+  EXPECT_EQ(m.spread_ticks[txf]->value(), 1.0);
+  EXPECT_EQ(m.feed_latency[txf]->count(), 1u);
+  EXPECT_GE(m.feed_latency[txf]->quantile(1.0), 5'000);
+  EXPECT_LE(m.feed_latency[txf]->quantile(1.0), 5'200);
+  EXPECT_EQ(m.interarrival[txf]->count(), 0u);       // needs two records
+  MarketData stock = test::book(symbols, 1, 58500);  // 2330 at 585.00 (scale 100)
+  hot.on_market_data(stock, 0, test::kT0 + 1'000);
+  EXPECT_EQ(m.best_bid[1]->value(), 585.0);
+  MarketData again = test::book(symbols, txf, 23001);
+  hot.on_market_data(again, 0, test::kT0 + 3'000);
+  ASSERT_EQ(m.interarrival[txf]->count(), 1u);  // per symbol: 3 us, not 2 us since 2330
+  EXPECT_GE(m.interarrival[txf]->quantile(1.0), 3'000);
+  EXPECT_LE(m.interarrival[txf]->quantile(1.0), 3'100);
 }
 
 TEST_F(HotPathTest, MalformedMarketDataIsRejectedAndCounted) {

@@ -79,6 +79,57 @@ TEST(Dashboard, PlainRenderingShowsEverySectionAndTheNumbers) {
   EXPECT_EQ(text.find('\x1b'), std::string::npos);          // no escape codes in plain text
 }
 
+// The market families: top of book, spread, per-symbol feed latency, hot-loop lag and busy time.
+TEST(Dashboard, ShowsTopOfBookFeedLatencyAndTheHotLoop) {
+  const Scrape before = parse_prometheus_text(
+      "hft_hot_loop_busy_seconds_total 1.0\n"
+      "hft_hot_loop_lag_seconds_bucket{le=\"1e-06\"} 100\n"
+      "hft_hot_loop_lag_seconds_bucket{le=\"1e-05\"} 100\n"
+      "hft_hot_loop_lag_seconds_bucket{le=\"+Inf\"} 100\n"
+      "hft_feed_latency_seconds_bucket{symbol=\"2330\",le=\"1e-06\"} 50\n"
+      "hft_feed_latency_seconds_bucket{symbol=\"2330\",le=\"1e-05\"} 50\n"
+      "hft_feed_latency_seconds_bucket{symbol=\"2330\",le=\"+Inf\"} 50\n");
+  const Scrape now = parse_prometheus_text(
+      "hft_trading_state 0\n"
+      "hft_position{symbol=\"2330\"} 0\n"
+      "hft_position{symbol=\"TXFR1\"} 0\n"
+      "hft_best_bid{symbol=\"2330\"} 1005.5\n"
+      "hft_best_ask{symbol=\"2330\"} 1006\n"
+      "hft_spread_ticks{symbol=\"2330\"} 1\n"
+      "hft_best_bid{symbol=\"TXFR1\"} NaN\n"
+      "hft_best_ask{symbol=\"TXFR1\"} 22001\n"
+      "hft_spread_ticks{symbol=\"TXFR1\"} NaN\n"
+      "hft_hot_loop_busy_seconds_total 1.5\n"
+      "hft_hot_loop_lag_seconds_bucket{le=\"1e-06\"} 100\n"
+      "hft_hot_loop_lag_seconds_bucket{le=\"1e-05\"} 300\n"
+      "hft_hot_loop_lag_seconds_bucket{le=\"+Inf\"} 300\n"
+      "hft_feed_latency_seconds_bucket{symbol=\"2330\",le=\"1e-06\"} 50\n"
+      "hft_feed_latency_seconds_bucket{symbol=\"2330\",le=\"1e-05\"} 150\n"
+      "hft_feed_latency_seconds_bucket{symbol=\"2330\",le=\"+Inf\"} 150\n");
+  const Dashboard d = build_dashboard(now, &before, 2.0, 0);
+  ASSERT_EQ(d.symbols.size(), 2u);
+  EXPECT_EQ(d.symbols[0].best_bid, 1005.5);
+  EXPECT_EQ(d.symbols[0].spread_ticks, 1.0);
+  EXPECT_FALSE(d.symbols[1].best_bid.has_value());  // NaN: no bid
+  EXPECT_EQ(d.symbols[1].best_ask, 22001.0);
+  EXPECT_TRUE(d.top_of_book_exported);
+  EXPECT_EQ(d.busy_ratio, 0.25);
+  EXPECT_EQ(d.lag_interval.count, 200);
+  EXPECT_GT(*d.lag_interval.p50, 1e-6);  // the new samples are all in (1 us, 10 us]
+  EXPECT_LE(*d.lag_interval.p99, 1e-5);
+  EXPECT_TRUE(d.feed_latency_interval);
+  EXPECT_EQ(d.symbols[0].feed.count, 100);  // only the interval's samples, in (1 us, 10 us]
+  EXPECT_GT(*d.symbols[0].feed.p50, 1e-6);
+  EXPECT_LE(*d.symbols[0].feed.p99, 1e-5);
+  const std::string text = render_dashboard(d, false, "T");
+  for (const char* part :
+       {"HOT LOOP  busy 25.0 %", "1,005.50", "22,001.00", "FEED LATENCY", "last interval"}) {
+    EXPECT_NE(text.find(part), std::string::npos) << "missing '" << part << "' in\n" << text;
+  }
+  EXPECT_EQ(text.find("exports no hft_best_bid"), std::string::npos) << text;
+  EXPECT_EQ(text.find("nan"), std::string::npos) << text;
+}
+
 TEST(Dashboard, AlertsOnKillSwitchHaltAndDrops) {
   const Scrape s = parse_prometheus_text(
       "hft_trading_state 2\nhft_kill_switch 1\nhft_recorder_dropped_total 5\n");

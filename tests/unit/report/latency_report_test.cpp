@@ -84,7 +84,7 @@ TEST(LatencyData, TickToOrderIsFromTheLastMarketDataOfTheSameSymbol) {
 TEST(LatencyHtml, IsSelfContainedAndCarriesTheData) {
   LatencyData d;
   d.names = {"TXFR1"};
-  d.wal_dir = "var/<wal>";
+  d.source = "WAL var/<wal>";
   feed(d, trade(0, kT0 + 5'000, kT0));
   feed(d, order(0, kT0 + 6'000));
   const std::string html = render_latency_html(d, "now");
@@ -97,6 +97,21 @@ TEST(LatencyHtml, IsSelfContainedAndCarriesTheData) {
   EXPECT_EQ(html.find("href="), std::string::npos);
   EXPECT_EQ(html.find("<link"), std::string::npos);
   EXPECT_EQ(html.find("@@"), std::string::npos);  // every placeholder filled
+}
+
+// WALs of engines that stamped orders with the tick's receive time have only zeros: the page
+// says why; a measured latency (the router's exit stamp) shows no such note.
+TEST(LatencyHtml, AllZeroTickToOrderIsExplained) {
+  LatencyData zero;
+  feed(zero, trade(0, kT0 + 5'000, kT0));
+  feed(zero, order(0, kT0 + 5'000));
+  EXPECT_NE(render_latency_html(zero, "now").find("id=\"t2o-zero\""), std::string::npos);
+  LatencyData measured;
+  feed(measured, trade(0, kT0 + 5'000, kT0));
+  feed(measured, order(0, kT0 + 7'559));  // 2559 ns: the upper bound of its HDR bucket
+  const std::string html = render_latency_html(measured, "now");
+  EXPECT_EQ(html.find("id=\"t2o-zero\""), std::string::npos);
+  EXPECT_NE(html.find("<td>2.56 us</td>"), std::string::npos) << html;  // the one sample
 }
 
 TEST(LatencyHtml, SymbolNamesCannotCloseTheScript) {

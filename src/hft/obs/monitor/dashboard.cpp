@@ -12,6 +12,8 @@ namespace hft::obs::monitor {
 namespace {
 
 constexpr const char* kTickToOrder = "hft_tick_to_order_seconds";
+constexpr const char* kLag = "hft_hot_loop_lag_seconds";
+constexpr const char* kFeedLatency = "hft_feed_latency_seconds";
 
 std::string sfmt(const char* format, auto... args) {
   char buf[256];
@@ -71,11 +73,19 @@ Percentiles percentiles(const std::vector<Bucket>& buckets) {
   return p;
 }
 
+/// A gauge that may be NaN (an empty book side): missing when absent or NaN.
+std::optional<double> finite(std::optional<double> v) {
+  if (v && !std::isfinite(*v)) return std::nullopt;
+  return v;
+}
+
+std::string seconds_opt(const std::optional<double>& v) { return v ? format_seconds(*v) : "-"; }
+
 std::string percentile_line(const Percentiles& p) {
   if (!(p.count > 0)) return "no samples";
-  auto f = [](const std::optional<double>& v) { return v ? format_seconds(*v) : "-"; };
-  return sfmt("p50 %-9s p90 %-9s p99 %-9s p99.9 %-9s n=%s", f(p.p50).c_str(), f(p.p90).c_str(),
-              f(p.p99).c_str(), f(p.p999).c_str(), grouped(p.count).c_str());
+  return sfmt("p50 %-9s p90 %-9s p99 %-9s p99.9 %-9s n=%s", seconds_opt(p.p50).c_str(),
+              seconds_opt(p.p90).c_str(), seconds_opt(p.p99).c_str(), seconds_opt(p.p999).c_str(),
+              grouped(p.count).c_str());
 }
 
 struct Style {
@@ -137,6 +147,16 @@ Dashboard build_dashboard(const Scrape& now, const Scrape* before, double interv
     d.t2o_interval = percentiles(bucket_delta(t2o, before->buckets(kTickToOrder)));
   }
 
+  const std::vector<Bucket> lag = now.buckets(kLag);
+  d.lag_exported = !lag.empty();
+  d.lag_total = percentiles(lag);
+  if (before != nullptr && d.lag_exported) {
+    d.lag_interval = percentiles(bucket_delta(lag, before->buckets(kLag)));
+  }
+  if (const auto busy = rate(now, before, interval_s, "hft_hot_loop_busy_seconds_total")) {
+    d.busy_ratio = std::min(1.0, *busy);
+  }
+
   // Symbols: every symbol that has a position, PnL or top-of-book series.
   std::vector<std::string> syms = now.label_values("hft_position", "symbol");
   for (const char* family : {"hft_pnl_ntd", "hft_best_bid", "hft_best_ask"}) {
@@ -146,14 +166,21 @@ Dashboard build_dashboard(const Scrape& now, const Scrape* before, double interv
   }
   d.top_of_book_exported =
       !now.series("hft_best_bid").empty() || !now.series("hft_best_ask").empty();
+  d.feed_latency_exported = !now.buckets(kFeedLatency).empty();
+  d.feed_latency_interval = before != nullptr && d.feed_latency_exported;
   for (const std::string& sym : syms) {
     const LabelSet m{{"symbol", sym}};
     SymbolRow row;
     row.symbol = sym;
     row.position = now.sum("hft_position", m);
     row.pnl_ntd = now.sum("hft_pnl_ntd", m);
-    row.best_bid = now.sum("hft_best_bid", m);
-    row.best_ask = now.sum("hft_best_ask", m);
+    row.best_bid = finite(now.sum("hft_best_bid", m));
+    row.best_ask = finite(now.sum("hft_best_ask", m));
+    row.spread_ticks = finite(now.sum("hft_spread_ticks", m));
+    const std::vector<Bucket> feed = now.buckets(kFeedLatency, m);
+    row.feed = d.feed_latency_interval
+                   ? percentiles(bucket_delta(feed, before->buckets(kFeedLatency, m)))
+                   : percentiles(feed);
     row.orders_sent = now.sum("hft_orders_sent_total", m);
     row.fills = now.sum("hft_fills_total", m);
     d.symbols.push_back(std::move(row));
@@ -263,21 +290,42 @@ std::string render_dashboard(const Dashboard& d, bool ansi, const std::string& c
     } else {
       add("LATENCY   - (no hft_tick_to_order_seconds histogram in the scrape)");
     }
+    if (d.lag_exported) {
+      const Percentiles& lag = d.interval_s > 0 ? d.lag_interval : d.lag_total;
+      add(sfmt("HOT LOOP  busy %s   ring wait (%s) p50 %s   p99 %s   p99.9 %s",
+               d.busy_ratio ? sfmt("%.1f %%", *d.busy_ratio * 100).c_str() : "-",
+               d.interval_s > 0 ? "last interval" : "since start", seconds_opt(lag.p50).c_str(),
+               seconds_opt(lag.p99).c_str(), seconds_opt(lag.p999).c_str()));
+    }
 
     add("");
     add(st.bold("POSITIONS") + (d.top_of_book_exported
                                     ? std::string()
                                     : "  (top of book: the engine exports no hft_best_bid / "
-                                      "hft_best_ask gauges yet)"));
-    add(sfmt("  %-10s %10s %14s %12s %12s %10s %8s", "symbol", "position", "pnl_ntd", "bid", "ask",
-             "orders", "fills"));
+                                      "hft_best_ask gauges)"));
+    add(sfmt("  %-10s %10s %14s %12s %12s %6s %10s %8s", "symbol", "position", "pnl_ntd", "bid",
+             "ask", "spread", "orders", "fills"));
     for (const SymbolRow& r : d.symbols) {
-      add(sfmt("  %-10s %10s %14s %12s %12s %10s %8s", r.symbol.c_str(),
+      add(sfmt("  %-10s %10s %14s %12s %12s %6s %10s %8s", r.symbol.c_str(),
                signed_opt(r.position).c_str(), signed_opt(r.pnl_ntd, 2).c_str(),
-               opt(r.best_bid, 2).c_str(), opt(r.best_ask, 2).c_str(), opt(r.orders_sent).c_str(),
-               opt(r.fills).c_str()));
+               opt(r.best_bid, 2).c_str(), opt(r.best_ask, 2).c_str(), opt(r.spread_ticks).c_str(),
+               opt(r.orders_sent).c_str(), opt(r.fills).c_str()));
     }
     if (d.symbols.empty()) add("  (no hft_position / hft_pnl_ntd series)");
+    if (d.feed_latency_exported) {
+      add("");
+      add(st.bold("FEED LATENCY") + "  local - exchange, " +
+          (d.feed_latency_interval ? "last interval" : "since start"));
+      add(sfmt("  %-10s %10s %10s %10s %10s %10s", "symbol", "p50", "p90", "p99", "p99.9",
+               "records"));
+      for (const SymbolRow& r : d.symbols) {
+        if (!(r.feed.count > 0)) continue;
+        add(sfmt("  %-10s %10s %10s %10s %10s %10s", r.symbol.c_str(),
+                 seconds_opt(r.feed.p50).c_str(), seconds_opt(r.feed.p90).c_str(),
+                 seconds_opt(r.feed.p99).c_str(), seconds_opt(r.feed.p999).c_str(),
+                 grouped(r.feed.count).c_str()));
+      }
+    }
 
     add("");
     std::string rings;

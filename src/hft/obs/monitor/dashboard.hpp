@@ -22,8 +22,9 @@ struct Percentiles {
 
 struct SymbolRow {
   std::string symbol;
-  std::optional<double> position, pnl_ntd, best_bid, best_ask;
+  std::optional<double> position, pnl_ntd, best_bid, best_ask, spread_ticks;
   std::optional<double> orders_sent, fills;
+  Percentiles feed;  // feed latency (local - exchange): last interval, else since start
 };
 
 struct Alert {
@@ -47,8 +48,15 @@ struct Dashboard {
   Percentiles t2o_total, t2o_interval;  // tick -> order, since start and over the interval
   bool t2o_exported = false;
 
+  // Hot loop: time records waited in the raw ring, busy share of the last interval.
+  Percentiles lag_total, lag_interval;
+  bool lag_exported = false;
+  std::optional<double> busy_ratio;
+
   std::vector<SymbolRow> symbols;
   bool top_of_book_exported = false;
+  bool feed_latency_exported = false;
+  bool feed_latency_interval = false;  // SymbolRow::feed is over the last interval
 
   struct Ring {
     std::string name;
