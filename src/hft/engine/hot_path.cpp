@@ -299,6 +299,7 @@ HotPath::HotPath(const SymbolTable& symbols, const config::Config& cfg,
       closed_orders_(kRecentOrders),
       mode_(router_mode_from_string(cfg.orders.mode)),
       ack_timeout_ns_(cfg.orders.ack_timeout_ms * kNsPerMs),
+      snapshot_period_ns_(cfg.recorder.position_snapshot_ms * kNsPerMs),
       cancel_ids_(kMaxWorkingOrders),
       last_md_ts_(symbols.size(), 0) {
   for (SymbolId id = 0; id < symbols.size(); ++id) {
@@ -316,7 +317,6 @@ Price HotPath::mark(SymbolId symbol) const {
   return symbols_.ladder(symbol).round_down(Price{s.mid_x2 / 2});
 }
 
-void HotPath::on_market_data(MarketData& md, std::int64_t recv_mono, Timestamp recv_wall) {
 void HotPath::publish_market(const MarketData& md) {
   const SymbolId symbol = md.h.symbol;
   metrics_.feed_latency[symbol]->record(md.h.local_ts - md.h.exch_ts);
@@ -325,6 +325,7 @@ void HotPath::publish_market(const MarketData& md) {
   last = md.h.local_ts;
 }
 
+void HotPath::on_market_data(MarketData& md, std::int64_t recv_mono, Timestamp recv_wall) {
   tick_mono_ = recv_mono;
   now_ = recv_wall;
   if (!normalizer_.normalize(md, recv_wall)) {
@@ -332,14 +333,13 @@ void HotPath::publish_market(const MarketData& md) {
     return;
   }
   metrics_.md_events.inc();
-  const SymbolId symbol = md.h.symbol;
   publish_market(md);
   in_tick_ = true;
+  const SymbolId symbol = md.h.symbol;
   if (md.h.type == EventType::kBookSnapshot) {
     record(md.snapshot);
     books_.apply(md.snapshot);
     metrics_.book_updates.inc();
-    risk_.on_market(symbol, books_.stats(symbol), now_);
     const lob::BookStats& st = books_.stats(symbol);
     const double nan = std::numeric_limits<double>::quiet_NaN();
     const double unit = price_unit_[symbol];
@@ -348,6 +348,7 @@ void HotPath::publish_market(const MarketData& md) {
     metrics_.best_ask[symbol]->set(st.best_ask.v > 0 ? static_cast<double>(st.best_ask.v) * unit
                                                      : nan);
     metrics_.spread_ticks[symbol]->set(st.valid() ? static_cast<double>(st.spread_ticks) : nan);
+    risk_.on_market(symbol, books_.stats(symbol), now_);
     exchange_.on_book(symbol, now_);
     drain_reports();
     publish_position(symbol);
@@ -364,7 +365,6 @@ void HotPath::publish_market(const MarketData& md) {
     strategy_.on_trade(*this, md.trade);
   }
   drain_reports();
-}
   in_tick_ = false;
 }
 
@@ -377,6 +377,7 @@ Timestamp HotPath::router_exit(Timestamp& tick_ts, bool new_order) {
   if (new_order) metrics_.tick_to_order.record(elapsed);
   tick_ts = now_;
   return now_ + elapsed;
+}
 
 strategy::PlaceResult HotPath::place(SymbolId symbol, Side side, Price price, Qty qty,
                                      TimeInForce tif) {
@@ -458,6 +459,7 @@ strategy::PlaceResult HotPath::place(const risk::OrderRequest& req, std::uint16_
   orders_.insert(wo);
   risk_.on_order_sent(req, now_);
   record(order);
+  if (order.tick_ts != 0) record_latency(order);
   submit(order);
   metrics_.orders_sent.inc(req.symbol);
   return {order.client_id, 0};
@@ -611,9 +613,9 @@ void HotPath::on_report(const ExecReport& report) {
       if (r.qty > o->leaves) anomaly(OrderAnomaly::kOverfill, r);
       record(r);
       const SymbolId symbol = o->symbol;
+      metrics_.fills.inc(symbol);
       const Qty booked = r.qty < o->leaves ? r.qty : o->leaves;
       positions_.on_fill(symbol, o->side, r.price, r.qty, o->strategy_id);
-      metrics_.fills.inc(symbol);
       risk_.on_fill(symbol, o->side, o->price, booked, positions_.get(symbol).qty);
       o->leaves -= booked;
       o->filled += r.qty;
@@ -730,7 +732,53 @@ void HotPath::on_timer(Timestamp now) {
   }
   update_circuit();
   metrics_.rate_tokens.set(static_cast<double>(bucket_.tokens(now)));
+  if (recorder_ != nullptr) {
+    apply_disk_pressure(recorder_->disk_pressure());
+    if (snapshot_period_ns_ > 0 && now >= next_snapshot_) {
+      next_snapshot_ = now + snapshot_period_ns_;
+      record_positions();
+    }
+  }
   sync_state();
+}
+
+void HotPath::apply_disk_pressure(recorder::DiskPressure p) {
+  if (p == seen_disk_) return;
+  seen_disk_ = p;
+  risk_.state_machine().set_disk_low(p >= recorder::DiskPressure::kReduceOnly);
+  // A full disk halts like the kill switch: latched, working orders cancelled by sync_state().
+  if (p == recorder::DiskPressure::kHalted) risk_.halt(risk::StateTrigger::kDiskFull);
+}
+
+void HotPath::record_latency(const OrderEvent& order) {
+  LatencySampleEvent ev{};
+  ev.h = EventHeader{order.tick_ts,  order.h.local_ts,          order.h.seq,
+                     order.h.symbol, EventType::kLatencySample, 0};
+  ev.latency_ns = static_cast<std::uint64_t>(order.h.local_ts - order.tick_ts);
+  ev.client_id = order.client_id;
+  ev.stage = LatencyStage::kTickToOrder;
+  record(ev);
+}
+
+void HotPath::record_positions() {
+  for (SymbolId id = 0; id < symbols_.size(); ++id) {
+    const execution::Position& p = positions_.get(id);
+    if (p.fills == 0) continue;  // never traded: nothing to report
+    const ContractSpec& spec = symbols_.spec(id);
+    PositionSnapshotEvent ev{};
+    ev.h = EventHeader{now_, now_, ++order_seq_, id, EventType::kPositionSnapshot, 0};
+    ev.position = p.qty;
+    if (p.qty != 0) {
+      // open_cost = avg * qty * multiplier * Money::kScale / price_scale, solved for avg.
+      const Int128 den = static_cast<Int128>(p.qty) * spec.multiplier * Money::kScale;
+      ev.avg_price = Price{
+          static_cast<std::int64_t>(static_cast<Int128>(p.open_cost.v) * spec.price_scale / den)};
+    }
+    ev.realized_pnl = p.realized;
+    ev.unrealized_pnl = positions_.unrealized(id, mark(id));
+    ev.costs = p.fees + p.taxes;
+    record(ev);
+  }
 }
 
 void HotPath::halt(Timestamp now, risk::StateTrigger why) {

@@ -126,7 +126,8 @@ class HotPath final : public strategy::Context {
   void on_market_data(MarketData& md, std::int64_t recv_mono, Timestamp recv_wall);
   /// An execution report from a gateway that is not the built-in sim exchange (live, tests).
   void on_exec_report(const ExecReport& r, Timestamp now);
-  /// Periodic work when idle: stale-feed trigger, ack timeouts, circuit-breaker expiry.
+  /// Periodic work when idle: stale-feed trigger, ack timeouts, circuit-breaker expiry, the WAL
+  /// disk-pressure level (REDUCE_ONLY / HALTED), position snapshots into the WAL.
   void on_timer(Timestamp now);
   /// Kill switch or manual halt: HALTED, cancel every working order. Idempotent.
   void halt(Timestamp now, risk::StateTrigger why = risk::StateTrigger::kKillSwitch);
@@ -181,11 +182,14 @@ class HotPath final : public strategy::Context {
   void finish(execution::WorkingOrder& o, Qty leaves);
   void anomaly(OrderAnomaly a, ExecReport& r);
   void publish_position(SymbolId symbol);
-  void sync_state();
   void publish_market(const MarketData& md);
   /// Wall time at which the order being built leaves the router; during a tick it also records
   /// the tick->order latency and gives the tick's local_ts in `tick_ts` (else 0).
   Timestamp router_exit(Timestamp& tick_ts, bool new_order);
+  void sync_state();
+  void apply_disk_pressure(recorder::DiskPressure p);
+  void record_latency(const OrderEvent& order);
+  void record_positions();
   void update_circuit();
   void submit(const OrderEvent& order);
   bool sends() const { return mode_ == RouterMode::kSim || mode_ == RouterMode::kLive; }
@@ -208,6 +212,9 @@ class HotPath final : public strategy::Context {
   execution::RecentIds closed_orders_;  // ids of recently finished orders
   RouterMode mode_ = RouterMode::kSim;
   Timestamp ack_timeout_ns_ = 0;
+  Timestamp snapshot_period_ns_ = 0;  // recorder.position_snapshot_ms; 0 = no snapshots
+  Timestamp next_snapshot_ = 0;
+  recorder::DiskPressure seen_disk_ = recorder::DiskPressure::kOk;
   Timestamp next_timeout_scan_ = 0;
   std::vector<ClientOrderId> cancel_ids_;  // scratch for cancel_all, pre-sized
   std::array<std::uint64_t, static_cast<std::size_t>(OrderAnomaly::kCount)> anomaly_counts_{};
@@ -215,10 +222,10 @@ class HotPath final : public strategy::Context {
   risk::TradingState seen_state_ = risk::TradingState::kActive;
   Timestamp now_ = 0;
   std::int64_t tick_mono_ = 0;  // receipt time of the tick being processed
+  bool in_tick_ = false;        // inside on_market_data: tick_mono_ and now_ belong to the tick
+  std::vector<Timestamp> last_md_ts_;  // per symbol: local_ts of the previous record
+  std::vector<double> price_unit_;     // per symbol: 1 / price_scale
   std::uint32_t order_seq_ = 0;
 };
 
 }  // namespace hft::engine
-  bool in_tick_ = false;        // inside on_market_data: tick_mono_ and now_ belong to the tick
-  std::vector<Timestamp> last_md_ts_;  // per symbol: local_ts of the previous record
-  std::vector<double> price_unit_;     // per symbol: 1 / price_scale

@@ -15,6 +15,7 @@
 #include "hft/core/clock.hpp"
 #include "hft/data/data.hpp"
 #include "hft/engine/hot_path.hpp"
+#include "hft/engine/recorder_setup.hpp"
 #include "hft/engine/run_summary.hpp"
 #include "hft/engine/sim_runner.hpp"
 #include "hft/ipc/kill_switch.hpp"
@@ -366,11 +367,11 @@ int run_replay(const config::Config& cfg, const ReplayOptions& options) {
   std::unique_ptr<recorder::Recorder> rec;
   std::string id_state;
   if (cfg.recorder.enabled) {
-    recorder::WalOptions wal;
-    wal.dir = cfg.recorder.wal_dir;
-    rec = std::make_unique<recorder::Recorder>(wal, static_cast<std::size_t>(cfg.bus.recorder));
+    rec = std::make_unique<recorder::Recorder>(wal_options(cfg, registry),
+                                               static_cast<std::size_t>(cfg.bus.recorder));
     if (std::string e = rec->start(); !e.empty()) {
       std::fprintf(stderr, "%s: %s\n", who, e.c_str());
+    register_recorder_metrics(registry, *rec);
       return 1;
     }
     id_state = cfg.recorder.wal_dir + "/client_order_epoch";

@@ -18,6 +18,7 @@
 #include "hft/core/clock.hpp"
 #include "hft/engine/hot_loop_metrics.hpp"
 #include "hft/engine/hot_path.hpp"
+#include "hft/engine/recorder_setup.hpp"
 #include "hft/feed/sim_market.hpp"
 #include "hft/ipc/kill_switch.hpp"
 #include "hft/obs/process_metrics.hpp"
@@ -91,13 +92,13 @@ int run_sim(const config::Config& cfg, const RunOptions& options) {
   std::unique_ptr<recorder::Recorder> rec;
   std::string id_state;
   if (cfg.recorder.enabled) {
-    recorder::WalOptions wal;
-    wal.dir = cfg.recorder.wal_dir;
-    rec = std::make_unique<recorder::Recorder>(wal, static_cast<std::size_t>(cfg.bus.recorder));
+    rec = std::make_unique<recorder::Recorder>(wal_options(cfg, registry),
+                                               static_cast<std::size_t>(cfg.bus.recorder));
     if (std::string e = rec->start(); !e.empty()) {
       std::fprintf(stderr, "hft run sim: %s\n", e.c_str());
       return 1;
     }
+    register_recorder_metrics(registry, *rec);
     id_state = cfg.recorder.wal_dir + "/client_order_epoch";
   }
   std::optional<ipc::KillSwitch> kill;

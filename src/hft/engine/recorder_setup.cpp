@@ -1,0 +1,41 @@
+#include "hft/engine/recorder_setup.hpp"
+
+namespace hft::engine {
+
+recorder::WalOptions wal_options(const config::Config& cfg, obs::Registry& registry) {
+  const config::RecorderConfig& c = cfg.recorder;
+  recorder::WalOptions wal;
+  wal.dir = c.wal_dir;
+  wal.fsync = c.fsync ? recorder::FsyncPolicy::kEveryBatch : recorder::FsyncPolicy::kInterval;
+  wal.disk.warn_free_pct = c.disk_warn_free_pct;
+  wal.disk.stop_market_data_free_pct = c.disk_stop_market_data_free_pct;
+  wal.disk.reduce_only_free_pct = c.disk_reduce_only_free_pct;
+  wal.disk.halt_free_pct = c.disk_halt_free_pct;
+  wal.disk.check_interval_ms = c.disk_check_interval_ms;
+  obs::Histogram& fsync =
+      registry.histogram("hft_wal_fsync_seconds", "Duration of each WAL fdatasync (writer thread)");
+  wal.on_fsync = [&fsync](std::int64_t ns) { fsync.record(ns); };  // the writer thread only
+  return wal;
+}
+
+void register_recorder_metrics(obs::Registry& registry, const recorder::Recorder& rec) {
+  obs::Gauge& durable = registry.gauge(
+      "hft_wal_durable_seq", "Highest WAL sequence fsynced: every record up to it is on disk");
+  obs::Gauge& free_ratio = registry.gauge("hft_wal_disk_free_ratio",
+                                          "Free share (0..1) of the WAL's file system; -1 unknown");
+  obs::Gauge& state = registry.gauge("hft_wal_disk_pressure_state",
+                                     "WAL disk pressure: 0 ok, 1 warn, 2 stop_market_data, "
+                                     "3 reduce_only, 4 halted");
+  obs::Counter& dropped =
+      registry.counter("hft_wal_disk_dropped_total",
+                       "Market-data records not written to the WAL because its disk is low");
+  registry.add_collector([&rec, &durable, &free_ratio, &state, &dropped] {
+    const recorder::RecorderStats s = rec.stats();
+    durable.set(static_cast<double>(s.durable_seq));
+    free_ratio.set(s.disk_free_ratio);
+    state.set(static_cast<double>(s.disk_pressure));
+    dropped.set(s.disk_dropped);
+  });
+}
+
+}  // namespace hft::engine
