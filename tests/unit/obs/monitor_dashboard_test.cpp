@@ -128,6 +128,14 @@ TEST(Dashboard, ShowsTopOfBookFeedLatencyAndTheHotLoop) {
   }
   EXPECT_EQ(text.find("exports no hft_best_bid"), std::string::npos) << text;
   EXPECT_EQ(text.find("nan"), std::string::npos) << text;
+  EXPECT_EQ(text.find("hot loop busy"), std::string::npos) << text;  // 25 %: no alert
+}
+
+TEST(Dashboard, AlertsWhenTheHotLoopIsSaturated) {
+  const Scrape before = parse_prometheus_text("hft_hot_loop_busy_seconds_total 10\n");
+  const Scrape now = parse_prometheus_text("hft_hot_loop_busy_seconds_total 11.9\n");
+  const std::string text = render_dashboard(build_dashboard(now, &before, 2.0, 0), false, "T");
+  EXPECT_NE(text.find("!  hot loop busy 95 % of the last interval"), std::string::npos) << text;
 }
 
 TEST(Dashboard, AlertsOnKillSwitchHaltAndDrops) {

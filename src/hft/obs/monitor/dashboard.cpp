@@ -229,6 +229,11 @@ Dashboard build_dashboard(const Scrape& now, const Scrape* before, double interv
   if (d.broker_rejects && *d.broker_rejects > 0) {
     d.alerts.push_back({L::kWarn, "broker rejected " + grouped(*d.broker_rejects) + " orders"});
   }
+  if (d.busy_ratio && *d.busy_ratio > 0.9) {
+    d.alerts.push_back({L::kWarn, sfmt("hot loop busy %.0f %% of the last interval (saturated: "
+                                       "records wait in the raw ring)",
+                                       *d.busy_ratio * 100)});
+  }
   if (before != nullptr && d.events_rate && *d.events_rate == 0 && d.trading_state) {
     d.alerts.push_back({L::kWarn, "no market data in the last interval"});
   }
