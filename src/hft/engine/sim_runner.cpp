@@ -111,7 +111,6 @@ int run_sim(const config::Config& cfg, const RunOptions& options) {
   if (kill->engaged()) {
     std::fprintf(stderr,
                  "hft run sim: kill switch is ON (%s): starting HALTED; `hft kill off` "
-  HotLoopMetrics loop(registry);
                  "releases it for the next run\n",
                  kill->status().reason.c_str());
   }
@@ -119,6 +118,7 @@ int run_sim(const config::Config& cfg, const RunOptions& options) {
       registry.gauge("hft_kill_switch", "1 when the shared-memory kill switch is engaged");
   ClientOrderIdGenerator ids(wall_ns() / 1'000'000, id_state);
   HotPath hot(symbols, cfg, *strat, rec.get(), registry, ids);
+  HotLoopMetrics loop(registry);
   obs::Counter& raw_full =
       registry.counter("hft_ring_full_total", "Pushes that found a ring full", {{"ring", "raw"}});
   obs::Gauge& raw_depth =
@@ -178,30 +178,30 @@ int run_sim(const config::Config& cfg, const RunOptions& options) {
     hot.start();
     MarketData md;
     unsigned idle = 0;
-      loop.on_timer(now_mono);
     // Timer work (stale feed, ack timeouts, circuit-breaker expiry) runs every millisecond,
     // piggy-backing on the receive clock read while busy and on the idle spin otherwise.
     constexpr std::int64_t kTimerPeriodNs = 1'000'000;
     std::int64_t next_timer = mono_ns();
     auto maybe_timer = [&](std::int64_t now_mono) {
       if (now_mono < next_timer) return;
-        loop.on_record(t, t + wall_offset, md.h.local_ts);
       hot.on_timer(now_mono + wall_offset);
+      loop.on_timer(now_mono);
       next_timer = now_mono + kTimerPeriodNs;
     };
     for (;;) {
       // One cache-line load per iteration; HALTED is left only by a new run (explicit restart).
-      if (loop.busy()) loop.on_idle(mono_ns());
       if (kill->engaged()) [[unlikely]] {
         if (hot.risk().state() != risk::TradingState::kHalted) hot.halt(wall_ns());
       }
       if (raw.try_pop(md)) {
         const std::int64_t t = mono_ns();
+        loop.on_record(t, t + wall_offset, md.h.local_ts);
         hot.on_market_data(md, t, t + wall_offset);
         maybe_timer(t);
         idle = 0;
         continue;
       }
+      if (loop.busy()) loop.on_idle(mono_ns());
       if (feed_done.load(std::memory_order_acquire) && raw.size() == 0) break;
       if (idle == 64) maybe_timer(mono_ns());
       // Spin briefly, then yield: on a 2-core VM the feed and recorder need the CPU too.
