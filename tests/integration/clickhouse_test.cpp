@@ -160,12 +160,29 @@ TEST_F(ClickHouseTest, LoadGivesOneRowPerWalRecordAndReRunsAddNothing) {
   ASSERT_GT(want.at("market_data"), 10'000u);
   ASSERT_GT(want.at("orders"), 0u);
   ASSERT_GT(want.at("exec_reports"), 0u);
+  ASSERT_GT(want.at("latency_samples"), 0u);     // one per order sent on a tick
+  ASSERT_GT(want.at("position_snapshots"), 0u);  // each traded symbol once a second
   const fs::path state = dir_->path() / "state_load";
   std::string out;
   ASSERT_EQ(run(load_args(wal_, "t_load", state), &out), 0) << out;
   Counts unique;
   EXPECT_EQ(ch_counts("t_load", &unique), want) << out;
   EXPECT_EQ(unique, want);
+  // The rows carry what the engine measured: every latency sample names an order that is in
+  // the orders table, and snapshot positions add up to what the fills say.
+  EXPECT_EQ(
+      server_->query("SELECT count() FROM t_load.latency_samples WHERE stage = "
+                     "'tick_to_order' AND latency_ns < 1000000000 AND client_order_id IN (SELECT "
+                     "client_order_id FROM t_load.orders WHERE action = 'new')"),
+      std::to_string(want.at("latency_samples")) + "\n");
+  const std::string fill_pos = server_->query(
+      "SELECT symbol, sum(if(side = 'B', qty, -qty)) FROM t_load.exec_reports WHERE exec_type = "
+      "'fill' AND local_ts <= (SELECT max(local_ts) FROM t_load.position_snapshots) GROUP BY "
+      "symbol HAVING symbol IN (SELECT symbol FROM t_load.position_snapshots) ORDER BY symbol");
+  const std::string snap_pos = server_->query(
+      "SELECT symbol, argMax(position, local_ts) FROM t_load.position_snapshots GROUP BY symbol "
+      "ORDER BY symbol");
+  EXPECT_EQ(snap_pos, fill_pos);
 
   // Re-run: the state says everything is loaded.
   ASSERT_EQ(run(load_args(wal_, "t_load", state), &out), 0) << out;
