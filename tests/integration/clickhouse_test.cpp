@@ -11,6 +11,7 @@
 //  - `hft wal export` writes the CONTRACTS.md market-data CSV and one JSON line per record.
 // Each test runs in its own process (ctest), with its own server, WAL and database.
 #include <gtest/gtest.h>
+#include <httplib.h>
 #include <signal.h>
 #include <sys/mman.h>
 
@@ -50,6 +51,15 @@ Counts wal_counts(const fs::path& wal) {
     if (auto t = ch::table_of(rec.type)) ++c[ch::table_name(*t)];
   }
   return c;
+}
+
+/// Value of the series `name` (with its labels, if any) on the loader's /metrics; -1 if absent.
+double scrape(int port, const std::string& name) {
+  httplib::Client http("127.0.0.1", port);
+  auto res = http.Get("/metrics");
+  if (!res || res->status != 200) return -1;
+  const std::size_t at = res->body.find("\n" + name + " ");
+  return at == std::string::npos ? -1 : std::atof(res->body.c_str() + at + name.size() + 2);
 }
 
 std::uint64_t to_u64(const std::string& s) {
@@ -211,7 +221,8 @@ TEST_F(ClickHouseTest, OutageInTheMiddleOfALoadLosesAndDuplicatesNothing) {
   const fs::path state = dir_->path() / "state_outage";
   std::vector<std::string> args = load_args(wal_, "t_outage", state);
   // Small batches so the load is still running when the server dies.
-  args.insert(args.end(), {"--batch-rows", "2000"});
+  const int metrics_port = itest::free_port();
+  args.insert(args.end(), {"--batch-rows", "2000", "--metrics-port", std::to_string(metrics_port)});
   itest::Process loader = hft(args, "loader_outage");
   // Kill ClickHouse once some rows have arrived.
   const bool started = itest::wait_for(
@@ -224,6 +235,9 @@ TEST_F(ClickHouseTest, OutageInTheMiddleOfALoadLosesAndDuplicatesNothing) {
   server_->kill();
   std::this_thread::sleep_for(1500ms);  // the loader meets a dead server and backs off
   ASSERT_TRUE(loader.running()) << "the load finished before the outage; " << loader.err();
+  // The outage shows on the loader's metrics: failed calls, records waiting.
+  EXPECT_GT(scrape(metrics_port, "hft_clickhouse_errors_total"), 0);
+  EXPECT_GT(scrape(metrics_port, "hft_loader_lag_records"), 0);
   ASSERT_EQ(server_->start(), "");
   const auto rc = loader.wait_exit(90s);
   ASSERT_EQ(rc, 0) << loader.out() << loader.err();
@@ -319,7 +333,9 @@ TEST_F(ClickHouseTest, FollowLoadsBesideARunningEngine) {
   const fs::path state = dir_->path() / "state_follow";
   // The loader may start first: it waits for the WAL directory to appear.
   std::vector<std::string> args = load_args(wal, "t_follow", state);
-  args.insert(args.end(), {"--follow", "--poll", "100ms"});
+  const int metrics_port = itest::free_port();
+  args.insert(args.end(),
+              {"--follow", "--poll", "100ms", "--metrics-port", std::to_string(metrics_port)});
   itest::Process loader = hft(args, "loader_follow");
   itest::Process sim =
       hft({"run", "sim", "--duration", "3s", "--rate", "20000", "--no-progress", "--metrics-port",
@@ -340,6 +356,23 @@ TEST_F(ClickHouseTest, FollowLoadsBesideARunningEngine) {
   const Counts want = wal_counts(wal);
   const bool caught_up = itest::wait_for([&] { return ch_counts("t_follow") == want; }, 20s, 100ms);
   EXPECT_TRUE(caught_up) << loader.err();
+  // Caught up: no lag, the position is the WAL's end, rows counted per table.
+  recorder::WalReader wal_reader(wal.string());
+  ASSERT_EQ(wal_reader.open(), "");
+  for (recorder::WalRecord rec; wal_reader.next(rec);) {
+  }
+  const bool metrics_caught_up = itest::wait_for(
+      [&] {
+        return scrape(metrics_port, "hft_loader_loaded_seq") ==
+               static_cast<double>(wal_reader.last_seq());
+      },
+      10s, 100ms);
+  EXPECT_TRUE(metrics_caught_up);
+  EXPECT_EQ(scrape(metrics_port, "hft_loader_lag_records"), 0);
+  EXPECT_EQ(scrape(metrics_port, "hft_loader_lag_seconds"), 0);
+  EXPECT_EQ(scrape(metrics_port, "hft_loader_rows_total{table=\"market_data\"}"),
+            static_cast<double>(want.at("market_data")));
+  EXPECT_EQ(scrape(metrics_port, "hft_clickhouse_errors_total"), 0);
   EXPECT_TRUE(loader.running());
   EXPECT_EQ(loader.stop(), 0) << loader.err();  // SIGTERM: a clean stop
   Counts unique;

@@ -14,6 +14,7 @@
 #include "hft/cli/duration.hpp"
 #include "hft/config/config.hpp"
 #include "hft/engine/sim_runner.hpp"
+#include "hft/obs/metrics.hpp"
 #include "hft/recorder/clickhouse/http_client.hpp"
 #include "hft/recorder/clickhouse/loader.hpp"
 #include "hft/recorder/clickhouse/schema.hpp"
@@ -109,7 +110,37 @@ struct LoadArgs {
   bool follow = false;
   std::string poll = "500ms";
   std::string give_up;
+  int metrics_port = 0;  // 0 = no metrics endpoint
 };
+
+/// The loader's families (docs/clickhouse.md "Metrics"), refreshed at every scrape.
+void register_loader_metrics(obs::Registry& registry, const ch::LoaderProgress& p) {
+  obs::Gauge& lag_records = registry.gauge("hft_loader_lag_records",
+                                           "WAL records read but not yet loaded into ClickHouse");
+  obs::Gauge& lag_seconds = registry.gauge(
+      "hft_loader_lag_seconds",
+      "Time span (record local_ts) between the newest WAL record read and the oldest not loaded");
+  obs::Gauge& loaded = registry.gauge("hft_loader_loaded_seq",
+                                      "Every WAL record up to this seq is loaded or dead-lettered");
+  obs::Counter& errors =
+      registry.counter("hft_clickhouse_errors_total",
+                       "ClickHouse calls that failed (each is retried with back-off)");
+  std::array<obs::Counter*, ch::kTableCount> rows{};
+  for (ch::Table t : ch::kAllTables) {
+    rows[static_cast<std::size_t>(t)] =
+        &registry.counter("hft_loader_rows_total", "Rows inserted into ClickHouse by this loader",
+                          {{"table", ch::table_name(t)}});
+  }
+  registry.add_collector([&p, &lag_records, &lag_seconds, &loaded, &errors, rows] {
+    lag_records.set(static_cast<double>(p.lag_records()));
+    lag_seconds.set(p.lag_seconds());
+    loaded.set(static_cast<double>(p.loaded_seq.load(std::memory_order_relaxed)));
+    errors.set(p.clickhouse_errors.load(std::memory_order_relaxed));
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      rows[i]->set(p.rows[i].load(std::memory_order_relaxed));
+    }
+  });
+}
 
 int run_load(const LoadArgs& a) {
   if (!valid_database(a.target.database)) {
@@ -140,7 +171,17 @@ int run_load(const LoadArgs& a) {
   std::signal(SIGTERM, on_recorder_stop_signal);
   ch::HttpClient http(a.target.url);
   ch::Loader loader(o, symbols, http);
+  obs::Registry registry;
+  obs::Exporter exporter(registry);
+  if (a.metrics_port != 0) {
+    register_loader_metrics(registry, loader.progress());
+    if (std::string e = exporter.start("127.0.0.1", a.metrics_port); !e.empty()) {
+      std::fprintf(stderr, "recorder load: %s\n", e.c_str());
+      return 1;
+    }
+  }
   const int rc = loader.run(&g_stop);
+  exporter.stop();
   const ch::LoaderStats& s = loader.stats();
   std::string per_table;
   for (ch::Table t : ch::kAllTables) {
@@ -261,6 +302,9 @@ void register_recorder(CLI::App& app, int& exit_code) {
       ->check(CLI::Range(static_cast<std::size_t>(1), static_cast<std::size_t>(10'000'000)))
       ->capture_default_str();
   load->add_flag("--follow", la->follow, "Keep loading new records until SIGINT/SIGTERM");
+  load->add_option("--metrics-port", la->metrics_port,
+                   "Serve the loader's metrics on 127.0.0.1:PORT (default: off)")
+      ->check(CLI::Range(0, 65535));
   load->add_option("--poll", la->poll, "With --follow: how often to look for new records")
       ->capture_default_str();
   load->add_option("--give-up-after", la->give_up,

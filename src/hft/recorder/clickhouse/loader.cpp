@@ -216,6 +216,7 @@ bool Loader::prepare() {
 bool Loader::wait_backoff(std::chrono::milliseconds& delay, Clock::time_point since,
                           const std::string& what) {
   ++stats_.retries;
+  progress_.clickhouse_errors.fetch_add(1, std::memory_order_relaxed);
   if (opt_.give_up_after.count() > 0 && Clock::now() - since > opt_.give_up_after) {
     std::fprintf(log_, "recorder load: giving up after %lld ms: %s\n",
                  static_cast<long long>(opt_.give_up_after.count()), what.c_str());
@@ -400,6 +401,7 @@ bool Loader::complete() {
   state_.table[i] = job_.last_seq;
   if (job_.rows != 0) ++stats_.inserts;
   stats_.rows[i] += job_.rows;
+  progress_.rows[i].fetch_add(job_.rows, std::memory_order_relaxed);
   stats_.bytes += job_.bytes;
   stats_.skipped_loaded += job_.already;
   job_.batch.rows.clear();
@@ -484,6 +486,10 @@ bool Loader::pass(bool& saw_new) {
   std::uint64_t last_read = state_.through;
   for (WalRecord rec; reader.next(rec);) {
     if (rec.seq <= state_.through) continue;
+    const std::int64_t ts = rec.header().local_ts;
+    if (!saw_new) progress_.pending_ts.store(ts, std::memory_order_relaxed);
+    progress_.wal_ts.store(ts, std::memory_order_relaxed);
+    progress_.wal_seq.store(rec.seq, std::memory_order_relaxed);
     saw_new = true;
     last_read = rec.seq;
     ++stats_.records_read;
@@ -544,13 +550,17 @@ bool Loader::pass(bool& saw_new) {
   }
   if (!complete()) return false;
   state_.through = last_read;
-  return save_state();
+  if (!save_state()) return false;
+  progress_.loaded_seq.store(last_read, std::memory_order_relaxed);
+  return true;
 }
 
 int Loader::run(const std::atomic<bool>* stop) {
   stop_ = stop;
   const auto t0 = Clock::now();
   if (!prepare() || !ensure_schema() || !reconcile()) return 1;
+  progress_.loaded_seq.store(state_.through, std::memory_order_relaxed);
+  progress_.wal_seq.store(state_.through, std::memory_order_relaxed);
   sender_ = std::thread([this] { sender_main(); });
   int rc = 0;
   while (true) {

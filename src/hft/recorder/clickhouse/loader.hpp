@@ -68,6 +68,29 @@ struct LoaderStats {
   std::uint64_t total_rows() const;
 };
 
+/// Where the loader is, readable from any thread while it runs (metrics).
+struct LoaderProgress {
+  std::atomic<std::uint64_t> wal_seq{0};     // highest WAL seq read
+  std::atomic<std::int64_t> wal_ts{0};       // its local_ts
+  std::atomic<std::uint64_t> loaded_seq{0};  // every record up to it is loaded or dead-lettered
+  std::atomic<std::int64_t> pending_ts{0};   // local_ts of the oldest record read, not loaded
+  std::atomic<std::uint64_t> clickhouse_errors{0};             // failed ClickHouse calls
+  std::array<std::atomic<std::uint64_t>, kTableCount> rows{};  // inserted by this run
+
+  std::uint64_t lag_records() const {
+    const std::uint64_t w = wal_seq.load(std::memory_order_relaxed);
+    const std::uint64_t l = loaded_seq.load(std::memory_order_relaxed);
+    return w > l ? w - l : 0;
+  }
+  /// Time span (by the records' local_ts) of what was read but is not loaded yet.
+  double lag_seconds() const {
+    if (lag_records() == 0) return 0;
+    const std::int64_t d =
+        wal_ts.load(std::memory_order_relaxed) - pending_ts.load(std::memory_order_relaxed);
+    return d > 0 ? static_cast<double>(d) / 1e9 : 0;
+  }
+};
+
 class Loader {
  public:
   Loader(LoaderOptions options, const SymbolDirectory& symbols, HttpClient& http,
@@ -82,6 +105,7 @@ class Loader {
 
   const LoaderStats& stats() const { return stats_; }
   const LoaderState& state() const { return state_; }
+  const LoaderProgress& progress() const { return progress_; }
   std::string state_path() const { return opt_.state_dir + "/loader.state"; }
   std::string dead_letter_path() const { return opt_.state_dir + "/dead_letter.jsonl"; }
 
@@ -129,6 +153,7 @@ class Loader {
   const std::atomic<bool>* stop_ = nullptr;
   LoaderState state_;
   LoaderStats stats_;
+  LoaderProgress progress_;
   std::array<Batch, kTableCount> batches_;
   std::array<std::unordered_set<std::uint64_t>, kTableCount> present_;
   std::unordered_set<std::string> dead_keys_;
