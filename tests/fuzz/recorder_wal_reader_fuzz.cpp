@@ -24,13 +24,25 @@ namespace {
 namespace fs = std::filesystem;
 namespace wal = hft::recorder::wal;
 
+/// A per-process directory, removed at exit.
+struct WorkDir {
+  fs::path path;
+  WorkDir() {
+    // Every input is written to files and recovered: tmpfs keeps that off the disk.
+    const fs::path base =
+        fs::is_directory("/dev/shm") ? fs::path("/dev/shm") : fs::temp_directory_path();
+    path = base / ("hft_fuzz_wal_" + std::to_string(::getpid()));
+    fs::create_directories(path);
+  }
+  ~WorkDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
+
 const fs::path& work_dir() {
-  static const fs::path dir = [] {
-    fs::path d = fs::temp_directory_path() / ("hft_fuzz_wal_" + std::to_string(::getpid()));
-    fs::create_directories(d);
-    return d;
-  }();
-  return dir;
+  static const WorkDir dir;
+  return dir.path;
 }
 
 // Recomputes the segment header checksum and the checksum of every record reachable by walking
