@@ -233,5 +233,76 @@ TEST(RunSim, KillSwitchHaltsTheRunningEngineAndCancelsOrders) {
   EXPECT_GT(cancels_after, 0u) << "working orders were not cancelled on halt";
 }
 
+// HALTED is latched: releasing the switch does not resume trading, `hft risk resume` does (and is
+// refused while the switch is engaged).
+TEST(RunSim, HaltedIsLeftOnlyByAnExplicitResume) {
+  test::TempDir tmp("hft_it_resume");
+  const std::string name = "hft_resume_it_" + std::to_string(::getpid());
+  setenv("HFT_KILL_SWITCH_NAME", name.c_str(), 1);
+  ipc::KillSwitch::remove(name);
+  setenv("HFT_RISK_MAX_DAILY_LOSS_NTD", "0", 1);
+  setenv("HFT_RISK_HALT_DAILY_LOSS_NTD", "0", 1);
+  const int port = test::free_port();
+  const auto wal_dir = tmp.path / "wal";
+  test::Child child = test::spawn_hft(
+      tmp.path, {"run", "sim", "--duration", "6s", "--rate", "20000", "--wal-dir", wal_dir.string(),
+                 "--metrics-port", std::to_string(port), "--no-progress"});
+  httplib::Client http("127.0.0.1", port);
+  // Waits until /metrics shows `line` (e.g. "hft_trading_state 2"); false after ~3 s.
+  const auto wait_for = [&](const std::string& line) {
+    for (int attempt = 0; attempt < 60; ++attempt) {
+      auto res = http.Get("/metrics");
+      if (res && res->body.find("\n" + line + "\n") != std::string::npos) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+  };
+  ASSERT_TRUE(wait_for("hft_trading_state 0")) << child.err();
+  ipc::KillSwitch ks = ipc::KillSwitch::open(name);
+  ks.engage("integration test");
+  ASSERT_TRUE(wait_for("hft_trading_state 2"));
+  test::Child refused;
+  EXPECT_EQ(test::run_hft(tmp.path, {"risk", "resume"}, &refused), 1);
+  EXPECT_NE(refused.err().find("hft kill off"), std::string::npos) << refused.err();
+  ks.release();
+  // Released, and still HALTED a while later (the engine polls the switch every iteration).
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  auto res = http.Get("/metrics");
+  ASSERT_TRUE(res);
+  EXPECT_NE(res->body.find("\nhft_trading_state 2\n"), std::string::npos);
+  test::Child resume;
+  EXPECT_EQ(test::run_hft(tmp.path, {"risk", "resume"}, &resume), 0) << resume.err();
+  EXPECT_TRUE(wait_for("hft_trading_state 0"));
+  ASSERT_EQ(child.wait(), 0) << child.err();
+  unsetenv("HFT_RISK_MAX_DAILY_LOSS_NTD");
+  unsetenv("HFT_RISK_HALT_DAILY_LOSS_NTD");
+  ipc::KillSwitch::remove(name);
+
+  // In the WAL: HALTED, then ACTIVE again, and new orders only outside the halt.
+  recorder::WalReader reader(wal_dir.string());
+  ASSERT_EQ(reader.open(), "");
+  recorder::WalRecord r;
+  int state = 0;
+  std::uint64_t new_while_halted = 0, new_after_resume = 0;
+  bool resumed = false;
+  while (reader.next(r)) {
+    if (r.type == EventType::kStateChange) {
+      StateChangeEvent e{};
+      ASSERT_TRUE(r.as(e));
+      if (state == 2 && e.to == 0) resumed = true;
+      state = e.to;
+    }
+    if (r.type != EventType::kOrder) continue;
+    OrderEvent o{};
+    ASSERT_TRUE(r.as(o));
+    if (o.action != OrderAction::kNew) continue;
+    if (state == 2) ++new_while_halted;
+    if (resumed) ++new_after_resume;
+  }
+  EXPECT_TRUE(resumed);
+  EXPECT_EQ(new_while_halted, 0u);
+  EXPECT_GT(new_after_resume, 0u) << "the engine did not trade again after the resume";
+}
+
 }  // namespace
 }  // namespace hft

@@ -1,4 +1,4 @@
-// hft kill on --reason TEXT | off | status
+// hft kill on --reason TEXT | off | status, and hft risk resume
 // Flips the shared-memory kill switch (ipc::KillSwitch; segment $HFT_KILL_SWITCH_NAME, default
 // /dev/shm/hft_kill_switch). Works whether or not the engine runs: the switch is created if
 // missing and persists until released, so an engine started later comes up HALTED.
@@ -51,7 +51,7 @@ void guarded(int& exit_code, Fn&& fn) {
     fn();
     exit_code = 0;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "hft kill: %s\n", e.what());
+    std::fprintf(stderr, "hft: %s\n", e.what());
     exit_code = 1;
   }
 }
@@ -79,7 +79,8 @@ void register_kill(CLI::App& app, int& exit_code) {
     });
   });
 
-  CLI::App* off = kill->add_subcommand("off", "Release: the engine may resume trading");
+  CLI::App* off = kill->add_subcommand(
+      "off", "Release the switch; a running engine stays HALTED until `hft risk resume`");
   off->callback([&exit_code] {
     guarded(exit_code, [&] {
       ipc::KillSwitch ks = ipc::KillSwitch::open();
@@ -92,6 +93,32 @@ void register_kill(CLI::App& app, int& exit_code) {
   CLI::App* status = kill->add_subcommand("status", "Show state, reason and since when");
   status->callback(
       [&exit_code] { guarded(exit_code, [&] { print_status(ipc::KillSwitch::open()); }); });
+}
+
+void register_risk(CLI::App& app, int& exit_code) {
+  CLI::App* risk = app.add_subcommand("risk", "Operator commands for the engine's trading state");
+  risk->require_subcommand(1);
+  CLI::App* resume = risk->add_subcommand(
+      "resume",
+      "Leave HALTED (kill switch, hard loss limit, full disk): the running engine goes back to "
+      "ACTIVE; refused while the kill switch is engaged");
+  resume->footer("Exit codes: 0 requested, 1 kill switch engaged or segment error.");
+  resume->callback([&exit_code] {
+    bool refused = false;
+    guarded(exit_code, [&] {
+      ipc::KillSwitch ks = ipc::KillSwitch::open();
+      refused = !ks.request_resume();
+      if (refused) {
+        std::fprintf(stderr,
+                     "hft risk resume: the kill switch is engaged (%s); release it first with "
+                     "`hft kill off`\n",
+                     ks.status().reason.c_str());
+      } else {
+        std::printf("resume requested: a running engine leaves HALTED within 1 ms\n");
+      }
+    });
+    if (refused) exit_code = 1;
+  });
 }
 
 }  // namespace hft::cli

@@ -15,10 +15,10 @@
 #include "hft/core/clock.hpp"
 #include "hft/data/data.hpp"
 #include "hft/engine/hot_path.hpp"
+#include "hft/engine/operator_control.hpp"
 #include "hft/engine/recorder_setup.hpp"
 #include "hft/engine/run_summary.hpp"
 #include "hft/engine/sim_runner.hpp"
-#include "hft/ipc/kill_switch.hpp"
 #include "hft/obs/process_metrics.hpp"
 #include "hft/recorder/wal_reader.hpp"
 
@@ -139,12 +139,12 @@ std::vector<data::LevelBooks::Capacity> capacities(const data::DataFile& file) {
 class LoopControl {
  public:
   LoopControl(HotPath& hot, std::size_t symbols, recorder::Recorder* rec, std::size_t rec_capacity,
-              ipc::KillSwitch& kill, const ReplayOptions& opt, std::function<void()> sync_metrics)
+              OperatorControl& op, const ReplayOptions& opt, std::function<void()> sync_metrics)
       : hot_(hot),
         symbols_(symbols),
         rec_(rec),
         rec_limit_(rec_capacity / 4),
-        kill_(kill),
+        operator_(op),
         opt_(opt),
         sync_metrics_(std::move(sync_metrics)),
         t0_(mono_ns()),
@@ -161,9 +161,7 @@ class LoopControl {
   /// False when the run must stop (signal).
   bool periodic() {
     if (g_replay_stop.load(std::memory_order_relaxed)) return false;
-    if (kill_.engaged()) [[unlikely]] {
-      if (hot_.risk().state() != risk::TradingState::kHalted) hot_.halt(hot_.now());
-    }
+    operator_.poll(hot_, [this] { return hot_.now(); });
     // Replay may wait (it is not a live feed): never let the recorder ring drop data.
     while (rec_ != nullptr && rec_->ring_depth() > rec_limit_) {
       std::this_thread::yield();
@@ -216,7 +214,7 @@ class LoopControl {
   std::size_t symbols_;
   recorder::Recorder* rec_;
   std::size_t rec_limit_;
-  ipc::KillSwitch& kill_;
+  OperatorControl& operator_;
   const ReplayOptions& opt_;
   std::function<void()> sync_metrics_;
   ProgressLine progress_;
@@ -371,26 +369,18 @@ int run_replay(const config::Config& cfg, const ReplayOptions& options) {
                                                static_cast<std::size_t>(cfg.bus.recorder));
     if (std::string e = rec->start(); !e.empty()) {
       std::fprintf(stderr, "%s: %s\n", who, e.c_str());
-    register_recorder_metrics(registry, *rec);
       return 1;
     }
+    register_recorder_metrics(registry, *rec);
     id_state = cfg.recorder.wal_dir + "/client_order_epoch";
   }
-  std::optional<ipc::KillSwitch> kill;
+  std::optional<OperatorControl> operator_control;
   try {
-    kill.emplace(ipc::KillSwitch::open());
+    operator_control.emplace(registry, who);
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "%s: kill switch: %s\n", who, e.what());
+    std::fprintf(stderr, "%s\n", e.what());
     return 1;
   }
-  if (kill->engaged()) {
-    std::fprintf(stderr,
-                 "%s: kill switch is ON (%s): starting HALTED; `hft kill off` releases it for the "
-                 "next run\n",
-                 who, kill->status().reason.c_str());
-  }
-  obs::Gauge& kill_gauge =
-      registry.gauge("hft_kill_switch", "1 when the shared-memory kill switch is engaged");
   obs::Counter& wal_records =
       registry.counter("hft_wal_records_total", "Records written to the WAL");
   obs::Counter& wal_bytes = registry.counter("hft_wal_bytes_total", "Bytes written to the WAL");
@@ -402,7 +392,7 @@ int run_replay(const config::Config& cfg, const ReplayOptions& options) {
   std::uint64_t last_wal_records = 0, last_wal_bytes = 0, last_replay_records = 0;
   std::uint64_t records_read = 0;
   auto sync_metrics = [&] {
-    kill_gauge.set(kill->engaged() ? 1.0 : 0.0);
+    operator_control->sync_metrics();
     replay_records.inc(records_read - last_replay_records);
     last_replay_records = records_read;
     if (!rec) return;
@@ -414,7 +404,7 @@ int run_replay(const config::Config& cfg, const ReplayOptions& options) {
   install_signal_handlers();
   g_replay_stop.store(false);
   LoopControl control(hot, symbols.size(), rec.get(), static_cast<std::size_t>(cfg.bus.recorder),
-                      *kill, options, sync_metrics);
+                      *operator_control, options, sync_metrics);
   const std::uint64_t mask = control.mask();
   std::vector<recorder::WalIssue> wal_issues;
 

@@ -18,9 +18,9 @@
 #include "hft/core/clock.hpp"
 #include "hft/engine/hot_loop_metrics.hpp"
 #include "hft/engine/hot_path.hpp"
+#include "hft/engine/operator_control.hpp"
 #include "hft/engine/recorder_setup.hpp"
 #include "hft/feed/sim_market.hpp"
-#include "hft/ipc/kill_switch.hpp"
 #include "hft/obs/process_metrics.hpp"
 
 namespace hft::engine {
@@ -101,21 +101,13 @@ int run_sim(const config::Config& cfg, const RunOptions& options) {
     register_recorder_metrics(registry, *rec);
     id_state = cfg.recorder.wal_dir + "/client_order_epoch";
   }
-  std::optional<ipc::KillSwitch> kill;
+  std::optional<OperatorControl> control;
   try {
-    kill.emplace(ipc::KillSwitch::open());
+    control.emplace(registry, "hft run sim");
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "hft run sim: kill switch: %s\n", e.what());
+    std::fprintf(stderr, "%s\n", e.what());
     return 1;
   }
-  if (kill->engaged()) {
-    std::fprintf(stderr,
-                 "hft run sim: kill switch is ON (%s): starting HALTED; `hft kill off` "
-                 "releases it for the next run\n",
-                 kill->status().reason.c_str());
-  }
-  obs::Gauge& kill_gauge =
-      registry.gauge("hft_kill_switch", "1 when the shared-memory kill switch is engaged");
   ClientOrderIdGenerator ids(wall_ns() / 1'000'000, id_state);
   HotPath hot(symbols, cfg, *strat, rec.get(), registry, ids);
   HotLoopMetrics loop(registry);
@@ -189,10 +181,7 @@ int run_sim(const config::Config& cfg, const RunOptions& options) {
       next_timer = now_mono + kTimerPeriodNs;
     };
     for (;;) {
-      // One cache-line load per iteration; HALTED is left only by a new run (explicit restart).
-      if (kill->engaged()) [[unlikely]] {
-        if (hot.risk().state() != risk::TradingState::kHalted) hot.halt(wall_ns());
-      }
+      control->poll(hot, wall_ns);  // kill switch and `hft risk resume`: one cache line
       if (raw.try_pop(md)) {
         const std::int64_t t = mono_ns();
         loop.on_record(t, t + wall_offset, md.h.local_ts);
@@ -233,7 +222,7 @@ int run_sim(const config::Config& cfg, const RunOptions& options) {
     if (mono_ns() < next_tick) continue;
     next_tick += kNsPerSec;
     raw_depth.set(static_cast<double>(raw.size()));
-    kill_gauge.set(kill->engaged() ? 1.0 : 0.0);
+    control->sync_metrics();
     sync_recorder_metrics();
     if (!options.progress) continue;
     const std::uint64_t events = m.md_events.value();

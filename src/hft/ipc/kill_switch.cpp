@@ -42,6 +42,12 @@ KillSwitch::KillSwitch(ShmSegment seg)
 void KillSwitch::engage(std::string_view reason) { write(true, reason); }
 void KillSwitch::release() { write(false, {}); }
 
+bool KillSwitch::request_resume() {
+  if (engaged()) return false;
+  hot_->resumes.fetch_add(1, std::memory_order_acq_rel);  // several shells may ask at once
+  return true;
+}
+
 void KillSwitch::write(bool engage, std::string_view reason) {
   KillSwitchState& s = *hot_;
   // Writers' lock, with recovery if its holder died mid-update (e.g. a killed shell).

@@ -28,6 +28,8 @@ struct KillSwitchState {
   alignas(64) std::atomic<std::uint32_t> engaged{0};
   std::atomic<std::uint32_t> pad{0};
   std::atomic<std::uint64_t> changes{0};  // engage/release count: lets a reader spot a flip
+  std::atomic<std::uint64_t> resumes{
+      0};  // `hft risk resume` requests (the engine acts on a change)
   // Writers' lock (several shells may flip concurrently) and the seqlock for the details.
   alignas(64) std::atomic<std::int32_t> writer_pid{0};
   std::atomic<std::uint64_t> seq{0};  // odd while a writer is updating the fields below
@@ -61,6 +63,14 @@ class KillSwitch {
   bool engaged() const noexcept { return hot_->engaged.load(std::memory_order_acquire) != 0; }
   /// Hot path alternative: a number that changes on every flip (cheap edge detection).
   std::uint64_t changes() const noexcept { return hot_->changes.load(std::memory_order_acquire); }
+
+  /// Hot path: a number that changes on every resume request (`hft risk resume`). HALTED is left
+  /// only by such an explicit command, never by releasing the switch alone.
+  std::uint64_t resume_requests() const noexcept {
+    return hot_->resumes.load(std::memory_order_acquire);
+  }
+  /// Asks a running engine to leave HALTED; false (nothing requested) while the switch is engaged.
+  bool request_resume();
 
   /// Engages (or re-engages, updating reason and time). Reason is truncated to kKillReasonMax.
   void engage(std::string_view reason);

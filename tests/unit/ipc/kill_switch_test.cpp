@@ -59,6 +59,21 @@ TEST(KillSwitch, EngageRecordsReasonTimeAndPid) {
   EXPECT_EQ(ks.status().changes, 2u);
 }
 
+TEST(KillSwitch, ResumeRequestsAreCountedAndRefusedWhileEngaged) {
+  const std::string name = unique_shm_name("ks");
+  ShmCleanup cleanup{name};
+  KillSwitch engine = KillSwitch::open(name);
+  KillSwitch shell = KillSwitch::open(name);
+  const std::uint64_t seen = engine.resume_requests();
+  shell.engage("halt");
+  EXPECT_FALSE(shell.request_resume());
+  EXPECT_EQ(engine.resume_requests(), seen);
+  shell.release();
+  EXPECT_EQ(engine.resume_requests(), seen);  // releasing is not resuming
+  EXPECT_TRUE(shell.request_resume());
+  EXPECT_EQ(engine.resume_requests(), seen + 1);
+}
+
 TEST(KillSwitch, LongReasonsAreTruncated) {
   const std::string name = unique_shm_name("ks");
   ShmCleanup cleanup{name};
