@@ -51,9 +51,11 @@ TEST(WalCrash, KillNineAtRandomMomentsLosesNothingDurable) {
     httplib::Client http("127.0.0.1", port);
     http.set_connection_timeout(0, 200'000);
     long long durable = -1;
+    std::string page;
     auto scrape = [&] {
       if (auto res = http.Get("/metrics"); res && res->status == 200) {
         durable = std::max(durable, durable_seq(res->body));
+        page = res->body;
       }
     };
     if (run % 2 == 1) {
@@ -72,6 +74,12 @@ TEST(WalCrash, KillNineAtRandomMomentsLosesNothingDurable) {
     while (std::chrono::steady_clock::now() < kill_at) {
       scrape();
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    if (run % 2 == 1) {
+      for (const char* name : {"hft_wal_fsync_seconds_count ", "hft_wal_disk_free_ratio ",
+                               "hft_wal_disk_pressure_state ", "hft_wal_disk_dropped_total "}) {
+        EXPECT_NE(page.find(name), std::string::npos) << "missing metric " << name;
+      }
     }
     ASSERT_EQ(::kill(child.pid, SIGKILL), 0);
     ASSERT_EQ(child.wait(), 128 + SIGKILL) << "run " << run << " exited by itself:\n"
