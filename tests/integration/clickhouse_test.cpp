@@ -416,6 +416,22 @@ TEST_F(ClickHouseTest, WalExportWritesTheMarketDataCsvAndJsonLines) {
   const std::string all = itest::slurp(jsonl);
   EXPECT_EQ(static_cast<std::uint64_t>(std::count(all.begin(), all.end(), '\n')), orders);
   EXPECT_EQ(all.rfind("{\"wal_seq\":", 0), 0u) << all.substr(0, 200);
+
+  // A type that is neither market data nor critical exports as its own CSV too.
+  const fs::path snaps = dir_->path() / "positions.csv";
+  ASSERT_EQ(run({"wal", "export", wal_.string(), "--format", "csv", "--type", "position_snapshot",
+                 "--out", snaps.string()},
+                &out),
+            0)
+      << out;
+  const std::string snap_csv = itest::slurp(snaps);
+  EXPECT_EQ(snap_csv.rfind("wal_seq,type,exch_ts,local_ts,seq,symbol,flags,position,avg_price,"
+                           "realized_pnl,unrealized_pnl,costs\n",
+                           0),
+            0u)
+      << snap_csv.substr(0, 200);
+  EXPECT_EQ(static_cast<std::uint64_t>(std::count(snap_csv.begin(), snap_csv.end(), '\n')),
+            wal_counts(wal_).at("position_snapshots") + 1);
 }
 
 }  // namespace

@@ -140,16 +140,22 @@ int run_export(const ExportArgs& a,
   }
   bool md_csv = a.format == "csv";
   if (md_csv) {
-    // CSV of critical events: one type only, so the file has one header.
-    std::size_t critical = 0;
-    for (EventType t : types) critical += recorder::wal::is_critical(t) ? 1 : 0;
-    if (critical != 0 && types.size() != 1) {
+    // CSV of any other type (orders, lob_stats, latency samples...): one type only, so the
+    // file has one header.
+    std::size_t other = 0;
+    for (EventType t : types) {
+      other += t == EventType::kBookSnapshot || t == EventType::kTrade ||
+                       t == EventType::kBookLevel || t == EventType::kBookClear
+                   ? 0
+                   : 1;
+    }
+    if (other != 0 && types.size() != 1) {
       std::fprintf(stderr,
                    "wal export: --format csv takes market-data types (the CONTRACTS.md market-data "
                    "CSV) or exactly one other --type\n");
       return 2;
     }
-    md_csv = critical == 0;
+    md_csv = other == 0;
     if (types.empty()) {
       types = {EventType::kBookSnapshot, EventType::kTrade, EventType::kBookLevel,
                EventType::kBookClear};
