@@ -286,7 +286,8 @@ const Field kFields[] = {
      .ref = HFT_REF(recorder.wal_dir),
      .min = 1},
     {.key = "recorder.fsync",
-     .description = "fsync each WAL batch (slower; survives a power cut)",
+     .description = "fdatasync each WAL batch (slower; survives a power cut); false: at most "
+                    "every 100 ms",
      .ref = HFT_REF(recorder.fsync)},
     {.key = "recorder.disk_warn_free_pct",
      .description = "WAL disk: warn (log, hft_wal_disk_pressure_state 1) below this % free",
