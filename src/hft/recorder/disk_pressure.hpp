@@ -2,8 +2,9 @@
 // free space of the WAL's file system every check_interval_ms and moves through these levels;
 // each level includes the actions of the ones below it:
 //   kWarn            below warn_free_pct: reported (metric, one log line)
-//   kStopMarketData  below stop_market_data_free_pct: market data is dropped (counted); orders,
-//                    fills, risk decisions and state changes are still written
+//   kStopMarketData  below stop_market_data_free_pct: market data (and the other non-critical
+//                    records: book stats, latency samples, position snapshots) is dropped and
+//                    counted; orders, fills, risk decisions and state changes are still written
 //   kReduceOnly      below reduce_only_free_pct: the engine trades REDUCE_ONLY
 //   kHalted          below halt_free_pct: the engine HALTS (latched until restart)
 // A level is left only when the free share is back above its threshold plus a margin

@@ -60,13 +60,13 @@ std::size_t Recorder::drain(std::size_t max_records) {
   const std::uint64_t head = ring_.published_head();
   std::size_t n = 0;
   std::size_t unreleased = 0;
-  const bool skip_market_data = disk_pressure() >= DiskPressure::kStopMarketData;
+  const bool critical_only = disk_pressure() >= DiskPressure::kStopMarketData;
   while (tail != head && n < max_records) {
     const unsigned char* first = ring_.at(tail).bytes;
     const auto type = static_cast<EventType>(first[offsetof(EventHeader, type)]);
     const std::uint32_t size = wal::event_size(type);  // record() admitted only sizes != 0
     const std::size_t lines = size / detail::kLine;
-    if (skip_market_data && !wal::is_critical(type)) [[unlikely]] {
+    if (critical_only && !wal::is_critical(type)) [[unlikely]] {
       // Low disk: keep the space for what must never be lost.
       disk_dropped_.store(disk_dropped_.load(std::memory_order_relaxed) + 1,
                           std::memory_order_relaxed);
