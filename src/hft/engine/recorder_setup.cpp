@@ -28,7 +28,8 @@ void register_recorder_metrics(obs::Registry& registry, const recorder::Recorder
                                      "3 reduce_only, 4 halted");
   obs::Counter& dropped =
       registry.counter("hft_wal_disk_dropped_total",
-                       "Market-data records not written to the WAL because its disk is low");
+                       "Records other than orders, fills, risk rejects and state changes not "
+                       "written to the WAL because its disk is low");
   registry.add_collector([&rec, &durable, &free_ratio, &state, &dropped] {
     const recorder::RecorderStats s = rec.stats();
     durable.set(static_cast<double>(s.durable_seq));
