@@ -38,7 +38,7 @@ void BM_TickToOrder(benchmark::State& state) {
   feed::SimMarket market(symbols, feed::SimMarketParams{});
   std::vector<MarketData> input(1 << 16);
   for (std::size_t i = 0; i < input.size(); ++i) market.next(input[i], static_cast<Timestamp>(i));
-  for (MarketData md : input) hot.on_market_data(md, mono_ns(), 0);  // warm up books, quotes
+  for (MarketData md : input) hot.on_market_data(md, 0);  // warm up books, quotes
 
   const auto& t2o = hot.metrics().tick_to_order;
   const std::uint64_t orders_before = hot.metrics().orders_sent.value();
@@ -47,7 +47,7 @@ void BM_TickToOrder(benchmark::State& state) {
   for (auto _ : state) {
     MarketData md = input[i++ & (input.size() - 1)];
     now += 100'000;  // 100 µs between records
-    hot.on_market_data(md, mono_ns(), now);
+    hot.on_market_data(md, now);
   }
   state.SetItemsProcessed(state.iterations());
   state.counters["orders"] = static_cast<double>(hot.metrics().orders_sent.value() - orders_before);

@@ -121,6 +121,13 @@ Money notional(Price price, Qty qty, std::int64_t price_scale, std::int64_t mult
   // Money scale 1e4 together with multiplier absorb it for every listed product (remainder
   // truncated toward zero otherwise). Each step is checked: three int64 factors can exceed even
   // 128 bits, and signed __int128 overflow is undefined behaviour.
+  std::int64_t narrow = 0;  // the common case, without 128-bit arithmetic
+  if (price_scale > 0 && !__builtin_mul_overflow(price.v, qty, &narrow) &&
+      !__builtin_mul_overflow(narrow, multiplier, &narrow) &&
+      !__builtin_mul_overflow(narrow, Money::kScale, &narrow)) {
+    if (ok != nullptr) *ok = true;
+    return {narrow / price_scale};
+  }
   Int128 wide = price.v;
   bool fits = !__builtin_mul_overflow(wide, static_cast<Int128>(qty), &wide) &&
               !__builtin_mul_overflow(wide, static_cast<Int128>(multiplier), &wide) &&

@@ -82,16 +82,6 @@ std::optional<TickLadder> TickLadder::make(TickRule rule, std::int64_t price_sca
   return ladder;
 }
 
-bool TickLadder::is_on_tick(Price p) const {
-  if (p.v <= 0) return false;
-  return band_of(p.v).off_tick(p.v) == 0;
-}
-
-Price TickLadder::round_down(Price p) const {
-  if (p.v <= 0) return Price{0};
-  return Price{p.v - band_of(p.v).off_tick(p.v)};
-}
-
 Price TickLadder::round_up(Price p) const {
   if (p.v <= 0) return Price{bands_[0].tick};
   const Band& b = band_of(p.v);
@@ -132,6 +122,11 @@ Price TickLadder::add_ticks(Price p, std::int64_t n) const {
 
 std::int64_t TickLadder::ticks_between(Price a, Price b) const {
   if (b.v < a.v) return -ticks_between(b, a);
+  if (a.v > 0) {  // both in one band (a spread, a collar): one reciprocal multiply
+    int i = n_ - 1;
+    while (i > 0 && a.v < bands_[static_cast<std::size_t>(i)].lo) --i;
+    if (b.v <= band_hi(i)) return bands_[static_cast<std::size_t>(i)].ticks_in(b.v - a.v);
+  }
   std::int64_t ticks = 0;
   for (int i = 0; i < n_; ++i) {
     const Band& band = bands_[static_cast<std::size_t>(i)];

@@ -31,9 +31,11 @@ class TickLadder {
   /// Tick of the band containing `p` (p > 0).
   std::int64_t tick_at(Price p) const { return band_of(p.v).tick; }
   /// True when p > 0 lies on the ladder.
-  bool is_on_tick(Price p) const;
+  bool is_on_tick(Price p) const { return p.v > 0 && band_of(p.v).off_tick(p.v) == 0; }
   /// Largest valid price <= p (0 when none).
-  Price round_down(Price p) const;
+  Price round_down(Price p) const {
+    return p.v <= 0 ? Price{0} : Price{p.v - band_of(p.v).off_tick(p.v)};
+  }
   /// Smallest valid price >= p.
   Price round_up(Price p) const;
   /// Smallest valid price > p.

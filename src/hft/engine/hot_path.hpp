@@ -16,6 +16,7 @@
 #include "hft/broker/sim_exchange.hpp"
 #include "hft/config/config.hpp"
 #include "hft/core/order_id.hpp"
+#include "hft/core/tsc_clock.hpp"
 #include "hft/execution/order_guards.hpp"
 #include "hft/execution/order_table.hpp"
 #include "hft/execution/positions.hpp"
@@ -122,8 +123,9 @@ class HotPath final : public strategy::Context {
           recorder::Recorder* recorder, obs::Registry& registry, ClientOrderIdGenerator& ids);
 
   void start();
-  /// Runs the whole pipeline for one raw record. `recv_mono` is the monotonic receipt time.
-  void on_market_data(MarketData& md, std::int64_t recv_mono, Timestamp recv_wall);
+  /// Runs the whole pipeline for one raw record received at `recv_wall`. Tick-to-order latency
+  /// is measured from this call to each order leaving the router.
+  void on_market_data(MarketData& md, Timestamp recv_wall);
   /// An execution report from a gateway that is not the built-in sim exchange (live, tests).
   void on_exec_report(const ExecReport& r, Timestamp now);
   /// Periodic work when idle: stale-feed trigger, ack timeouts, circuit-breaker expiry, the WAL
@@ -221,8 +223,9 @@ class HotPath final : public strategy::Context {
   std::uint32_t seen_state_version_ = 0;
   risk::TradingState seen_state_ = risk::TradingState::kActive;
   Timestamp now_ = 0;
-  std::int64_t tick_mono_ = 0;  // receipt time of the tick being processed
-  bool in_tick_ = false;        // inside on_market_data: tick_mono_ and now_ belong to the tick
+  std::uint64_t tick_tsc_ = 0;  // cycle counter when the hot path took the tick (latency)
+  const TscClock& tsc_ = TscClock::instance();  // calibrated here, not on the first tick
+  bool in_tick_ = false;  // inside on_market_data: tick_tsc_ and now_ belong to the tick
   std::vector<Timestamp> last_md_ts_;  // per symbol: local_ts of the previous record
   std::vector<double> price_unit_;     // per symbol: 1 / price_scale
   std::uint32_t order_seq_ = 0;

@@ -56,7 +56,7 @@ class SnapshotBridge {
     switch (r.h.type) {
       case EventType::kTrade:
         md_.trade = r.trade;
-        hot_.on_market_data(md_, mono_ns(), r.h.local_ts);
+        hot_.on_market_data(md_, r.h.local_ts);
         ++counts_.trades;
         break;
       case EventType::kBookLevel:
@@ -97,7 +97,7 @@ class SnapshotBridge {
     } else {
       ++counts_.snapshots;
     }
-    hot_.on_market_data(md, mono_ns(), ts);
+    hot_.on_market_data(md, ts);
   }
   void skip() {
     ++counts_.records;
@@ -115,7 +115,7 @@ class SnapshotBridge {
     md_.snapshot.h = EventHeader{
         h.exch_ts, h.local_ts, h.seq, symbol, EventType::kBookSnapshot, kFlagLastInBatch};
     books_.top5(symbol, md_.snapshot);
-    hot_.on_market_data(md_, mono_ns(), h.local_ts);
+    hot_.on_market_data(md_, h.local_ts);
     ++counts_.snapshots;
   }
 

@@ -185,7 +185,7 @@ int run_sim(const config::Config& cfg, const RunOptions& options) {
       if (raw.try_pop(md)) {
         const std::int64_t t = mono_ns();
         loop.on_record(t, t + wall_offset, md.h.local_ts);
-        hot.on_market_data(md, t, t + wall_offset);
+        hot.on_market_data(md, t + wall_offset);
         maybe_timer(t);
         idle = 0;
         continue;

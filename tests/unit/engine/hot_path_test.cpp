@@ -33,7 +33,7 @@ class HotPathTest : public ::testing::Test {
   HotPath hot{symbols, cfg, strat, nullptr, registry, ids};
   const SymbolId txf = 0;
 
-  void feed(MarketData md) { hot.on_market_data(md, 0, test::kT0); }
+  void feed(MarketData md) { hot.on_market_data(md, test::kT0); }
 };
 
 TEST_F(HotPathTest, MarketableBuyFillsAtTheAskAndUpdatesPosition) {
@@ -89,7 +89,7 @@ TEST_F(HotPathTest, MaxPositionCountsWorkingOrders) {
     strat.book_action = nullptr;
   };
   MarketData md = test::book(symbols, txf, 23000);
-  limited.on_market_data(md, 0, test::kT0);
+  limited.on_market_data(md, test::kT0);
   EXPECT_EQ(accepted, 3);
   EXPECT_EQ(limited.risk().count(risk::RejectReason::kMaxPosition), 2u);
 }
@@ -133,7 +133,7 @@ TEST_F(HotPathTest, OrdersAreStampedWhenTheyLeaveTheRouter) {
   const std::uint64_t t2o_before = live.metrics().tick_to_order.count();
   MarketData md = test::book(symbols, txf, 23000);
   const std::int64_t recv = mono_ns();
-  live.on_market_data(md, recv, test::kT0);
+  live.on_market_data(md, test::kT0);
   const std::int64_t after = mono_ns();
   ASSERT_EQ(gw.sent.size(), 1u);
   const OrderEvent& o = gw.sent[0];
@@ -167,10 +167,10 @@ TEST_F(HotPathTest, ExportsTopOfBookAndFeedLatencyPerSymbol) {
   EXPECT_LE(m.feed_latency[txf]->quantile(1.0), 5'200);
   EXPECT_EQ(m.interarrival[txf]->count(), 0u);       // needs two records
   MarketData stock = test::book(symbols, 1, 58500);  // 2330 at 585.00 (scale 100)
-  hot.on_market_data(stock, 0, test::kT0 + 1'000);
+  hot.on_market_data(stock, test::kT0 + 1'000);
   EXPECT_EQ(m.best_bid[1]->value(), 585.0);
   MarketData again = test::book(symbols, txf, 23001);
-  hot.on_market_data(again, 0, test::kT0 + 3'000);
+  hot.on_market_data(again, test::kT0 + 3'000);
   ASSERT_EQ(m.interarrival[txf]->count(), 1u);  // per symbol: 3 us, not 2 us since 2330
   EXPECT_GE(m.interarrival[txf]->quantile(1.0), 3'000);
   EXPECT_LE(m.interarrival[txf]->quantile(1.0), 3'100);

@@ -64,7 +64,7 @@ TEST(HotPathAllocation, SteadyStateSimRunAllocatesNothing) {
     for (int k = 0; k < n; ++k, ++i) {
       const Timestamp t = test::kT0 + i * 100'000;
       market.next(md, t);
-      hot.on_market_data(md, i, t);
+      hot.on_market_data(md, t);
       if (i % 64 == 0) hot.on_timer(t);
     }
   };

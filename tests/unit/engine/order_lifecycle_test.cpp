@@ -28,7 +28,7 @@ class LifecycleTest : public ::testing::Test {
     hot = std::make_unique<HotPath>(symbols, cfg, strat, nullptr, registry, ids);
     hot->set_gateway(&gw);
     MarketData md = test::book(symbols, txf, 23000);
-    hot->on_market_data(md, 0, test::kT0);
+    hot->on_market_data(md, test::kT0);
   }
   ClientOrderId buy(std::int64_t px = 22998, Qty qty = 2) {
     return hot->place(txf, Side::kBuy, Price{px}, qty, TimeInForce::kROD).id;
@@ -141,7 +141,7 @@ TEST_F(LifecycleTest, FiveBrokerRejectsOpenTheCircuitAndReduceOnly) {
   EXPECT_EQ(hot->place(txf, Side::kBuy, Price{22990}, 1, TimeInForce::kROD).reject,
             static_cast<strategy::RejectCode>(risk::RejectReason::kReduceOnly));
   MarketData md = test::book(symbols, txf, 23000);  // keep the feed fresh
-  hot->on_market_data(md, 0, test::kT0 + 60 * kNsPerSec);
+  hot->on_market_data(md, test::kT0 + 60 * kNsPerSec);
   hot->on_timer(test::kT0 + 60 * kNsPerSec);  // OPEN expires → HALF_OPEN
   EXPECT_EQ(hot->circuit_state(), execution::CircuitState::kHalfOpen);
   EXPECT_EQ(hot->risk().state(), risk::TradingState::kActive);
@@ -153,17 +153,17 @@ TEST_F(LifecycleTest, HardLossHaltsAndCancelsEverything) {
   hot = std::make_unique<HotPath>(symbols, cfg, strat, nullptr, registry, ids);
   hot->set_gateway(&gw);
   MarketData md = test::book(symbols, txf, 23000);
-  hot->on_market_data(md, 0, test::kT0);
+  hot->on_market_data(md, test::kT0);
   const ClientOrderId a = buy(22999, 2);
   report(a, ExecType::kAck, 0, 2);
   report(a, ExecType::kFill, 1, 1, 1, 22999);  // long 1 at 22999, mark 23000
   const ClientOrderId b = buy(22990, 1);
   report(b, ExecType::kAck, 0, 1);
   md = test::book(symbols, txf, 22990);  // -9 points * 200 = -1800 (+ costs) → REDUCE_ONLY
-  hot->on_market_data(md, 0, test::kT0 + 1);
+  hot->on_market_data(md, test::kT0 + 1);
   EXPECT_EQ(hot->risk().state(), risk::TradingState::kReduceOnly);
   md = test::book(symbols, txf, 22980);  // -19 * 200 - costs ≥ 3000 → HALTED
-  hot->on_market_data(md, 0, test::kT0 + 2);
+  hot->on_market_data(md, test::kT0 + 2);
   EXPECT_EQ(hot->risk().state(), risk::TradingState::kHalted);
   const std::size_t cancels =
       std::count_if(gw.sent.begin(), gw.sent.end(),
@@ -179,7 +179,7 @@ TEST_F(LifecycleTest, StaleFeedIsReduceOnlyUntilDataReturns) {
   hot->on_timer(test::kT0 + 5 * kNsPerSec + 1);
   EXPECT_EQ(hot->risk().state(), risk::TradingState::kReduceOnly);
   MarketData md = test::book(symbols, txf, 23000);
-  hot->on_market_data(md, 0, test::kT0 + 6 * kNsPerSec);
+  hot->on_market_data(md, test::kT0 + 6 * kNsPerSec);
   EXPECT_EQ(hot->risk().state(), risk::TradingState::kActive);
 }
 
@@ -221,7 +221,7 @@ TEST_F(LifecycleTest, KillFlagToHaltedLatency) {
   Timestamp t = test::kT0;
   while (!flag.load(std::memory_order_acquire)) {
     MarketData copy = md;
-    hot->on_market_data(copy, mono_ns(), ++t);
+    hot->on_market_data(copy, ++t);
   }
   hot->halt(t);
   const std::int64_t halted_at = mono_ns();

@@ -137,7 +137,7 @@ TEST_F(RecorderEngineTest, RecordsTickToOrderLatencyAndPositionSnapshots) {
   ASSERT_EQ(rec->start(), "");
   HotPath hot(symbols, cfg, strat, rec.get(), registry, ids);
   MarketData md = test::book(symbols, 0, 23000);
-  hot.on_market_data(md, 0, test::kT0);  // buys 2 at 23001
+  hot.on_market_data(md, test::kT0);  // buys 2 at 23001
   ASSERT_EQ(hot.position(0), 2);
   hot.on_timer(test::kT0 + 1);              // first snapshot
   hot.on_timer(test::kT0 + 500'000'000);    // not yet due
