@@ -52,4 +52,21 @@ SessionState session_at(ProductType type, Timestamp utc) {
   return {};
 }
 
+namespace {
+constexpr std::int64_t kDayFlip = 14 * kNsPerHour + 50 * 60 * kNsPerSec;  // 14:50 Taipei
+}  // namespace
+
+std::int64_t trading_day(Timestamp utc) {
+  std::int64_t day = taipei_day(utc) + (taipei_time_of_day(utc) >= kDayFlip ? 1 : 0);
+  const std::int64_t weekday = ((day + 4) % 7 + 7) % 7;  // 1970-01-01 was a Thursday (4)
+  if (weekday == 6) day += 2;                            // Saturday -> Monday
+  if (weekday == 0) day += 1;                            // Sunday -> Monday
+  return day;
+}
+
+Timestamp next_trading_day_check(Timestamp utc) {
+  const std::int64_t flip_today = (taipei_day(utc) * kNsPerDay + kDayFlip) - kTaipeiOffsetNs;
+  return utc < flip_today ? flip_today : flip_today + kNsPerDay;
+}
+
 }  // namespace hft

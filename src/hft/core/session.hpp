@@ -34,4 +34,13 @@ inline bool is_continuous(ProductType type, Timestamp utc) {
   return session_at(type, utc).phase == SessionPhase::kContinuous;
 }
 
+/// The trading day a UTC instant belongs to, as days since 1970-01-01 (Taipei calendar; always a
+/// Monday..Friday): from the 14:50 pre-open of TAIFEX's night session on, the next business
+/// day's (the night session settles with it), weekends count toward Monday. Daily PnL, loss
+/// limits and day-trade matching reset when it changes.
+std::int64_t trading_day(Timestamp utc);
+
+/// The first instant after `utc` at which trading_day() may change: the next 14:50 Taipei.
+Timestamp next_trading_day_check(Timestamp utc);
+
 }  // namespace hft

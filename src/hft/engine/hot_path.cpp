@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "hft/core/clock.hpp"
+#include "hft/core/session.hpp"
 #include "hft/core/tsc_clock.hpp"
 
 namespace hft::engine {
@@ -329,6 +330,8 @@ void HotPath::publish_market(const MarketData& md) {
 }
 
 void HotPath::on_market_data(MarketData& md, Timestamp recv_wall) {
+  if (recv_wall >= next_day_check_) [[unlikely]]
+    roll_day(recv_wall);
   tick_tsc_ = TscClock::now();
   now_ = recv_wall;
   if (!normalizer_.normalize(md, recv_wall)) {
@@ -371,6 +374,18 @@ void HotPath::on_market_data(MarketData& md, Timestamp recv_wall) {
   drain_reports();
   publish_position(symbol);
   sync_state();
+}
+
+void HotPath::roll_day(Timestamp now) {
+  next_day_check_ = next_trading_day_check(now);
+  const std::int64_t day = trading_day(now);
+  if (trading_day_ >= 0 && day != trading_day_) {
+    now_ = now;
+    risk_.start_day();  // HALTED stays: it is left only by an explicit command
+    positions_.start_day();
+    sync_state();
+  }
+  trading_day_ = day;
 }
 
 Timestamp HotPath::router_exit(Timestamp& tick_ts, bool new_order) {

@@ -189,6 +189,8 @@ class HotPath final : public strategy::Context {
   /// the tick->order latency and gives the tick's local_ts in `tick_ts` (else 0).
   Timestamp router_exit(Timestamp& tick_ts, bool new_order);
   void sync_state();
+  /// New trading day (TAIFEX's 14:50 flip): daily PnL baseline, loss latch, day-trade matching.
+  void roll_day(Timestamp now);
   void apply_disk_pressure(recorder::DiskPressure p);
   void record_latency(const OrderEvent& order);
   void record_positions();
@@ -223,7 +225,9 @@ class HotPath final : public strategy::Context {
   std::uint32_t seen_state_version_ = 0;
   risk::TradingState seen_state_ = risk::TradingState::kActive;
   Timestamp now_ = 0;
-  std::uint64_t tick_tsc_ = 0;  // cycle counter when the hot path took the tick (latency)
+  std::int64_t trading_day_ = -1;         // core::trading_day of the ticks; -1 before the first
+  Timestamp next_day_check_ = INT64_MIN;  // recv time from which the trading day may change
+  std::uint64_t tick_tsc_ = 0;            // cycle counter when the hot path took the tick (latency)
   const TscClock& tsc_ = TscClock::instance();  // calibrated here, not on the first tick
   bool in_tick_ = false;  // inside on_market_data: tick_tsc_ and now_ belong to the tick
   std::vector<Timestamp> last_md_ts_;  // per symbol: local_ts of the previous record

@@ -268,3 +268,35 @@ TEST(SessionPhaseNames, AreKnown) {
 
 }  // namespace
 }  // namespace hft
+
+namespace hft {
+namespace {
+
+std::int64_t civil(int y, int m, int d) { return days_from_civil(y, m, d); }
+
+TEST(TradingDay, FlipsAtTheNightSessionPreOpenAndSkipsTheWeekend) {
+  const std::int64_t monday = civil(2024, 7, 29), tuesday = monday + 1;
+  EXPECT_EQ(trading_day(taipei_to_utc(2024, 7, 29, 0, 0)), monday);
+  EXPECT_EQ(trading_day(taipei_to_utc(2024, 7, 29, 14, 49, 59, kNsPerSec - 1)), monday);
+  EXPECT_EQ(trading_day(taipei_to_utc(2024, 7, 29, 14, 50)), tuesday);  // night session
+  EXPECT_EQ(trading_day(taipei_to_utc(2024, 7, 30, 4, 59)), tuesday);
+  const std::int64_t next_monday = civil(2024, 8, 5);
+  EXPECT_EQ(trading_day(taipei_to_utc(2024, 8, 2, 13, 0)), next_monday - 3);  // Friday
+  EXPECT_EQ(trading_day(taipei_to_utc(2024, 8, 2, 15, 0)), next_monday);      // Fri night
+  EXPECT_EQ(trading_day(taipei_to_utc(2024, 8, 3, 3, 0)), next_monday);       // Sat 03:00
+  EXPECT_EQ(trading_day(taipei_to_utc(2024, 8, 3, 20, 0)), next_monday);      // Sat evening
+  EXPECT_EQ(trading_day(taipei_to_utc(2024, 8, 4, 16, 0)), next_monday);      // Sun evening
+  EXPECT_EQ(trading_day(taipei_to_utc(2024, 8, 5, 9, 0)), next_monday);       // Mon morning
+}
+
+TEST(TradingDay, NextCheckIsTheNext1450Taipei) {
+  const Timestamp flip = taipei_to_utc(2024, 7, 29, 14, 50);
+  EXPECT_EQ(next_trading_day_check(taipei_to_utc(2024, 7, 29, 9, 0)), flip);
+  EXPECT_EQ(next_trading_day_check(flip - 1), flip);
+  EXPECT_EQ(next_trading_day_check(flip), flip + kNsPerDay);
+  EXPECT_EQ(next_trading_day_check(taipei_to_utc(2024, 7, 29, 23, 0)), flip + kNsPerDay);
+  EXPECT_EQ(next_trading_day_check(taipei_to_utc(2024, 7, 30, 1, 0)), flip + kNsPerDay);
+}
+
+}  // namespace
+}  // namespace hft

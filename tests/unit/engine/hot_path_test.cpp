@@ -36,6 +36,34 @@ class HotPathTest : public ::testing::Test {
   void feed(MarketData md) { hot.on_market_data(md, test::kT0); }
 };
 
+// A new trading day (14:50 Taipei) clears the REDUCE_ONLY loss latch and the day-trade
+// matching; HALTED stays until an explicit resume.
+TEST_F(HotPathTest, ANewTradingDayResetsDailyStateButNotHalted) {
+  const Timestamp morning = taipei_to_utc(2026, 3, 4, 10, 0);
+  const Timestamp night = taipei_to_utc(2026, 3, 4, 14, 50);
+  strat.book_action = [&](strategy::Context& ctx, SymbolId s) {
+    ctx.place(s, Side::kBuy, ctx.book(s).best_ask, 1, TimeInForce::kROD);
+    strat.book_action = nullptr;
+  };
+  MarketData md = test::book(symbols, txf, 23000);
+  hot.on_market_data(md, morning);
+  ASSERT_EQ(hot.positions().get(txf).day_bought, 1);
+  hot.risk().set_state(risk::TradingState::kReduceOnly);
+  md = test::book(symbols, txf, 23000);
+  hot.on_market_data(md, night - 1);
+  EXPECT_EQ(hot.risk().state(), risk::TradingState::kReduceOnly);  // same day
+  md = test::book(symbols, txf, 23000);
+  hot.on_market_data(md, night);
+  EXPECT_EQ(hot.risk().state(), risk::TradingState::kActive);
+  EXPECT_EQ(hot.positions().get(txf).day_bought, 0);
+  EXPECT_EQ(hot.position(txf), 1);  // the position itself carries over
+
+  hot.halt(night + 1);
+  md = test::book(symbols, txf, 23000);
+  hot.on_market_data(md, night + kNsPerDay);
+  EXPECT_EQ(hot.risk().state(), risk::TradingState::kHalted);
+}
+
 TEST_F(HotPathTest, MarketableBuyFillsAtTheAskAndUpdatesPosition) {
   strat.book_action = [&](strategy::Context& ctx, SymbolId s) {
     EXPECT_TRUE(ctx.place(s, Side::kBuy, ctx.book(s).best_ask, 2, TimeInForce::kROD).ok());
