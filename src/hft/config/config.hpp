@@ -45,6 +45,7 @@ struct RiskConfig {
   bool allow_odd_lot = true;                    // intraday odd-lot orders (stocks)
   bool session_check = true;                    // no orders outside the product's sessions
   std::int64_t symbol_stale_feed_ms = 0;        // refuse orders on a symbol this stale
+  std::int64_t max_symbol_daily_loss_ntd = 0;   // a symbol losing this much: reduce-only there
   std::vector<std::string> restricted_symbols;  // no new orders at all
   std::map<std::string, double> symbols;        // per-symbol overrides: "<CODE>.<key>" -> value
   // Account-wide.

@@ -168,6 +168,12 @@ const Field kFields[] = {
                     "NTD; 0 = off",
      .ref = HFT_REF(risk.max_daily_loss_ntd),
      .min = 0},
+    {.key = "risk.max_symbol_daily_loss_ntd",
+     .description = "daily loss of one symbol (realised + unrealised, after costs) from which "
+                    "that symbol only takes reducing orders until the next trading day, NTD; "
+                    "0 = off (per symbol: risk.symbols.<CODE>.max_daily_loss_ntd)",
+     .ref = HFT_REF(risk.max_symbol_daily_loss_ntd),
+     .min = 0},
     {.key = "risk.halt_daily_loss_ntd",
      .description =
          "daily loss that switches to HALTED (left only by an explicit resume), NTD; 0 = off",

@@ -38,6 +38,7 @@ constexpr const char* kSymbolKeys[] = {
     "max_open_orders",     "max_orders_per_window", "max_cancels_per_window",
     "duplicate_window_ms", "self_trade_check",      "allow_odd_lot",
     "session_check",       "symbol_stale_feed_ms",  "restricted",
+    "max_daily_loss_ntd",
 };
 
 bool apply_symbol_key(risk::SymbolLimits& l, const std::string& key, double v) {
@@ -72,6 +73,8 @@ bool apply_symbol_key(risk::SymbolLimits& l, const std::string& key, double v) {
     l.stale_feed_ns = i * kNsPerMs;
   else if (key == "restricted")
     l.restricted = v != 0;
+  else if (key == "max_daily_loss_ntd")
+    l.max_daily_loss = ntd(v);
   else
     return false;
   return true;
@@ -133,6 +136,7 @@ std::vector<risk::SymbolLimits> symbol_limits(const config::Config& cfg, const S
   base.self_trade_check = r.self_trade_check;
   base.allow_odd_lot = r.allow_odd_lot;
   base.session_check = r.session_check;
+  base.max_daily_loss = ntd(r.max_symbol_daily_loss_ntd);
   std::vector<risk::SymbolLimits> out(symbols.size(), base);
   const auto find_code = [&](const std::string& code) -> std::optional<SymbolId> {
     for (SymbolId id = 0; id < symbols.size(); ++id) {

@@ -36,6 +36,7 @@ struct SymbolLimits {
   std::uint32_t max_cancels_per_window = 0;  // 0 = off
   Timestamp duplicate_window_ns = 0;         // 0 = off
   Timestamp stale_feed_ns = 0;               // per-order feed age check; 0 = off
+  Money max_daily_loss{0};        // symbol's daily loss after costs → reduce-only on it; 0 = off
   bool daily_limit_check = true;  // ±limit_pct_bp of the reference, or the exchange's limits
   bool session_check = false;     // no orders outside sessions; MKT/IOC/FOK only continuous
   bool self_trade_check = true;   // never cross our own resting orders

@@ -36,6 +36,7 @@ const char* to_string(RejectReason r) {
     case RejectReason::kRateLimited: return "rate_limited";
     case RejectReason::kCircuitOpen: return "circuit_open";
     case RejectReason::kOrdersDisabled: return "orders_disabled";
+    case RejectReason::kSymbolLoss: return "symbol_loss";
     case RejectReason::kCount: break;
   }
   return "unknown";
@@ -182,6 +183,7 @@ RejectReason RiskGate::evaluate(const OrderRequest& o, Timestamp now) const {
   const bool reduces = buy ? st.position < 0 && st.working_buy + lots <= -st.position
                            : st.position > 0 && st.working_sell + lots <= st.position;
   if (state_.state() == TradingState::kReduceOnly && !reduces) return RejectReason::kReduceOnly;
+  if (st.loss_latched && !reduces) return RejectReason::kSymbolLoss;
   if (account_.max_gross_notional.v > 0 && !reduces &&
       gross_.v + n.v > account_.max_gross_notional.v) {
     return RejectReason::kMaxGrossNotional;
@@ -410,6 +412,8 @@ void RiskGate::on_pnl(SymbolId s, Money net_pnl) {
   SymbolState& st = sym_[s];
   pnl_total_.v += net_pnl.v - st.pnl.v;
   st.pnl = net_pnl;
+  const Money limit = limits_[s].max_daily_loss;
+  if (limit.v > 0 && st.pnl_baseline.v - net_pnl.v >= limit.v) st.loss_latched = true;
   const std::int64_t loss = pnl_baseline_.v - pnl_total_.v;  // > 0 when losing
   if (account_.loss_halt.v > 0 && loss >= account_.loss_halt.v) {
     if (!state_.halted_latched()) state_.halt(StateTrigger::kLossHalt);
@@ -436,6 +440,8 @@ void RiskGate::set_state(TradingState s) {
 void RiskGate::start_day() {
   pnl_baseline_ = pnl_total_;
   for (SymbolState& st : sym_) {
+    st.pnl_baseline = st.pnl;
+    st.loss_latched = false;
     st.reference = Price{0};
     st.mark = Price{0};  // the next update re-derives reference, limits and collars
     if (!st.exchange_limits) {

@@ -62,6 +62,7 @@ enum class RejectReason : std::uint8_t {
   kRateLimited,          // order adapter token bucket empty (orders.rate_limit)
   kCircuitOpen,          // order adapter circuit breaker open
   kOrdersDisabled,       // orders.mode = disabled
+  kSymbolLoss,           // the symbol's daily loss reached its limit and the order would not reduce
   kCount,
 };
 const char* to_string(RejectReason r);
@@ -188,6 +189,8 @@ class RiskGate {
     RateWindow orders;
     RateWindow cancels;
     Money pnl{0};
+    Money pnl_baseline{0};            // pnl at the start of the trading day
+    bool loss_latched = false;        // max_daily_loss reached: reduce-only on this symbol today
     std::int64_t money_per_unit = 0;  // multiplier * Money::kScale / price_scale when exact
   };
 

@@ -225,6 +225,31 @@ TEST_F(RiskGateTest, ReduceOnlyAcceptsOnlyOrdersThatCannotFlipThePosition) {
   EXPECT_EQ(sell(20001, 2), RejectReason::kReduceOnly) << "working sells count";
 }
 
+TEST_F(RiskGateTest, SymbolDailyLossMakesOnlyThatSymbolReduceOnlyUntilTheNextDay) {
+  SymbolLimits l = all_checks();
+  l.max_daily_loss = Money{50'000 * Money::kScale};
+  make(l);
+  gate->on_fill(txf, Side::kBuy, Price{20000}, 0, 3);
+  gate->on_pnl(txf, Money{-49'999 * Money::kScale});
+  EXPECT_EQ(buy(20000), RejectReason::kNone);  // one NTD below the limit
+  gate->on_pnl(txf, Money{-50'000 * Money::kScale});
+  EXPECT_EQ(buy(20000), RejectReason::kSymbolLoss);
+  EXPECT_EQ(sell(20001, 3), RejectReason::kNone);  // reducing is still allowed
+  EXPECT_EQ(sell(20001, 4), RejectReason::kSymbolLoss);
+  EXPECT_EQ(gate->check(req(tsmc, Side::kBuy, 58500, 1), kT0), RejectReason::kNone);
+  EXPECT_EQ(gate->state(), TradingState::kActive);  // the account trades on
+  gate->on_pnl(txf, Money{-10'000 * Money::kScale});
+  EXPECT_EQ(buy(20000), RejectReason::kSymbolLoss) << "latched for the day";
+  gate->start_day();
+  gate->on_market(txf, quote(20000, 20001), kT0);
+  EXPECT_EQ(buy(20000), RejectReason::kNone);
+  // The new day's loss counts from the day's opening PnL (-10,000).
+  gate->on_pnl(txf, Money{-59'999 * Money::kScale});
+  EXPECT_EQ(buy(20000), RejectReason::kNone);
+  gate->on_pnl(txf, Money{-60'000 * Money::kScale});
+  EXPECT_EQ(buy(20000), RejectReason::kSymbolLoss);
+}
+
 TEST_F(RiskGateTest, GrossNotionalPerAccount) {
   // One TXF at 20000 = NTD 4,000,000. Limit: 3 contracts' worth.
   AccountLimits a;
