@@ -304,5 +304,42 @@ TEST(RunSim, HaltedIsLeftOnlyByAnExplicitResume) {
   EXPECT_GT(new_after_resume, 0u) << "the engine did not trade again after the resume";
 }
 
+// bus.raw_wait picks what the hot thread does on an empty raw ring; every choice must keep the
+// pipeline flowing and the raw ring's metrics exported.
+TEST(RunSim, EveryRawRingWaitStrategyKeepsTradingAndExportsRingMetrics) {
+  for (const char* wait : {"busy_spin", "spin_yield", "blocking"}) {
+    SCOPED_TRACE(wait);
+    test::TempDir tmp("hft_it_wait");
+    const int port = test::free_port();
+    const auto summary_path = tmp.path / "summary.json";
+    setenv("HFT_BUS_RAW_WAIT", wait, 1);
+    test::Child child = test::spawn_hft(
+        tmp.path, {"run", "sim", "--duration", "1500ms", "--rate", "20000", "--wal-dir",
+                   (tmp.path / "wal").string(), "--metrics-port", std::to_string(port),
+                   "--summary-json", summary_path.string(), "--no-progress"});
+    httplib::Client http("127.0.0.1", port);
+    std::string body;
+    for (int attempt = 0; attempt < 40; ++attempt) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      auto res = http.Get("/metrics");
+      if (res && res->body.find("hft_ring_high_water{ring=\"raw\"} 0") == std::string::npos &&
+          res->body.find("hft_ring_high_water{ring=\"raw\"}") != std::string::npos) {
+        body = res->body;
+        break;
+      }
+    }
+    ASSERT_EQ(child.wait(), 0) << child.err();
+    unsetenv("HFT_BUS_RAW_WAIT");
+    for (const char* family : {"hft_ring_capacity{ring=\"raw\"} 65536", "hft_ring_depth{ring=",
+                               "hft_ring_full_total{ring=", "hft_ring_dropped_total{ring=",
+                               "hft_ring_high_water{ring=\"recorder\"}"}) {
+      EXPECT_NE(body.find(family), std::string::npos) << family;
+    }
+    std::ifstream sf(summary_path);
+    const json s = json::parse(sf);
+    EXPECT_GT(s["events"].get<std::uint64_t>(), 20000u) << "the hot thread fell behind the feed";
+  }
+}
+
 }  // namespace
 }  // namespace hft

@@ -27,6 +27,7 @@ struct BusConfig {
   std::int64_t risk = 4096;
   std::int64_t order = 2048;
   std::int64_t recorder = 16384;
+  std::string raw_wait = "spin_yield";  // what the hot thread does while the raw ring is empty
 };
 
 struct RiskConfig {

@@ -60,6 +60,12 @@ const Field kFields[] = {
      .min = 2,
      .max = kMaxRing,
      .power_of_two = true},
+    {.key = "bus.raw_wait",
+     .description = "hot thread's wait on an empty raw ring: busy_spin (lowest latency, burns a "
+                    "core), spin_yield (spin, then yield: shared cores), blocking (spin, then "
+                    "sleep on a futex until the feed pushes; up to 1 ms later timers)",
+     .ref = HFT_REF(bus.raw_wait),
+     .one_of = "busy_spin|spin_yield|blocking"},
     {.key = "bus.exec",
      .description = "execution report ring slots (gateway -> hot thread)",
      .ref = HFT_REF(bus.exec),

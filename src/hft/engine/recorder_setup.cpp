@@ -1,5 +1,7 @@
 #include "hft/engine/recorder_setup.hpp"
 
+#include "hft/engine/ring_metrics.hpp"
+
 namespace hft::engine {
 
 recorder::WalOptions wal_options(const config::Config& cfg, obs::Registry& registry) {
@@ -36,6 +38,13 @@ void register_recorder_metrics(obs::Registry& registry, const recorder::Recorder
     free_ratio.set(s.disk_free_ratio);
     state.set(static_cast<double>(s.disk_pressure));
     dropped.set(s.disk_dropped);
+  });
+  // The recorder's ring in 64-byte lines (an event takes 1-3); "full" = critical events that had
+  // to wait for room, "dropped" = market data refused because the ring was full.
+  register_ring_metrics(registry, "recorder", [&rec] {
+    const recorder::RecorderStats s = rec.stats();
+    return bus::RingMetrics{s.ring_capacity_lines, s.ring_depth_lines, s.ring_high_water_lines,
+                            s.critical_waits,      s.dropped,          0};
   });
 }
 

@@ -20,6 +20,7 @@
 #include "hft/engine/hot_path.hpp"
 #include "hft/engine/operator_control.hpp"
 #include "hft/engine/recorder_setup.hpp"
+#include "hft/engine/ring_metrics.hpp"
 #include "hft/feed/sim_market.hpp"
 #include "hft/obs/process_metrics.hpp"
 
@@ -47,8 +48,6 @@ void pin_to_cpu(int cpu) {
   CPU_SET(cpu, &set);
   pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
 }
-
-inline void cpu_relax() { __builtin_ia32_pause(); }
 
 }  // namespace
 
@@ -111,15 +110,14 @@ int run_sim(const config::Config& cfg, const RunOptions& options) {
   ClientOrderIdGenerator ids(wall_ns() / 1'000'000, id_state);
   HotPath hot(symbols, cfg, *strat, rec.get(), registry, ids);
   HotLoopMetrics loop(registry);
-  obs::Counter& raw_full =
-      registry.counter("hft_ring_full_total", "Pushes that found a ring full", {{"ring", "raw"}});
-  obs::Gauge& raw_depth =
-      registry.gauge("hft_ring_depth", "Items queued in a ring", {{"ring", "raw"}});
   obs::Counter& wal_records =
       registry.counter("hft_wal_records_total", "Records written to the WAL");
   obs::Counter& wal_bytes = registry.counter("hft_wal_bytes_total", "Bytes written to the WAL");
 
-  bus::SpscRing<MarketData> raw(static_cast<std::size_t>(cfg.bus.raw));
+  // bus.raw_wait was validated against the three names; spin 256 polls before yielding/sleeping.
+  const bus::WaitStrategy raw_wait{*bus::parse_wait_kind(cfg.bus.raw_wait), 256, 1'000'000, false};
+  bus::SpscRing<MarketData> raw(static_cast<std::size_t>(cfg.bus.raw), raw_wait);
+  register_ring_metrics(registry, "raw", [&raw] { return raw.metrics(); });
   std::atomic<bool> feed_stop{false};
   std::atomic<bool> feed_done{false};
   install_signal_handlers();
@@ -153,8 +151,7 @@ int run_sim(const config::Config& cfg, const RunOptions& options) {
         const Timestamp now = wall_ns();
         market.next(md, now);
         md.h.local_ts = now;
-        while (!raw.try_push(md)) {  // the simulated feed waits instead of dropping
-          raw_full.inc();
+        while (!raw.try_push(md)) {  // the simulated feed waits instead of dropping (counted)
           if (feed_stop.load(std::memory_order_relaxed)) break;
           std::this_thread::yield();
         }
@@ -169,9 +166,8 @@ int run_sim(const config::Config& cfg, const RunOptions& options) {
     const std::int64_t wall_offset = wall_ns() - mono_ns();
     hot.start();
     MarketData md;
-    unsigned idle = 0;
     // Timer work (stale feed, ack timeouts, circuit-breaker expiry) runs every millisecond,
-    // piggy-backing on the receive clock read while busy and on the idle spin otherwise.
+    // piggy-backing on the receive clock read while busy and on the wait rounds otherwise.
     constexpr std::int64_t kTimerPeriodNs = 1'000'000;
     std::int64_t next_timer = mono_ns();
     auto maybe_timer = [&](std::int64_t now_mono) {
@@ -180,24 +176,26 @@ int run_sim(const config::Config& cfg, const RunOptions& options) {
       loop.on_timer(now_mono);
       next_timer = now_mono + kTimerPeriodNs;
     };
+    // While the ring is empty the wait strategy (bus.raw_wait) spins, yields or sleeps; between
+    // its rounds the loop still sees the kill switch, runs due timers and notices the end.
+    const auto stop_waiting = [&] {
+      control->poll(hot, wall_ns);
+      return mono_ns() >= next_timer || feed_done.load(std::memory_order_acquire);
+    };
     for (;;) {
       control->poll(hot, wall_ns);  // kill switch and `hft risk resume`: one cache line
-      if (raw.try_pop(md)) {
-        const std::int64_t t = mono_ns();
-        loop.on_record(t, t + wall_offset, md.h.local_ts);
-        hot.on_market_data(md, t + wall_offset);
-        maybe_timer(t);
-        idle = 0;
-        continue;
+      if (!raw.try_pop(md)) {
+        if (loop.busy()) loop.on_idle(mono_ns());
+        if (feed_done.load(std::memory_order_acquire) && raw.size() == 0) break;
+        if (!raw.pop(md, stop_waiting)) {
+          maybe_timer(mono_ns());
+          continue;
+        }
       }
-      if (loop.busy()) loop.on_idle(mono_ns());
-      if (feed_done.load(std::memory_order_acquire) && raw.size() == 0) break;
-      if (idle == 64) maybe_timer(mono_ns());
-      // Spin briefly, then yield: on a 2-core VM the feed and recorder need the CPU too.
-      if (++idle < 256)
-        cpu_relax();
-      else
-        std::this_thread::yield();
+      const std::int64_t t = mono_ns();
+      loop.on_record(t, t + wall_offset, md.h.local_ts);
+      hot.on_market_data(md, t + wall_offset);
+      maybe_timer(t);
     }
     hot.stop();
   });
@@ -221,7 +219,6 @@ int run_sim(const config::Config& cfg, const RunOptions& options) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     if (mono_ns() < next_tick) continue;
     next_tick += kNsPerSec;
-    raw_depth.set(static_cast<double>(raw.size()));
     control->sync_metrics();
     sync_recorder_metrics();
     if (!options.progress) continue;

@@ -1,5 +1,6 @@
 #include "hft/recorder/recorder.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -58,6 +59,8 @@ bool Recorder::record_critical_slow(const void* event, std::size_t lines) {
 std::size_t Recorder::drain(std::size_t max_records) {
   std::uint64_t tail = ring_.consumer_tail();
   const std::uint64_t head = ring_.published_head();
+  if (head - tail > high_water_lines_.load(std::memory_order_relaxed))
+    high_water_lines_.store(head - tail, std::memory_order_relaxed);
   std::size_t n = 0;
   std::size_t unreleased = 0;
   const bool critical_only = disk_pressure() >= DiskPressure::kStopMarketData;
@@ -165,6 +168,12 @@ RecorderStats Recorder::stats() const {
   s.critical_waits = critical_waits_.load(std::memory_order_relaxed);
   s.invalid = invalid_.load(std::memory_order_relaxed);
   s.ring_depth = ring_.events();
+  s.ring_capacity_lines = ring_.capacity();
+  const std::uint64_t head = ring_.published_head();
+  const std::uint64_t tail = ring_.consumer_tail();
+  s.ring_depth_lines = head > tail ? head - tail : 0;
+  s.ring_high_water_lines =
+      std::max(high_water_lines_.load(std::memory_order_relaxed), s.ring_depth_lines);
   return s;
 }
 

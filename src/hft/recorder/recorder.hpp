@@ -51,12 +51,15 @@ struct RecorderStats {
   std::uint64_t fsync_ns_last = 0;
   std::uint64_t segments_opened = 0;
   std::uint64_t write_errors = 0;
-  std::uint64_t dropped = 0;         // market data refused because the ring was full
-  std::uint64_t critical_waits = 0;  // times an order/fill/risk/state event waited for room
-  std::uint64_t invalid = 0;         // events whose type does not match their size (bug)
-  std::uint64_t ring_depth = 0;      // events queued
-  std::uint64_t durable_seq = 0;     // every record up to this seq has been fsynced
-  std::uint64_t disk_dropped = 0;    // market data not written because the disk is low
+  std::uint64_t dropped = 0;                // market data refused because the ring was full
+  std::uint64_t critical_waits = 0;         // times an order/fill/risk/state event waited for room
+  std::uint64_t invalid = 0;                // events whose type does not match their size (bug)
+  std::uint64_t ring_depth = 0;             // events queued
+  std::uint64_t ring_capacity_lines = 0;    // ring size in 64-byte lines (an event takes 1-3)
+  std::uint64_t ring_depth_lines = 0;       // lines queued now
+  std::uint64_t ring_high_water_lines = 0;  // most lines queued, seen by the writer's drains
+  std::uint64_t durable_seq = 0;            // every record up to this seq has been fsynced
+  std::uint64_t disk_dropped = 0;           // market data not written because the disk is low
   DiskPressure disk_pressure = DiskPressure::kOk;
   double disk_free_ratio = -1;  // last reading, 0..1; -1 before the first or when unreadable
 };
@@ -141,6 +144,7 @@ class Recorder {
   std::atomic<bool> running_{false};
   std::atomic<std::uint64_t> dropped_{0};
   std::atomic<std::uint64_t> critical_waits_{0};
+  std::atomic<std::uint64_t> high_water_lines_{0};  // written by the writer thread only
   std::atomic<std::uint64_t> invalid_{0};
   std::atomic<std::uint64_t> written_{0};
   std::atomic<std::uint64_t> bytes_{0};
