@@ -296,6 +296,42 @@ void BM_Bus_CacheLinePingPong(benchmark::State& state) {
       benchmark::Counter(n, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
+// ---- the floor of any two-queue round trip: ping on one line, pong on another ----
+// Measured here because it is what a ring round trip can approach: on this VM a hop that writes
+// one line and is answered on another costs about twice the one-line bounce above (the line a
+// thread reads and then writes migrates to it in one transfer; two lines need two).
+
+void BM_Bus_TwoLinePingPong(benchmark::State& state) {
+  ScopedPin pin(0);
+  auto ping = std::make_unique<Padded<std::uint64_t>>();
+  auto pong = std::make_unique<Padded<std::uint64_t>>();
+  auto stop_p = std::make_unique<Padded<bool>>();
+  auto& stop = stop_p->v;
+  std::thread echo([&ping, &pong, &stop] {
+    pin_to(1);
+    std::uint64_t last = 0;
+    while (!stop.load(std::memory_order_relaxed)) {
+      const std::uint64_t x = ping->v.load(std::memory_order_acquire);
+      if (x != last) {
+        pong->v.store(x, std::memory_order_release);
+        last = x;
+      } else {
+        cpu_relax();
+      }
+    }
+  });
+  std::uint64_t x = 0;
+  for (auto _ : state) {
+    ping->v.store(++x, std::memory_order_release);
+    while (pong->v.load(std::memory_order_acquire) != x) cpu_relax();
+  }
+  stop.store(true);
+  echo.join();
+  const auto n = static_cast<double>(state.iterations());
+  state.counters["ns_per_round_trip"] =
+      benchmark::Counter(n, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+
 // ---- cross-process: the same ring in a shared-memory segment, consumer in a forked child ----
 
 void BM_Bus_ShmThroughput(benchmark::State& state) {
@@ -339,6 +375,7 @@ void BM_Bus_ShmThroughput(benchmark::State& state) {
 
 // Reference and ours interleave (A, B, A, B) so host phases hit both alike.
 BENCHMARK(BM_Bus_CacheLinePingPong)->UseRealTime();
+BENCHMARK(BM_Bus_TwoLinePingPong)->UseRealTime();
 BENCHMARK(BM_Bus_RefRoundTrip)->UseRealTime();
 BENCHMARK(BM_Bus_RoundTrip)->UseRealTime();
 BENCHMARK(BM_Bus_RefSpscThroughput<8>)->Name("BM_Bus_RefSpscThroughput/8")->UseRealTime();
