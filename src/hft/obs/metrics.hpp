@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <limits>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -60,7 +61,13 @@ class Histogram {
     const std::uint64_t v = value < 0 ? 0 : static_cast<std::uint64_t>(value);
     bump(buckets_[bucket_of(v)], 1);
     bump(count_, 1);
-    sum_.store(sum_.load(std::memory_order_relaxed) + (value < 0 ? 0 : value),
+    // Saturates instead of overflowing: a bogus sample (e.g. an exchange time of 0) must not
+    // turn _sum negative or trip UB.
+    const std::int64_t s = sum_.load(std::memory_order_relaxed);
+    const std::int64_t add = value < 0 ? 0 : value;
+    sum_.store(add > std::numeric_limits<std::int64_t>::max() - s
+                   ? std::numeric_limits<std::int64_t>::max()
+                   : s + add,
                std::memory_order_relaxed);
   }
   std::uint64_t count() const { return count_.load(std::memory_order_relaxed); }

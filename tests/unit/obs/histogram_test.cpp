@@ -115,5 +115,14 @@ TEST(Histogram, HugeSamplesLandInTheLastBuckets) {
   EXPECT_EQ(h.quantile(1.0), std::numeric_limits<std::int64_t>::max());
 }
 
+// Wall-clock-sized samples (a feed with a missing exchange time) used to overflow the signed sum.
+TEST(Histogram, SumSaturatesInsteadOfOverflowing) {
+  Histogram h;
+  const std::int64_t wall_ns = 1'772'589'600'000'000'000;
+  for (int i = 0; i < 10; ++i) h.record(wall_ns);
+  EXPECT_EQ(h.count(), 10u);
+  EXPECT_EQ(h.sum(), std::numeric_limits<std::int64_t>::max());
+}
+
 }  // namespace
 }  // namespace hft::obs
