@@ -2,12 +2,21 @@
 
 namespace hft::broker {
 
+namespace {
+// Room for 4 reports per order (ack, fills, cancel), a power of two so the ring index is a mask.
+std::size_t report_slots(std::size_t max_orders) {
+  std::size_t n = 64;
+  while (n < max_orders * 4 + 64) n <<= 1;
+  return n;
+}
+}  // namespace
+
 SimExchange::SimExchange(const lob::SnapshotBooks& books, std::size_t max_orders)
-    : books_(books), orders_(max_orders), reports_(max_orders * 4 + 64) {}
+    : books_(books), orders_(max_orders), reports_(report_slots(max_orders)) {}
 
 void SimExchange::report(const Resting& o, ExecType type, Price px, Qty qty, Timestamp now) {
   if (tail_ - head_ == reports_.size()) return;  // cannot happen: sized for 4 reports per order
-  ExecReport& r = reports_[tail_++ % reports_.size()];
+  ExecReport& r = reports_[tail_++ & (reports_.size() - 1)];
   r = ExecReport{};
   r.h = EventHeader{now, now, ++seq_, o.symbol, EventType::kExecReport, 0};
   r.client_id = o.id;
@@ -21,7 +30,7 @@ void SimExchange::report(const Resting& o, ExecType type, Price px, Qty qty, Tim
 
 bool SimExchange::poll(ExecReport& out) {
   if (head_ == tail_) return false;
-  out = reports_[head_++ % reports_.size()];
+  out = reports_[head_++ & (reports_.size() - 1)];
   return true;
 }
 

@@ -325,8 +325,22 @@ Price HotPath::mark(SymbolId symbol) const {
   return symbols_.ladder(symbol).round_down(Price{s.mid_x2 / 2});
 }
 
-void HotPath::publish_market(const MarketData& md) {
+void HotPath::publish_market(const MarketData& md, bool book) {
   const SymbolId symbol = md.h.symbol;
+  metrics_.md_events.inc();
+  if (book) {
+    metrics_.book_updates.inc();
+    const lob::BookStats& st = books_.stats(symbol);
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    const double unit = price_unit_[symbol];
+    metrics_.best_bid[symbol]->set(st.best_bid.v > 0 ? static_cast<double>(st.best_bid.v) * unit
+                                                     : nan);
+    metrics_.best_ask[symbol]->set(st.best_ask.v > 0 ? static_cast<double>(st.best_ask.v) * unit
+                                                     : nan);
+    metrics_.spread_ticks[symbol]->set(st.valid() ? static_cast<double>(st.spread_ticks) : nan);
+  } else {
+    metrics_.trades.inc();
+  }
   metrics_.feed_latency[symbol]->record(md.h.local_ts - md.h.exch_ts);
   Timestamp& last = last_md_ts_[symbol];
   if (last != 0) metrics_.interarrival[symbol]->record(md.h.local_ts - last);
@@ -342,39 +356,37 @@ void HotPath::on_market_data(MarketData& md, Timestamp recv_wall) {
     metrics_.feed_rejects[static_cast<std::size_t>(normalizer_.last_reject())]->inc();
     return;
   }
-  metrics_.md_events.inc();
-  publish_market(md);
   in_tick_ = true;
   const SymbolId symbol = md.h.symbol;
-  if (md.h.type == EventType::kBookSnapshot) {
+  const bool book = md.h.type == EventType::kBookSnapshot;
+  if (book) {
     record(md.snapshot);
     books_.apply(md.snapshot);
-    metrics_.book_updates.inc();
-    const lob::BookStats& st = books_.stats(symbol);
-    const double nan = std::numeric_limits<double>::quiet_NaN();
-    const double unit = price_unit_[symbol];
-    metrics_.best_bid[symbol]->set(st.best_bid.v > 0 ? static_cast<double>(st.best_bid.v) * unit
-                                                     : nan);
-    metrics_.best_ask[symbol]->set(st.best_ask.v > 0 ? static_cast<double>(st.best_ask.v) * unit
-                                                     : nan);
-    metrics_.spread_ticks[symbol]->set(st.valid() ? static_cast<double>(st.spread_ticks) : nan);
     risk_.on_market(symbol, books_.stats(symbol), now_);
     // The exchange matches first (its clock runs ahead of ours), but the reports it produced
     // reach us after the strategy reacted to the tick, as a broker's would: report handling is
     // not on the tick-to-order path. The risk gate counts those orders as working until then.
+    // Tick-to-order is the engine's own latency: the simulated venue's matching of resting
+    // orders (done by the exchange in live trading, before the tick is even published) is
+    // taken out of it. Both branches below do this.
+    const std::uint64_t venue_start = TscClock::now();
     exchange_.on_book(symbol, now_);
+    tick_tsc_ += TscClock::now() - venue_start;
     sync_state();
     strategy_.on_book(*this, symbol, books_.stats(symbol));
   } else {
     record(md.trade);
     books_.apply(md.trade);
-    metrics_.trades.inc();
     risk_.on_market(symbol, books_.stats(symbol), now_);
+    const std::uint64_t venue_start = TscClock::now();
     exchange_.on_trade(md.trade, now_);
+    tick_tsc_ += TscClock::now() - venue_start;
     sync_state();
     strategy_.on_trade(*this, md.trade);
   }
   in_tick_ = false;
+  // Off the tick-to-order path: metrics, then the exchange's reports.
+  publish_market(md, book);
   drain_reports();
   publish_position(symbol);
   sync_state();

@@ -184,7 +184,8 @@ class HotPath final : public strategy::Context {
   void finish(execution::WorkingOrder& o, Qty leaves);
   void anomaly(OrderAnomaly a, ExecReport& r);
   void publish_position(SymbolId symbol);
-  void publish_market(const MarketData& md);
+  /// Market-data metrics (counts, feed latency, top of book) once the tick has been handled.
+  void publish_market(const MarketData& md, bool book);
   /// Wall time at which the order being built leaves the router; during a tick it also records
   /// the tick->order latency and gives the tick's local_ts in `tick_ts` (else 0).
   Timestamp router_exit(Timestamp& tick_ts, bool new_order);

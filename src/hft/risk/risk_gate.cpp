@@ -264,7 +264,12 @@ void RiskGate::on_market(SymbolId s, const lob::BookStats& book, Timestamp now) 
     st.collar_hi = ladder.add_ticks(m, L.price_collar_ticks);
   }
   if (L.price_collar_bp > 0) {
-    const auto d = static_cast<std::int64_t>(static_cast<Int128>(m.v) * L.price_collar_bp / 10'000);
+    // 64-bit unless the product overflows (a 128-bit division is a ~100-cycle libgcc call).
+    std::int64_t scaled = 0;
+    const auto d =
+        __builtin_mul_overflow(m.v, L.price_collar_bp, &scaled)
+            ? static_cast<std::int64_t>(static_cast<Int128>(m.v) * L.price_collar_bp / 10'000)
+            : scaled / 10'000;
     st.pct_lo = Price{m.v - d};
     st.pct_hi = Price{m.v + d};
   }
