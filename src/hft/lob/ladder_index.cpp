@@ -13,7 +13,9 @@ LadderIndex::LadderIndex(const TickLadder& ladder) {
     Band& b = bands_[static_cast<std::size_t>(n_++)];
     b.lo_px = lo;
     b.lo_idx = idx;
-    b.per_tick = ConstDivider(static_cast<std::uint64_t>(tick));
+    b.tick = static_cast<std::uint64_t>(tick);
+    b.unit = tick == 1;
+    b.magic = tick > 1 && b.tick <= UINT32_MAX ? UINT64_MAX / b.tick + 1 : 0;
     if (ladder.tick_at(Price{INT64_MAX}) == tick) break;  // last band
     std::int64_t a = lo > 0 ? lo : 1;                     // tick_at(a) == tick
     std::int64_t z = INT64_MAX;                           // tick_at(z) != tick

@@ -7,7 +7,6 @@
 #include <array>
 #include <cstdint>
 
-#include "hft/core/const_divider.hpp"
 #include "hft/core/fixed_point.hpp"
 #include "hft/core/tick_ladder.hpp"
 
@@ -26,8 +25,16 @@ class LadderIndex {
     while (i > 0 && p.v < bands_[static_cast<std::size_t>(i)].lo_px) --i;
     const Band& b = bands_[static_cast<std::size_t>(i)];
     const auto off = static_cast<std::uint64_t>(p.v - b.lo_px);
-    const std::uint64_t q = b.per_tick.quotient(off);
-    if (q * b.per_tick.divisor() != off) return -1;
+    std::uint64_t q = off;
+    // A unit tick (every future, a stock's 0.01 band) divides by nothing. It is tested on its own
+    // flag: written as `tick == 1 ? n : n / tick` the compiler folds both arms into one 64-bit
+    // `div` (n / 1 == n), which then runs on every update (25-90 cycles).
+    if (!b.unit) {
+      q = b.magic != 0 && off <= UINT32_MAX
+              ? static_cast<std::uint64_t>((static_cast<U128>(b.magic) * off) >> 64)
+              : off / b.tick;
+      if (q * b.tick != off) return -1;
+    }
     return b.lo_idx + static_cast<std::int64_t>(q);
   }
 
@@ -36,16 +43,19 @@ class LadderIndex {
     int i = n_ - 1;
     while (i > 0 && idx < bands_[static_cast<std::size_t>(i)].lo_idx) --i;
     const Band& b = bands_[static_cast<std::size_t>(i)];
-    return Price{b.lo_px + (idx - b.lo_idx) * static_cast<std::int64_t>(b.per_tick.divisor())};
+    return Price{b.lo_px + (idx - b.lo_idx) * static_cast<std::int64_t>(b.tick)};
   }
 
   int bands() const { return n_; }
 
  private:
+  __extension__ using U128 = unsigned __int128;
   struct Band {
     std::int64_t lo_px = 0;   // first price of the band
     std::int64_t lo_idx = 0;  // tick number of lo_px
-    ConstDivider per_tick;
+    std::uint64_t tick = 1;   // price step inside the band
+    std::uint64_t magic = 0;  // ceil(2^64 / tick) (Lemire), exact for offsets below 2^32
+    bool unit = true;         // tick == 1
   };
   std::array<Band, 8> bands_{};
   int n_ = 1;
