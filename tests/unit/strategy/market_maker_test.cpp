@@ -35,7 +35,7 @@ class FakeContext final : public Context {
   Qty position(SymbolId) const override { return pos; }
   const lob::BookStats& book(SymbolId id) const override { return books_[id]; }
   const SymbolTable& symbols() const override { return symbols_; }
-  Timestamp now() const override { return 0; }
+  Timestamp now() const override { return t; }
 
   void clear() {
     placed.clear();
@@ -49,6 +49,7 @@ class FakeContext final : public Context {
   }
 
   Qty pos = 0;
+  Timestamp t = 0;
   bool reject_places = false;
   std::vector<Placed> placed;
   std::vector<ClientOrderId> cancelled;
@@ -170,15 +171,43 @@ TEST_F(MarketMakerTest, DoesNothingOnABookWithoutATouch) {
   EXPECT_TRUE(ctx.placed.empty());
 }
 
-TEST_F(MarketMakerTest, TriesAgainAfterARejectedPlace) {
-  MarketMaker mm = maker({});
+TEST_F(MarketMakerTest, TriesAgainOnlyAfterTheRejectBackoff) {
+  MarketMaker mm = maker({.reject_backoff_ms = 100});
+  ctx.reject_places = true;
+  mm.on_book(ctx, 0, touch(20000, 20001));
+  ctx.reject_places = false;
+  ctx.clear();
+  ctx.t = 99'999'999;  // 1 ns before the backoff ends: refused sides stay quiet
+  mm.on_book(ctx, 0, touch(20000, 20001));
+  EXPECT_TRUE(ctx.placed.empty());
+  ctx.t = 100'000'000;
+  mm.on_book(ctx, 0, touch(20000, 20001));
+  EXPECT_EQ(ctx.placed.size(), 2U);
+  EXPECT_TRUE(ctx.cancelled.empty()) << "nothing was working to cancel";
+}
+
+TEST_F(MarketMakerTest, ZeroBackoffRetriesOnTheNextBook) {
+  MarketMaker mm = maker({.reject_backoff_ms = 0});
   ctx.reject_places = true;
   mm.on_book(ctx, 0, touch(20000, 20001));
   ctx.reject_places = false;
   ctx.clear();
   mm.on_book(ctx, 0, touch(20000, 20001));
   EXPECT_EQ(ctx.placed.size(), 2U);
-  EXPECT_TRUE(ctx.cancelled.empty()) << "nothing was working to cancel";
+}
+
+TEST_F(MarketMakerTest, ARequoteThatIsRefusedWaitsForTheBackoffToo) {
+  MarketMaker mm = maker({.reject_backoff_ms = 100});
+  mm.on_book(ctx, 0, touch(20000, 20001));  // both quotes working
+  ctx.clear();
+  ctx.reject_places = true;
+  mm.on_book(ctx, 0, touch(20005, 20006));  // both moved: cancelled, re-placing is refused
+  ctx.reject_places = false;
+  ctx.clear();
+  ctx.t = 50'000'000;
+  mm.on_book(ctx, 0, touch(20005, 20006));
+  EXPECT_TRUE(ctx.placed.empty());
+  EXPECT_TRUE(ctx.cancelled.empty()) << "the refused quotes were already cancelled";
 }
 
 TEST_F(MarketMakerTest, QuotesAgainAfterItsOrderIsFilledOrCancelled) {
@@ -220,7 +249,8 @@ TEST(MarketMakerParams, ReadsEveryKnownParameter) {
                                                    {"edge_ticks", 1},
                                                    {"skew_ticks_per_unit", 3},
                                                    {"max_position", 9},
-                                                   {"requote_ticks", 4}},
+                                                   {"requote_ticks", 4},
+                                                   {"reject_backoff_ms", 250}},
                                                   &error);
   EXPECT_EQ(error, "");
   EXPECT_EQ(p.quote_qty, 2);
@@ -228,6 +258,14 @@ TEST(MarketMakerParams, ReadsEveryKnownParameter) {
   EXPECT_EQ(p.skew_ticks_per_unit, 3);
   EXPECT_EQ(p.max_position, 9);
   EXPECT_EQ(p.requote_ticks, 4);
+  EXPECT_EQ(p.reject_backoff_ms, 250);
+}
+
+TEST(MarketMakerParams, RejectsABackoffLongerThanADay) {
+  std::string error;
+  const MarketMakerParams p = market_maker_params({{"reject_backoff_ms", 86'400'001}}, &error);
+  EXPECT_NE(error.find("reject_backoff_ms"), std::string::npos) << error;
+  EXPECT_EQ(p.reject_backoff_ms, 86'400'000);
 }
 
 TEST(MarketMakerParams, RejectsAnUnknownParameterByName) {

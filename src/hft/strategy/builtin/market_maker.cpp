@@ -21,11 +21,14 @@ MarketMakerParams market_maker_params(const Params& p, std::string* error) {
       out.max_position = whole;
     else if (key == "requote_ticks")
       out.requote_ticks = whole;
+    else if (key == "reject_backoff_ms")
+      out.reject_backoff_ms = whole;
     else {
       if (error != nullptr) {
         *error =
             "market_maker: unknown parameter '" + key +
-            "' (known: quote_qty, edge_ticks, skew_ticks_per_unit, max_position, requote_ticks)";
+            "' (known: quote_qty, edge_ticks, skew_ticks_per_unit, max_position, requote_ticks, "
+            "reject_backoff_ms)";
       }
       continue;
     }
@@ -35,6 +38,11 @@ MarketMakerParams market_maker_params(const Params& p, std::string* error) {
     }
   }
   if (out.quote_qty <= 0 && error != nullptr) *error = "market_maker: quote_qty must be >= 1";
+  constexpr std::int64_t kDayMs = 86'400'000;
+  if (out.reject_backoff_ms > kDayMs) {
+    if (error != nullptr) *error = "market_maker: reject_backoff_ms must be <= 86400000 (a day)";
+    out.reject_backoff_ms = kDayMs;
+  }
   if (out.requote_ticks <= 0) out.requote_ticks = 1;
   return out;
 }
@@ -59,9 +67,12 @@ void MarketMaker::requote(Context& ctx, SymbolId symbol, Side side, Price target
     ctx.cancel(q.id);
     q = Quote{};
   }
-  if (!allowed || target.v <= 0) return;
+  if (!allowed || target.v <= 0 || ctx.now() < q.retry_at) return;
   const PlaceResult r = ctx.place(symbol, side, target, params_.quote_qty);
-  if (r.ok()) q = Quote{r.id, target};
+  if (r.ok())
+    q = Quote{r.id, target, 0};
+  else
+    q.retry_at = ctx.now() + params_.reject_backoff_ms * 1'000'000;
 }
 
 void MarketMaker::forget(const ExecReport& report) {
