@@ -651,5 +651,102 @@ TEST_F(ShioajiNormalizerTest, LastRejectedPayloadIsKeptForTheColdPath) {
   EXPECT_NE(line.find("\\x01"), std::string::npos) << "non-printables escaped: " << line;
 }
 
+// ---- The fast paths (64-byte window arrays, packed keys, the date cache) decide exactly as
+// the general scanner: these payloads take them (long enough after each array) and must give
+// the documented results. ----
+
+TEST_F(ShioajiNormalizerTest, WindowArraysAcceptMixedQuotingAndDecimals) {
+  std::string p = replace(golden::kBidAskStk, R"(["585","584","583","582","581"])",
+                          R"(["585.5",584.5,"583",582,"0.5"])");
+  ASSERT_TRUE(decode(p));
+  EXPECT_EQ(book().bid_px[0], Price{58550});
+  EXPECT_EQ(book().bid_px[1], Price{58450});
+  EXPECT_EQ(book().bid_px[2], Price{58300});
+  EXPECT_EQ(book().bid_px[3], Price{58200});
+  EXPECT_EQ(book().bid_px[4], Price{50});
+  // 18 digits fit a mantissa (and overflow at the scale), 19 are too many.
+  expect_rejected(replace(golden::kBidAskStk, R"("586")", R"("123456789012345678")"),
+                  RejectReason::kBadPrice);
+  expect_rejected(replace(golden::kBidAskStk, R"("586")", R"("1234567890123456789")"),
+                  RejectReason::kBadPrice);
+  ASSERT_TRUE(
+      decode(replace(replace(golden::kBidAskStk, "2026-06-01 09:00:01", "2026-06-01 09:00:02"),
+                     R"("586")", R"("000000000000000586.0")")));
+  EXPECT_EQ(book().ask_px[0], Price{58600});
+}
+
+TEST_F(ShioajiNormalizerTest, WindowArraysRejectWhatTheGeneralScannerRejects) {
+  const std::string_view prices = R"(["585","584","583","582","581"])";
+  for (const char* bad :
+       {R"(["585","5.8.4"])", R"(["585","584.","583"])", R"(["585",".5"])", R"(["585","-584"])",
+        R"(["585",""])", R"(["585","58"4"])", R"(["58 5"])"}) {
+    EXPECT_FALSE(decode(replace(golden::kBidAskStk, prices, bad))) << bad;
+    EXPECT_NE(norm->last_reject(), RejectReason::kCount) << bad;
+  }
+  expect_rejected(replace(golden::kBidAskStk, prices, R"(["585","584"3])"),
+                  RejectReason::kMalformed);
+  expect_rejected(replace(golden::kBidAskStk, prices, R"(["585",,"584"])"),
+                  RejectReason::kMalformed);
+  expect_rejected(replace(golden::kBidAskStk, prices, R"(["585","584",])"),
+                  RejectReason::kMalformed);
+  expect_rejected(replace(golden::kBidAskStk, prices, R"(["585","584","583","582","581","580"])"),
+                  RejectReason::kBadField);
+  expect_rejected(replace(golden::kBidAskStk, prices, R"(["585","584.5"])"),
+                  RejectReason::kBadField);  // two prices, five volumes
+}
+
+TEST_F(ShioajiNormalizerTest, SkippedIntegerArraysAreValidatedAsJson) {
+  const std::string_view diff = "[3,0,0,-1,0]";
+  int second = 0;
+  for (const char* ok :
+       {"[-0,10,0,-123,7]", "[1e5,2]", "[]", "[ 1 , 2 ]", "[0]", "[\"x\",1]", "[1.5,-2.25]"}) {
+    // A new second each time: the same book at the same time would be a duplicate.
+    const std::string t = "09:00:0" + std::to_string(2 + second++);
+    EXPECT_TRUE(decode(replace(replace(golden::kBidAskStk, "09:00:01", t), diff, ok)))
+        << ok << " " << to_string(norm->last_reject());
+  }
+  for (const char* bad :
+       {"[01,2]", "[-,1]", "[1,]", "[1,,2]", "[,1]", "[1-2]", "[--1]", "[-01]", "[1,2", "[00]"}) {
+    expect_rejected(replace(golden::kBidAskStk, diff, bad), RejectReason::kMalformed);
+  }
+}
+
+TEST_F(ShioajiNormalizerTest, KeysAreMatchedByTheirExactBytes) {
+  // An escaped spelling is not the key (it is an unknown member, skipped).
+  expect_rejected(replace(golden::kBidAskStk, R"("bid_price")", R"("bid\u005fprice")"),
+                  RejectReason::kMissingField);
+  // A prefix, an extension and a longer unknown key are other members.
+  expect_rejected(replace(golden::kBidAskStk, R"("bid_price")", R"("bid_pric")"),
+                  RejectReason::kMissingField);
+  expect_rejected(replace(golden::kBidAskStk, R"("bid_price")", R"("bid_prices")"),
+                  RejectReason::kMissingField);
+  expect_rejected(replace(golden::kBidAskStk, R"("bid_price")", R"("bid_price_of_the_day")"),
+                  RejectReason::kMissingField);
+  // Keys of the other level are not ours: "code" in the envelope, "type" in data.
+  expect_rejected(R"({"type":"tick_stk","code":"2330","data":{"type":"x"}})",
+                  RejectReason::kMissingField);
+  // A control byte inside a key is malformed, wherever the key is.
+  expect_rejected(replace(golden::kBidAskStk, R"("bid_price")", "\"bid_\x01price\""),
+                  RejectReason::kMalformed);
+}
+
+TEST_F(ShioajiNormalizerTest, DateCacheFollowsTheDateAndNeverCachesABadOne) {
+  const std::string day1 = std::string(golden::kBidAskStk);
+  ASSERT_TRUE(decode(day1));
+  EXPECT_EQ(book().h.exch_ts, taipei(2026, 6, 1, 9, 0, 1, 123000));
+  ASSERT_TRUE(decode(replace(day1, "2026-06-01", "2026-06-02")));
+  EXPECT_EQ(book().h.exch_ts, taipei(2026, 6, 2, 9, 0, 1, 123000));
+  expect_rejected(replace(day1, "2026-06-01", "2026-06-31"), RejectReason::kBadTimestamp);
+  expect_rejected(replace(day1, "2026-06-01", "2026-06-31"), RejectReason::kBadTimestamp);
+  ASSERT_TRUE(decode(replace(replace(day1, "2026-06-01", "2026-06-02"), "09:00:01", "09:00:02")));
+  EXPECT_EQ(book().h.exch_ts, taipei(2026, 6, 2, 9, 0, 2, 123000));
+  // The SSE date + time pair shares the cache.
+  ASSERT_TRUE(decode(golden::kTickFop));
+  EXPECT_EQ(trade().h.exch_ts, taipei(2026, 4, 1, 18, 33, 18, 84000000));
+  ASSERT_TRUE(
+      decode(replace(replace(golden::kTickFop, "2026-04-01", "2026-04-02"), "21748", "21749")));
+  EXPECT_EQ(trade().h.exch_ts, taipei(2026, 4, 2, 18, 33, 18, 84000000));
+}
+
 }  // namespace
 }  // namespace hft::feed::shioaji

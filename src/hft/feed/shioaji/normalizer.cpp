@@ -1,6 +1,11 @@
 #include "hft/feed/shioaji/normalizer.hpp"
 
 #include <cstring>
+#include <utility>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "hft/feed/shioaji/detail/datetime.hpp"
 #include "hft/feed/shioaji/detail/json_scan.hpp"
@@ -42,7 +47,7 @@ struct BoolField {
 };
 
 struct Levels {
-  Decimal v[kBookDepth];
+  Decimal v[kBookDepth];  // only [0, n) is ever written or read (Levels{} zeroes it)
   std::uint8_t n = 0;
   bool too_many = false;
   Present st = Present::kAbsent;
@@ -51,7 +56,7 @@ struct Levels {
 struct Fields {
   StrField type, topic, code, datetime, date, time;
   Present data = Present::kAbsent;
-  Decimal close, volume, total_volume, tick_type, ts;
+  Decimal close{}, volume{}, total_volume{}, tick_type{}, ts{};
   BoolField simtrade, intraday_odd;
   Levels bid_px, bid_qty, ask_px, ask_qty;
 };
@@ -128,8 +133,66 @@ bool read_levels_compact(Cursor& c, Levels& f) {
   return true;
 }
 
+/// The compact form decided from byte classes of a 64-byte window (no byte-serial chain: the
+/// element boundaries come from the comma mask, the five conversions are independent). Accepts
+/// exactly what read_levels_compact accepts, with the same values; false (nothing consumed)
+/// otherwise or when the array does not close within the window.
+bool read_levels_window(Cursor& c, Levels& f) {
+  const char* const p = c.p;  // '['
+  if (c.end - p < detail::kWindowReadable) return false;
+  const detail::ByteMasks m = detail::classify64(p);
+  if (m.close == 0) return false;
+  const int e = __builtin_ctzll(m.close);
+  if (e < 2) return false;
+  const std::uint64_t inside = detail::bit_range(1, e);
+  if ((inside & ~(m.digit | m.comma | m.quote | m.dot)) != 0) return false;
+  std::uint64_t sep = (m.comma & inside) | (1ULL << e);
+  if (__builtin_popcountll(sep) > kBookDepth) return false;
+  int a = 1;
+  std::uint8_t n = 0;
+  while (sep != 0) {
+    const int t = __builtin_ctzll(sep);
+    sep &= sep - 1;
+    int lo = a;
+    int hi = t;
+    a = t + 1;
+    if (((m.quote >> lo) & 1) != 0) {
+      if (hi - lo < 2 || ((m.quote >> (hi - 1)) & 1) == 0) return false;
+      ++lo;
+      --hi;
+    }
+    if (hi <= lo) return false;
+    const std::uint64_t span = detail::bit_range(lo, hi);
+    if ((m.quote & span) != 0) return false;
+    const std::uint64_t dots = m.dot & span;
+    std::uint64_t acc = 0;
+    int frac = 0;
+    if (dots == 0) {
+      if (hi - lo > 18) return false;
+      acc = detail::digits_value(p + lo, hi - lo);
+    } else {
+      if ((dots & (dots - 1)) != 0) return false;
+      const int x = __builtin_ctzll(dots);
+      const int int_len = x - lo;
+      frac = hi - x - 1;
+      if (int_len == 0 || frac == 0 || int_len + frac > 18) return false;
+      acc =
+          detail::digits_value(p + lo, int_len) * static_cast<std::uint64_t>(detail::kPow10[frac]) +
+          detail::digits_value(p + x + 1, frac);
+    }
+    // Written in place: on a later failure the fallback readers overwrite the whole slot.
+    f.v[n++] =
+        Decimal{static_cast<std::int64_t>(acc), static_cast<std::uint8_t>(frac), NumState::kOk};
+  }
+  f.n = n;
+  f.too_many = false;
+  f.st = Present::kOk;
+  c.p = p + e + 1;
+  return true;
+}
+
 bool read_levels(Cursor& c, Levels& f) {
-  if (*c.p == '[' && read_levels_compact(c, f)) return true;
+  if (*c.p == '[' && (read_levels_window(c, f) || read_levels_compact(c, f))) return true;
   if (*c.p != '[') {
     f.st = Present::kWrongType;
     return detail::skip_value(c, 1);
@@ -144,7 +207,7 @@ bool read_levels(Cursor& c, Levels& f) {
   }
   for (;;) {
     detail::skip_ws(c);
-    Decimal extra;
+    Decimal extra{};
     Decimal& d = f.n < kBookDepth ? f.v[f.n] : extra;
     if (f.n < kBookDepth) {
       ++f.n;
@@ -166,50 +229,210 @@ bool read_levels(Cursor& c, Levels& f) {
   }
 }
 
-/// Reads the value of one data key into its slot (or skips it). Cursor on the value's first byte.
-bool read_data_value(Cursor& c, const Span& key, Fields& f) {
-  if (!key.escaped) {
-    switch (key.n) {
-      case 2:
-        if (eq(key, "ts", 2)) return detail::read_decimal(c, f.ts, 1);
-        break;
-      case 4:
-        if (eq(key, "code", 4)) return read_string(c, f.code);
-        if (eq(key, "date", 4)) return read_string(c, f.date);
-        if (eq(key, "time", 4)) return read_string(c, f.time);
-        break;
-      case 5:
-        if (eq(key, "close", 5)) return detail::read_decimal(c, f.close, 1);
-        break;
-      case 6:
-        if (eq(key, "volume", 6)) return detail::read_decimal(c, f.volume, 1);
-        break;
-      case 8:
-        if (eq(key, "datetime", 8)) return read_string(c, f.datetime);
-        if (eq(key, "simtrade", 8)) return read_bool(c, f.simtrade);
-        break;
-      case 9:
-        if (eq(key, "bid_price", 9)) return read_levels(c, f.bid_px);
-        if (eq(key, "ask_price", 9)) return read_levels(c, f.ask_px);
-        if (eq(key, "tick_type", 9)) return detail::read_decimal(c, f.tick_type, 1);
-        break;
-      case 10:
-        if (eq(key, "bid_volume", 10)) return read_levels(c, f.bid_qty);
-        if (eq(key, "ask_volume", 10)) return read_levels(c, f.ask_qty);
-        break;
-      case 12:
-        if (eq(key, "total_volume", 12)) return detail::read_decimal(c, f.total_volume, 1);
-        if (eq(key, "intraday_odd", 12)) return read_bool(c, f.intraday_odd);
-        break;
-      default: break;
+// ---- Keys: the member names we read, recognised by their packed bytes. ----
+
+enum class Key : std::uint8_t {
+  kUnknown,
+  kType,
+  kTopic,
+  kData,
+  kTs,
+  kCode,
+  kDate,
+  kTime,
+  kClose,
+  kVolume,
+  kDatetime,
+  kSimtrade,
+  kBidPrice,
+  kAskPrice,
+  kTickType,
+  kBidVolume,
+  kAskVolume,
+  kTotalVolume,
+  kIntradayOdd,
+};
+
+/// A key of at most 15 bytes packed into two little-endian words (zero padded), with a small
+/// open-addressing table of the known names: one hash and one or two compares per key instead of
+/// a length switch and a chain of memcmp.
+struct PackedKey {
+  std::uint64_t k0 = 0;
+  std::uint64_t k1 = 0;
+};
+
+class KeyTable {
+ public:
+  static constexpr std::uint32_t kMaxLen = 15;
+
+  KeyTable() {
+    const std::pair<const char*, Key> names[] = {
+        {"type", Key::kType},
+        {"topic", Key::kTopic},
+        {"data", Key::kData},
+        {"ts", Key::kTs},
+        {"code", Key::kCode},
+        {"date", Key::kDate},
+        {"time", Key::kTime},
+        {"close", Key::kClose},
+        {"volume", Key::kVolume},
+        {"datetime", Key::kDatetime},
+        {"simtrade", Key::kSimtrade},
+        {"bid_price", Key::kBidPrice},
+        {"ask_price", Key::kAskPrice},
+        {"tick_type", Key::kTickType},
+        {"bid_volume", Key::kBidVolume},
+        {"ask_volume", Key::kAskVolume},
+        {"total_volume", Key::kTotalVolume},
+        {"intraday_odd", Key::kIntradayOdd},
+    };
+    for (const auto& [name, key] : names) {
+      const auto n = static_cast<std::uint32_t>(std::strlen(name));
+      const PackedKey k = pack(name, n);
+      std::size_t i = hash(k);
+      while (slots_[i].key != Key::kUnknown) i = (i + 1) & kMask;
+      slots_[i] = Slot{k.k0, k.k1, key};
     }
+  }
+
+  /// The n (<= kMaxLen) bytes at p, zero padded; reads only [p, p + n).
+  static PackedKey pack(const char* p, std::uint32_t n) {
+    char buf[16] = {};
+    std::memcpy(buf, p, n);
+    PackedKey k;
+    std::memcpy(&k.k0, buf, 8);
+    std::memcpy(&k.k1, buf + 8, 8);
+    return k;
+  }
+
+  /// Packs the n (<= kMaxLen) bytes at p when 16 bytes are readable there.
+  static PackedKey pack16(const char* p, std::uint32_t n) {
+    PackedKey k;
+    std::memcpy(&k.k0, p, 8);
+    std::memcpy(&k.k1, p + 8, 8);
+    k.k0 &= n >= 8 ? ~0ULL : (1ULL << (8 * n)) - 1;
+    k.k1 &= n > 8 ? (1ULL << (8 * (n - 8))) - 1 : 0;
+    return k;
+  }
+
+  Key find(const PackedKey& k) const {
+    for (std::size_t i = hash(k);; i = (i + 1) & kMask) {
+      const Slot& s = slots_[i];
+      if (s.key == Key::kUnknown || (s.k0 == k.k0 && s.k1 == k.k1)) return s.key;
+    }
+  }
+
+  Key find(const Span& s) const {
+    if (s.escaped || s.n > kMaxLen || s.n == 0) return Key::kUnknown;
+    return find(pack(s.p, s.n));
+  }
+
+ private:
+  static constexpr std::size_t kSlots = 64;
+  static constexpr std::size_t kMask = kSlots - 1;
+  struct Slot {
+    std::uint64_t k0 = 0;
+    std::uint64_t k1 = 0;
+    Key key = Key::kUnknown;
+  };
+  static std::size_t hash(const PackedKey& k) {
+    const std::uint64_t h = (k.k0 ^ (k.k1 * 0x9E3779B97F4A7C15ULL)) * 0xBF58476D1CE4E5B9ULL;
+    return static_cast<std::size_t>(h >> 58);
+  }
+  Slot slots_[kSlots];
+};
+
+const KeyTable kKeys;
+
+/// At a member's opening quote: reads the key and the ':' after it. Compact keys of at most 15
+/// plain bytes with 16 readable bytes after the quote take one SSE compare; anything else (long
+/// or escaped keys, the last bytes of a buffer, whitespace) goes through the general scanner.
+[[gnu::always_inline]] inline bool read_key(Cursor& c, Key& key) {
+#if defined(__SSE2__)
+  const char* const p = c.p + 1;
+  if (c.end - p >= 17) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const auto quote =
+        static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('"'))));
+    const __m128i ctl_max = _mm_set1_epi8(0x1f);
+    const auto special = static_cast<unsigned>(
+        _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\\')),
+                                       _mm_cmpeq_epi8(_mm_max_epu8(v, ctl_max), ctl_max))));
+    if (quote != 0) {
+      const auto n = static_cast<std::uint32_t>(__builtin_ctz(quote));
+      if ((special & ((1U << n) - 1)) == 0 && p[n + 1] == ':' && n != 0) {
+        key = kKeys.find(KeyTable::pack16(p, n));
+        c.p = p + n + 2;
+        return true;
+      }
+    }
+  }
+#endif
+  Span s;
+  if (!detail::scan_string(c, s) || !detail::consume(c, ':')) return false;
+  key = kKeys.find(s);
+  return true;
+}
+
+/// Skips the value of a member we do not read (cursor on its first byte). Arrays of scalars
+/// (the diff_* volume arrays) are walked here; anything else, or an array that turns out not to
+/// be compact, is left to the general skipper from the value's first byte.
+inline bool skip_ignored(Cursor& c) {
+  if (*c.p == '"') {
+    Span s;
+    return detail::scan_string(c, s);
+  }
+  if (*c.p == '[') {
+    if (detail::skip_int_array64(c)) return true;
+    const char* const start = c.p;
+    ++c.p;
+    for (;;) {
+      if (c.p >= c.end) break;
+      const char ch = *c.p;
+      bool ok = false;
+      if (ch == '"') {
+        Span s;
+        ok = detail::scan_string(c, s);
+      } else if (ch == '-' || detail::is_digit(ch)) {
+        ok = detail::scan_number(c);
+      }
+      if (!ok || c.p >= c.end) break;
+      if (*c.p == ']') {
+        ++c.p;
+        return true;
+      }
+      if (*c.p++ != ',') break;
+    }
+    c.p = start;
   }
   return detail::skip_value(c, 1);
 }
 
+/// Reads the value of one data key into its slot (or skips it). Cursor on the value's first byte.
+inline bool read_data_value(Cursor& c, Key key, Fields& f) {
+  switch (key) {
+    case Key::kTs: return detail::read_decimal(c, f.ts, 1);
+    case Key::kCode: return read_string(c, f.code);
+    case Key::kDate: return read_string(c, f.date);
+    case Key::kTime: return read_string(c, f.time);
+    case Key::kClose: return detail::read_decimal(c, f.close, 1);
+    case Key::kVolume: return detail::read_decimal(c, f.volume, 1);
+    case Key::kDatetime: return read_string(c, f.datetime);
+    case Key::kSimtrade: return read_bool(c, f.simtrade);
+    case Key::kBidPrice: return read_levels(c, f.bid_px);
+    case Key::kAskPrice: return read_levels(c, f.ask_px);
+    case Key::kTickType: return detail::read_decimal(c, f.tick_type, 1);
+    case Key::kBidVolume: return read_levels(c, f.bid_qty);
+    case Key::kAskVolume: return read_levels(c, f.ask_qty);
+    case Key::kTotalVolume: return detail::read_decimal(c, f.total_volume, 1);
+    case Key::kIntradayOdd: return read_bool(c, f.intraday_odd);
+    default: return skip_ignored(c);
+  }
+}
+
 /// An object whose members go through `read` (cursor on '{'); false on ill-formed JSON.
 template <class ReadValue>
-bool read_object(Cursor& c, Fields& f, ReadValue read) {
+[[gnu::always_inline]] inline bool read_object(Cursor& c, Fields& f, ReadValue read) {
   ++c.p;  // '{'
   detail::skip_ws(c);
   if (c.p < c.end && *c.p == '}') {
@@ -218,12 +441,15 @@ bool read_object(Cursor& c, Fields& f, ReadValue read) {
   }
   for (;;) {
     detail::skip_ws(c);
-    Span key;
-    if (c.p >= c.end || *c.p != '"' || !detail::scan_string(c, key) || !detail::consume(c, ':')) {
-      return false;
-    }
+    Key key = Key::kUnknown;
+    if (c.p >= c.end || *c.p != '"' || !read_key(c, key)) return false;
     detail::skip_ws(c);
     if (c.p >= c.end || !read(c, key, f)) return false;
+    // Compact JSON: the member is followed directly by ',' or '}'.
+    if (c.p < c.end && *c.p == ',') {
+      ++c.p;
+      continue;
+    }
     detail::skip_ws(c);
     if (c.p >= c.end) return false;
     if (*c.p == ',') {
@@ -238,21 +464,22 @@ bool read_object(Cursor& c, Fields& f, ReadValue read) {
   }
 }
 
-bool read_envelope_value(Cursor& c, const Span& key, Fields& f) {
-  if (!key.escaped) {
-    if (eq(key, "type", 4)) return read_string(c, f.type);
-    if (eq(key, "topic", 5)) return read_string(c, f.topic);
-    if (eq(key, "data", 4)) {
+bool read_data_object(Cursor& c, Fields& f) { return read_object(c, f, read_data_value); }
+
+bool read_envelope_value(Cursor& c, Key key, Fields& f) {
+  switch (key) {
+    case Key::kType: return read_string(c, f.type);
+    case Key::kTopic: return read_string(c, f.topic);
+    case Key::kData:
       if (f.data != Present::kAbsent) return false;  // two "data" members: ambiguous
       if (*c.p == '{') {
         f.data = Present::kOk;
-        return read_object(c, f, read_data_value);
+        return read_data_object(c, f);
       }
       f.data = Present::kWrongType;
       return detail::skip_value(c, 1);
-    }
+    default: return skip_ignored(c);
   }
-  return detail::skip_value(c, 1);
 }
 
 bool parse_payload(Cursor& c, Fields& f) {
@@ -462,11 +689,12 @@ bool Normalizer::decode(std::string_view payload, Timestamp local_ts, Decoded& o
   // -- Exchange time → UTC ns, checked against the receive clock. --
   Timestamp exch = 0;
   if (f.datetime.st == Present::kOk) {
-    if (!detail::parse_datetime(f.datetime.s.p, f.datetime.s.n, exch)) {
+    if (!detail::parse_datetime(f.datetime.s.p, f.datetime.s.n, exch, date_cache_)) {
       return fail(RejectReason::kBadTimestamp);
     }
   } else if (f.date.st == Present::kOk && f.time.st == Present::kOk) {
-    if (!detail::parse_date_time(f.date.s.p, f.date.s.n, f.time.s.p, f.time.s.n, exch)) {
+    if (!detail::parse_date_time(f.date.s.p, f.date.s.n, f.time.s.p, f.time.s.n, exch,
+                                 date_cache_)) {
       return fail(RejectReason::kBadTimestamp);
     }
   } else if (!integer_of(f.ts, exch) || exch <= 0) {

@@ -29,6 +29,7 @@
 #include "hft/events/events.hpp"
 #include "hft/feed/normalizer.hpp"
 #include "hft/feed/shioaji/code_table.hpp"
+#include "hft/feed/shioaji/detail/date_cache.hpp"
 #include "hft/feed/shioaji/reject_sample.hpp"
 
 namespace hft::feed::shioaji {
@@ -141,6 +142,7 @@ class Normalizer {
   std::vector<Stream> streams_;
   std::vector<std::pair<std::string, SymbolId>> aliases_;  // cold copy for rebuilds
   std::uint32_t seq_ = 0;
+  detail::DateCache date_cache_;  // the last date of an exchange timestamp
 
   RejectReason last_reject_ = RejectReason::kCount;
   std::uint32_t last_offset_ = 0;

@@ -5,8 +5,10 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 
 #include "hft/core/taiwan_time.hpp"
+#include "hft/feed/shioaji/detail/date_cache.hpp"
 #include "hft/feed/shioaji/detail/json_scan.hpp"
 
 namespace hft::feed::shioaji::detail {
@@ -35,6 +37,24 @@ inline bool parse_date(const char* p, std::uint32_t n, std::int64_t& days) {
   const int year = hi * 100 + lo;
   if (year < 1970 || year > 2199 || day > days_in_month(year, month)) return false;
   days = days_from_civil(year, month, day);
+  return true;
+}
+
+/// parse_date through a one-entry cache: the same ten bytes as last time give the same day
+/// (only dates that parsed are cached, so the result is parse_date's).
+inline bool parse_date_cached(const char* p, std::uint32_t n, DateCache& cache,
+                              std::int64_t& days) {
+  if (n != 10) return false;
+  std::uint64_t lo = 0;
+  std::uint16_t hi = 0;
+  std::memcpy(&lo, p, 8);
+  std::memcpy(&hi, p + 8, 2);
+  if (cache.valid && lo == cache.lo && hi == cache.hi) {
+    days = cache.days;
+    return true;
+  }
+  if (!parse_date(p, n, days)) return false;
+  cache = DateCache{lo, hi, true, days};
   return true;
 }
 
@@ -77,11 +97,11 @@ inline bool parse_time(const char* p, std::uint32_t n, std::int64_t& tod, std::i
 }
 
 /// "YYYY-MM-DD HH:MM:SS[.f][Z|±HH:MM]" ('T' also accepted as the separator) → UTC ns.
-inline bool parse_datetime(const char* p, std::uint32_t n, Timestamp& utc) {
+inline bool parse_datetime(const char* p, std::uint32_t n, Timestamp& utc, DateCache& cache) {
   std::int64_t days = 0;
   std::int64_t tod = 0;
   std::int64_t offset = 0;
-  if (n < 19 || (p[10] != ' ' && p[10] != 'T') || !parse_date(p, 10, days) ||
+  if (n < 19 || (p[10] != ' ' && p[10] != 'T') || !parse_date_cached(p, 10, cache, days) ||
       !parse_time(p + 11, n - 11, tod, offset)) {
     return false;
   }
@@ -91,11 +111,11 @@ inline bool parse_datetime(const char* p, std::uint32_t n, Timestamp& utc) {
 
 /// SSE form: separate "YYYY-MM-DD" and "HH:MM:SS[.f]" strings → UTC ns.
 inline bool parse_date_time(const char* dp, std::uint32_t dn, const char* tp, std::uint32_t tn,
-                            Timestamp& utc) {
+                            Timestamp& utc, DateCache& cache) {
   std::int64_t days = 0;
   std::int64_t tod = 0;
   std::int64_t offset = 0;
-  if (!parse_date(dp, dn, days) || !parse_time(tp, tn, tod, offset)) return false;
+  if (!parse_date_cached(dp, dn, cache, days) || !parse_time(tp, tn, tod, offset)) return false;
   utc = days * kNsPerDay + tod - offset;
   return true;
 }

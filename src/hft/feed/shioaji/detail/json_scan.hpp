@@ -11,7 +11,9 @@
 #include <cstdint>
 #include <cstring>
 
-#if defined(__SSE2__)
+#if defined(__AVX512BW__)
+#include <immintrin.h>
+#elif defined(__SSE2__)
 #include <emmintrin.h>
 #endif
 
@@ -271,6 +273,118 @@ HFT_SCAN_INLINE const char* append_digits(const char* p, const char* end, std::u
   return p;
 }
 
+/// Classes of the 64 bytes at p (bit i = byte p[i]); `end - p >= kWindowReadable` is required.
+struct ByteMasks {
+  std::uint64_t digit = 0;
+  std::uint64_t comma = 0;
+  std::uint64_t quote = 0;
+  std::uint64_t dot = 0;
+  std::uint64_t minus = 0;
+  std::uint64_t close = 0;  // ']'
+};
+/// A window is classified only when this many bytes are readable: the 64 classified ones and
+/// the 8 an eight-digit load at the window's last digit may touch.
+inline constexpr std::ptrdiff_t kWindowReadable = 72;
+
+HFT_SCAN_INLINE ByteMasks classify64(const char* p) {
+  ByteMasks m;
+#if defined(__AVX512BW__)
+  const __m512i v = _mm512_loadu_si512(p);
+  m.digit = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8('0')), _mm512_set1_epi8(10));
+  m.comma = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(','));
+  m.quote = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('"'));
+  m.dot = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('.'));
+  m.minus = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('-'));
+  m.close = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(']'));
+#elif defined(__SSE2__)
+  for (int k = 0; k < 4; ++k) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
+    const __m128i d = _mm_sub_epi8(v, _mm_set1_epi8('0'));
+    const auto mask = [&](__m128i x) {
+      return static_cast<std::uint64_t>(static_cast<std::uint16_t>(_mm_movemask_epi8(x)))
+             << (16 * k);
+    };
+    m.digit |= mask(_mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d));
+    m.comma |= mask(_mm_cmpeq_epi8(v, _mm_set1_epi8(',')));
+    m.quote |= mask(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
+    m.dot |= mask(_mm_cmpeq_epi8(v, _mm_set1_epi8('.')));
+    m.minus |= mask(_mm_cmpeq_epi8(v, _mm_set1_epi8('-')));
+    m.close |= mask(_mm_cmpeq_epi8(v, _mm_set1_epi8(']')));
+  }
+#else
+  for (int i = 0; i < 64; ++i) {
+    const std::uint64_t b = 1ULL << i;
+    const char ch = p[i];
+    if (is_digit(ch)) m.digit |= b;
+    if (ch == ',') m.comma |= b;
+    if (ch == '"') m.quote |= b;
+    if (ch == '.') m.dot |= b;
+    if (ch == '-') m.minus |= b;
+    if (ch == ']') m.close |= b;
+  }
+#endif
+  return m;
+}
+
+/// Bits [lo, hi) set (0 <= lo <= hi <= 63).
+HFT_SCAN_INLINE std::uint64_t bit_range(int lo, int hi) {
+  return ((1ULL << hi) - 1) & ~((1ULL << lo) - 1);
+}
+
+/// Value of the n (1..8) ASCII digits at p; reads 8 bytes.
+HFT_SCAN_INLINE std::uint64_t eight_digits_prefix(const char* p, int n) {
+  std::uint64_t v = 0;
+  std::memcpy(&v, p, 8);
+  std::uint64_t d = (v - 0x3030303030303030ULL) << (8 * (8 - n));  // right-aligned digits
+  d = (d * 10) + (d >> 8);
+  return (((d & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32))) +
+          (((d >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32)))) >>
+         32;
+}
+
+/// Value of the n (1..18) ASCII digits at p; reads up to p + n + 7.
+HFT_SCAN_INLINE std::uint64_t digits_value(const char* p, int n) {
+  if (n <= 8) return eight_digits_prefix(p, n);
+  if (n <= 16) {
+    return eight_digits_prefix(p, n - 8) * 100000000ULL + eight_digits_prefix(p + n - 8, 8);
+  }
+  return (eight_digits_prefix(p, n - 16) * 100000000ULL + eight_digits_prefix(p + n - 16, 8)) *
+             100000000ULL +
+         eight_digits_prefix(p + n - 8, 8);
+}
+
+/// Skips a JSON array of integers (cursor on '[') that closes within 64 bytes, validating the
+/// RFC 8259 integer grammar from the byte classes alone (no per-byte branches). False, with the
+/// cursor untouched, for anything else (the caller then takes the general skipper).
+HFT_SCAN_INLINE bool skip_int_array64(Cursor& c) {
+  if (c.end - c.p < kWindowReadable) return false;
+  const ByteMasks m = classify64(c.p);
+  if (m.close == 0) return false;
+  const int e = __builtin_ctzll(m.close);
+  if (e < 2) return false;  // "[]": the general skipper
+  const std::uint64_t inside = bit_range(1, e);
+  const std::uint64_t digit = m.digit & inside;
+  const std::uint64_t minus = m.minus & inside;
+  const std::uint64_t comma = m.comma & inside;
+  if ((inside & ~(digit | minus | comma)) != 0) return false;
+  const std::uint64_t starts = ((comma << 1) | 2ULL) & inside;  // first byte of each element
+  const std::uint64_t ends = ((comma >> 1) | (1ULL << (e - 1))) & inside;  // last byte of each
+  if ((starts & ~(digit | minus)) != 0) return false;                      // empty or ",,"
+  if ((minus & ~starts) != 0) return false;                                // '-' only in front
+  if (((minus << 1) & ~digit) != 0) return false;                          // "-" then a digit
+  if ((ends & ~digit) != 0) return false;                                  // ends with a digit
+  // No leading zero: a first digit '0' must end its element.
+  const std::uint64_t first_digit = (starts & digit) | ((minus << 1) & inside);
+  std::uint64_t zero = 0;
+  for (std::uint64_t f = first_digit; f != 0; f &= f - 1) {
+    const int i = __builtin_ctzll(f);
+    if (c.p[i] == '0') zero |= 1ULL << i;
+  }
+  if ((zero & ~ends) != 0) return false;
+  c.p += e + 1;
+  return true;
+}
+
 /// What a numeric field held.
 enum class NumState : std::uint8_t {
   kAbsent,     // field not in the payload
@@ -281,11 +395,12 @@ enum class NumState : std::uint8_t {
   kWrongType,  // true/false/array/object
 };
 
-/// Scale-free exact decimal: value = mant / 10^frac.
+/// Scale-free exact decimal: value = mant / 10^frac. Trivially constructible, so arrays of
+/// them cost nothing until written; `Decimal d{}` is the absent value (kAbsent is 0).
 struct Decimal {
-  std::int64_t mant = 0;
-  std::uint8_t frac = 0;
-  NumState st = NumState::kAbsent;
+  std::int64_t mant;
+  std::uint8_t frac;
+  NumState st;
 };
 
 /// Parses [-]digits[.digits] at c.p (no quotes) into d; stops at the first other byte.
