@@ -1,6 +1,8 @@
-// Shioaji normalizer benchmarks (CONTRACTS.md §3): one wire-format payload (a JSON line as the
-// bridge delivers it, docs/feed.md) → one hft event, ns per payload. Target ≤ 250 ns for
-// BM_Normalizer_BidAsk (issue 4).
+// Shioaji normalizer benchmarks (CONTRACTS.md §3): one wire-format payload → one hft event, ns
+// per payload. Target ≤ 250 ns for BM_Normalizer_BidAsk (issue 4), which decodes the primary
+// wire format, the binary record (wire_record.hpp, docs/feed.md); BM_Normalizer_BidAskJson is
+// the same BidAskFOPv1 payload as the SSE JSON line, BM_Normalizer_BidAskStk a BidAskSTKv1 JSON
+// line with decimals at scale 100.
 //
 // The normalizer drops repeated and older payloads, so the benchmark cycles through a ring of
 // distinct payloads one microsecond apart (volumes varying); when the ring wraps, the date in
@@ -14,6 +16,7 @@
 
 #include "hft/core/contract.hpp"
 #include "hft/feed/shioaji/normalizer.hpp"
+#include "hft/feed/shioaji/wire_record.hpp"
 
 namespace {
 
@@ -58,10 +61,29 @@ hft::Timestamp taipei(const std::string& date, int i) {
                             (i % 1'000'000) * 1000LL);
 }
 
+/// The BidAskFOPv1 payload of kBidAskFop as a binary record (what the bridge packs).
+std::string bidask_fop_record(hft::Timestamp ts, int ask_volume) {
+  using hft::feed::shioaji::WireRecord;
+  WireRecord r;
+  r.type = static_cast<std::uint8_t>(hft::feed::shioaji::PayloadType::kBidAskFop);
+  hft::feed::shioaji::set_code(r, "TXFF6");
+  r.ts = ts;
+  r.bid_n = r.ask_n = 5;
+  const std::int64_t bid_qty[] = {3, 13, 8, 20, 22};
+  const std::int64_t ask_qty[] = {ask_volume, 15, 25, 30, 30};
+  for (int l = 0; l < 5; ++l) {
+    r.bid_px[l] = 22001 - l;
+    r.ask_px[l] = 22002 + l;
+    r.bid_qty[l] = bid_qty[l];
+    r.ask_qty[l] = ask_qty[l];
+  }
+  return std::string(hft::feed::shioaji::wire_bytes(r));
+}
+
 struct Ring {
   std::vector<std::string> lines;
   std::vector<hft::Timestamp> recv;
-  const char* format;
+  const char* format;  // nullptr: binary records
   int day = 0;
 
   explicit Ring(const char* fmt) : format(fmt) { fill(); }
@@ -74,10 +96,14 @@ struct Ring {
     recv.resize(kRing);
     char buf[1024];
     for (int i = 0; i < kRing; ++i) {
+      recv[i] = nine + i * 1000LL + 2'000'000;  // received 2 ms after the exchange stamp
+      if (format == nullptr) {
+        lines[i] = bidask_fop_record(nine + i * 1000LL, 1 + i % 97);
+        continue;
+      }
       const int n = std::snprintf(buf, sizeof buf, format, date.c_str(), i / 60'000'000,
                                   (i / 1'000'000) % 60, i % 1'000'000, 1 + i % 97);
       lines[i].assign(buf, static_cast<std::size_t>(n));
-      recv[i] = nine + i * 1000LL + 2'000'000;  // received 2 ms after the exchange stamp
     }
   }
   void next_day() {
@@ -116,10 +142,12 @@ void run(benchmark::State& state, const char* format) {
                          benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
-void BM_Normalizer_BidAsk(benchmark::State& state) { run(state, kBidAskFop); }
+void BM_Normalizer_BidAsk(benchmark::State& state) { run(state, nullptr); }
+void BM_Normalizer_BidAskJson(benchmark::State& state) { run(state, kBidAskFop); }
 void BM_Normalizer_BidAskStk(benchmark::State& state) { run(state, kBidAskStk); }
 
 }  // namespace
 
 BENCHMARK(BM_Normalizer_BidAsk);
+BENCHMARK(BM_Normalizer_BidAskJson);
 BENCHMARK(BM_Normalizer_BidAskStk);

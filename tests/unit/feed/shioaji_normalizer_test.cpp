@@ -5,11 +5,13 @@
 // option TXO22000F6 (scale 10).
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <string>
 #include <string_view>
 
 #include "hft/core/contract.hpp"
 #include "hft/feed/shioaji/normalizer.hpp"
+#include "hft/feed/shioaji/wire_record.hpp"
 #include "shioaji_golden.hpp"
 
 namespace hft::feed::shioaji {
@@ -746,6 +748,151 @@ TEST_F(ShioajiNormalizerTest, DateCacheFollowsTheDateAndNeverCachesABadOne) {
   ASSERT_TRUE(
       decode(replace(replace(golden::kTickFop, "2026-04-01", "2026-04-02"), "21748", "21749")));
   EXPECT_EQ(trade().h.exch_ts, taipei(2026, 4, 2, 18, 33, 18, 84000000));
+}
+
+// ---- The binary record (wire_record.hpp): the same fields, the same checks. ----
+
+/// golden::kBidAskFop as a record.
+WireRecord bidask_fop_record() {
+  WireRecord r;
+  r.type = static_cast<std::uint8_t>(PayloadType::kBidAskFop);
+  set_code(r, "TXFF6");
+  r.ts = taipei_to_utc(2026, 6, 1, 8, 45, 0, 512000000);
+  r.bid_n = r.ask_n = 5;
+  const std::int64_t bid_px[] = {22001, 22000, 21999, 21998, 21997};
+  const std::int64_t bid_qty[] = {3, 13, 8, 20, 22};
+  const std::int64_t ask_px[] = {22002, 22003, 22004, 22005, 22006};
+  const std::int64_t ask_qty[] = {1, 15, 25, 30, 30};
+  for (int l = 0; l < 5; ++l) {
+    r.bid_px[l] = bid_px[l];
+    r.bid_qty[l] = bid_qty[l];
+    r.ask_px[l] = ask_px[l];
+    r.ask_qty[l] = ask_qty[l];
+  }
+  return r;
+}
+
+/// golden::kQuoteStk as a record, prices given with one decimal ("585.0").
+WireRecord quote_stk_record() {
+  WireRecord r;
+  r.type = static_cast<std::uint8_t>(PayloadType::kQuoteStk);
+  set_code(r, "2330");
+  r.ts = taipei_to_utc(2026, 6, 1, 9, 0, 2, 500000000);
+  r.close = 5860;
+  r.close_frac = 1;
+  r.volume = 3;
+  r.total_volume = 5;
+  r.flags = WireRecord::kHasTickType;
+  r.tick_type = 2;
+  r.bid_n = r.ask_n = 5;
+  const std::int64_t bid_qty[] = {117, 50, 33, 10, 2};
+  const std::int64_t ask_qty[] = {77, 41, 60, 7, 15};
+  for (int l = 0; l < 5; ++l) {
+    r.bid_px[l] = (585 - l) * 10;
+    r.bid_frac[l] = 1;
+    r.ask_px[l] = 586 + l;  // integers: frac 0
+    r.bid_qty[l] = bid_qty[l];
+    r.ask_qty[l] = ask_qty[l];
+  }
+  return r;
+}
+
+TEST_F(ShioajiNormalizerTest, BinaryRecordDecodesLikeTheJsonLine) {
+  ASSERT_TRUE(decode(golden::kBidAskFop));
+  const BookSnapshot from_json = book();
+  Normalizer other(symbols);
+  ASSERT_TRUE(other.add_alias("TXFF6", "TXFR1"));
+  const WireRecord r = bidask_fop_record();
+  ASSERT_TRUE(other.decode(wire_bytes(r), 0, out)) << to_string(other.last_reject());
+  ASSERT_EQ(out.count, 1);
+  EXPECT_EQ(std::memcmp(&book(), &from_json, sizeof(BookSnapshot)), 0);
+  EXPECT_EQ(other.accepted(PayloadType::kBidAskFop), 1U);
+
+  ASSERT_TRUE(decode(golden::kQuoteStk));
+  const TradeEvent json_trade = trade(0);
+  const BookSnapshot json_book = book(1);
+  const WireRecord q = quote_stk_record();
+  ASSERT_TRUE(other.decode(wire_bytes(q), 0, out)) << to_string(other.last_reject());
+  ASSERT_EQ(out.count, 2);
+  EXPECT_EQ(trade(0).price, json_trade.price);
+  EXPECT_EQ(trade(0).qty, json_trade.qty);
+  EXPECT_EQ(trade(0).total_volume, json_trade.total_volume);
+  EXPECT_EQ(trade(0).aggressor, Side::kSell);
+  EXPECT_TRUE(trade(0).aggressor_known);
+  EXPECT_EQ(trade(0).h.exch_ts, json_trade.h.exch_ts);
+  for (int l = 0; l < kBookDepth; ++l) {
+    EXPECT_EQ(book(1).bid_px[l], json_book.bid_px[l]) << l;
+    EXPECT_EQ(book(1).ask_px[l], json_book.ask_px[l]) << l;
+    EXPECT_EQ(book(1).bid_qty[l], json_book.bid_qty[l]) << l;
+    EXPECT_EQ(book(1).ask_qty[l], json_book.ask_qty[l]) << l;
+  }
+  // The ordering state is the same too: the record again is a duplicate.
+  EXPECT_FALSE(other.decode(wire_bytes(q), 0, out));
+  EXPECT_EQ(other.last_reject(), RejectReason::kDuplicate);
+}
+
+TEST_F(ShioajiNormalizerTest, BinaryRecordFlagsAndReceiveClockChecks) {
+  WireRecord r = quote_stk_record();
+  r.flags |= WireRecord::kSimtrade | WireRecord::kIntradayOdd;
+  ASSERT_TRUE(decode(wire_bytes(r)));
+  EXPECT_EQ(out.events[out.count - 1].h.flags & (kFlagSimTrade | kFlagOddLot),
+            kFlagSimTrade | kFlagOddLot);
+  EXPECT_EQ(norm->simtrade_payloads(), 1U);
+  EXPECT_EQ(norm->odd_lot_payloads(), 1U);
+  // Local time read as UTC (pitfall 13) is corrected as for JSON.
+  WireRecord t = bidask_fop_record();
+  const Timestamp real = t.ts;
+  t.ts += kTaipeiOffsetNs;
+  ASSERT_TRUE(decode(wire_bytes(t), real + 2'000'000));
+  EXPECT_EQ(book().h.exch_ts, real);
+  EXPECT_EQ(norm->corrected_timestamps(), 1U);
+}
+
+TEST_F(ShioajiNormalizerTest, BinaryRecordRejects) {
+  const WireRecord good = bidask_fop_record();
+  const std::string bytes(wire_bytes(good));
+  for (std::size_t n = 1; n < bytes.size(); ++n) {
+    expect_rejected(std::string_view(bytes).substr(0, n), RejectReason::kMalformed);
+    EXPECT_EQ(norm->last_error_offset(), n);
+  }
+  expect_rejected(bytes + "x", RejectReason::kMalformed);
+  auto with = [&](auto edit) {
+    WireRecord r = good;
+    edit(r);
+    return std::string(wire_bytes(r));
+  };
+  expect_rejected(with([](WireRecord& r) { r.version = 2; }), RejectReason::kMalformed);
+  EXPECT_EQ(norm->last_error_offset(), 1U);
+  expect_rejected(with([](WireRecord& r) { r.flags = 8; }), RejectReason::kMalformed);
+  expect_rejected(with([](WireRecord& r) { r.reserved[4] = 1; }), RejectReason::kMalformed);
+  EXPECT_EQ(norm->last_error_offset(), 71U);
+  expect_rejected(with([](WireRecord& r) { r.type = 6; }), RejectReason::kUnknownType);
+  expect_rejected(with([](WireRecord& r) { r.code_len = 0; }), RejectReason::kUnknownSymbol);
+  expect_rejected(with([](WireRecord& r) { r.code_len = 17; }), RejectReason::kUnknownSymbol);
+  expect_rejected(with([](WireRecord& r) { set_code(r, "TXFG6"); }), RejectReason::kUnknownSymbol);
+  expect_rejected(with([](WireRecord& r) { r.ts = 0; }), RejectReason::kBadTimestamp);
+  expect_rejected(with([](WireRecord& r) { r.bid_n = 6; }), RejectReason::kBadField);
+  expect_rejected(with([](WireRecord& r) { r.bid_frac[2] = 19; }), RejectReason::kBadPrice);
+  expect_rejected(with([](WireRecord& r) { r.bid_frac[2] = 1; }),
+                  RejectReason::kBadPrice);  // 2199.9 is not a TXF price
+  expect_rejected(with([](WireRecord& r) { r.bid_px[1] = -22000; }), RejectReason::kBadPrice);
+  expect_rejected(with([](WireRecord& r) { r.bid_px[1] = 22002; }), RejectReason::kBadPrice);
+  expect_rejected(with([](WireRecord& r) { r.ask_qty[3] = -1; }), RejectReason::kBadQty);
+  WireRecord tick = quote_stk_record();
+  tick.type = static_cast<std::uint8_t>(PayloadType::kTickStk);
+  tick.close_frac = 3;
+  tick.close = 5861;  // 5.861 needs three decimals, the stock's scale holds two
+  expect_rejected(wire_bytes(tick), RejectReason::kBadPrice);
+  tick.close_frac = 1;  // 586.1
+  tick.tick_type = 3;
+  expect_rejected(wire_bytes(tick), RejectReason::kBadField);
+  tick.tick_type = 1;
+  tick.volume = 0;
+  expect_rejected(wire_bytes(tick), RejectReason::kBadQty);
+  tick.volume = 3;
+  EXPECT_TRUE(decode(wire_bytes(tick)));
+  EXPECT_EQ(trade().price, Price{58610});
+  EXPECT_EQ(trade().aggressor, Side::kBuy);
 }
 
 }  // namespace

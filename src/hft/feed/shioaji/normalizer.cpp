@@ -1,6 +1,9 @@
 #include "hft/feed/shioaji/normalizer.hpp"
 
+#include <algorithm>
+#include <cstddef>
 #include <cstring>
+#include <iterator>
 #include <utility>
 
 #if defined(__SSE2__)
@@ -9,6 +12,7 @@
 
 #include "hft/feed/shioaji/detail/datetime.hpp"
 #include "hft/feed/shioaji/detail/json_scan.hpp"
+#include "hft/feed/shioaji/wire_record.hpp"
 
 namespace hft::feed::shioaji {
 
@@ -504,6 +508,68 @@ bool payload_type(const Span& s, PayloadType& t) {
   return false;
 }
 
+// ---- Phase 1, binary form: the fixed record (wire_record.hpp) into the same Fields. ----
+
+constexpr std::string_view kTypeNames[] = {"tick_stk",   "tick_fop",  "bidask_stk",
+                                           "bidask_fop", "quote_stk", "quote_fop"};
+static_assert(std::size(kTypeNames) == static_cast<std::size_t>(PayloadType::kCount));
+
+void record_levels(Levels& px, Levels& qty, std::uint8_t n, const std::int64_t* price,
+                   const std::uint8_t* frac, const std::int64_t* volume) {
+  const std::uint8_t m = n <= kBookDepth ? n : static_cast<std::uint8_t>(kBookDepth);
+  px.st = qty.st = Present::kOk;
+  px.too_many = qty.too_many = n > kBookDepth;
+  px.n = qty.n = m;
+  for (int l = 0; l < m; ++l) {
+    px.v[l] = Decimal{price[l], frac[l],
+                      frac[l] <= detail::kMaxDecimals ? NumState::kOk : NumState::kNotNumber};
+    qty.v[l] = Decimal{volume[l], 0, NumState::kOk};
+  }
+}
+
+/// False (malformed, `error_offset` = the offending byte) on a wrong size, version, unknown
+/// flag or non-zero reserved byte; every other check is phase 2's, as for JSON.
+bool parse_record(std::string_view payload, Fields& f, std::uint32_t& error_offset) {
+  WireRecord r;
+  if (payload.size() != sizeof(r)) {
+    error_offset = static_cast<std::uint32_t>(std::min(payload.size(), sizeof(r)));
+    return false;
+  }
+  std::memcpy(&r, payload.data(), sizeof(r));
+  if (r.version != WireRecord::kVersion) {
+    error_offset = offsetof(WireRecord, version);
+    return false;
+  }
+  if ((r.flags & ~WireRecord::kKnownFlags) != 0) {
+    error_offset = offsetof(WireRecord, flags);
+    return false;
+  }
+  for (std::size_t i = 0; i < sizeof(r.reserved); ++i) {
+    if (r.reserved[i] != 0) {
+      error_offset = static_cast<std::uint32_t>(offsetof(WireRecord, reserved) + i);
+      return false;
+    }
+  }
+  const std::string_view name = r.type < std::size(kTypeNames) ? kTypeNames[r.type] : "?";
+  f.type =
+      StrField{Span{name.data(), static_cast<std::uint32_t>(name.size()), false}, Present::kOk};
+  f.data = Present::kOk;
+  f.code =
+      StrField{Span{payload.data() + offsetof(WireRecord, code), r.code_len, false}, Present::kOk};
+  f.ts = Decimal{r.ts, 0, NumState::kOk};
+  f.close = Decimal{r.close, r.close_frac,
+                    r.close_frac <= detail::kMaxDecimals ? NumState::kOk : NumState::kNotNumber};
+  f.volume = Decimal{r.volume, 0, NumState::kOk};
+  f.total_volume = Decimal{r.total_volume, 0, NumState::kOk};
+  if ((r.flags & WireRecord::kHasTickType) != 0)
+    f.tick_type = Decimal{r.tick_type, 0, NumState::kOk};
+  f.simtrade = BoolField{(r.flags & WireRecord::kSimtrade) != 0, Present::kOk};
+  f.intraday_odd = BoolField{(r.flags & WireRecord::kIntradayOdd) != 0, Present::kOk};
+  record_levels(f.bid_px, f.bid_qty, r.bid_n, r.bid_px, r.bid_frac, r.bid_qty);
+  record_levels(f.ask_px, f.ask_qty, r.ask_n, r.ask_px, r.ask_frac, r.ask_qty);
+  return true;
+}
+
 // ---- Phase 2 helpers ----
 
 bool integer_of(const Decimal& d, std::int64_t& out) {
@@ -621,10 +687,17 @@ bool Normalizer::decode(std::string_view payload, Timestamp local_ts, Decoded& o
   auto fail = [&](RejectReason r) { return reject(r, payload, 0, local_ts); };
 
   Fields f;
-  Cursor c{payload.data(), payload.data(), payload.data() + payload.size()};
-  if (!parse_payload(c, f)) {
-    return reject(RejectReason::kMalformed, payload, static_cast<std::uint32_t>(c.p - c.begin),
-                  local_ts);
+  if (!payload.empty() && static_cast<std::uint8_t>(payload[0]) == WireRecord::kMagic) {
+    std::uint32_t error_offset = 0;
+    if (!parse_record(payload, f, error_offset)) {
+      return reject(RejectReason::kMalformed, payload, error_offset, local_ts);
+    }
+  } else {
+    Cursor c{payload.data(), payload.data(), payload.data() + payload.size()};
+    if (!parse_payload(c, f)) {
+      return reject(RejectReason::kMalformed, payload, static_cast<std::uint32_t>(c.p - c.begin),
+                    local_ts);
+    }
   }
 
   // -- Envelope and presence of what the payload type requires. --
