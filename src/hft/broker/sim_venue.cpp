@@ -31,6 +31,12 @@ SimVenue::SimVenue(const SymbolTable& symbols, const lob::L2Books& books, const 
   taken_.reserve(64);
 }
 
+void SimVenue::reserve(std::size_t n) {
+  in_flight_.reserve(n);
+  reports_.reserve(n);
+  if (live_.capacity() < n) live_.reserve(n);
+}
+
 void SimVenue::send(const OrderEvent& order, Timestamp now) {
   Timestamp arrive = now + entry_latency(latency_, now);
   if (arrive < last_arrival_) arrive = last_arrival_;  // FIFO: never overtake

@@ -1,5 +1,6 @@
-// SimVenue: the simulated Taiwan exchange of the backtester (and, later, of `hft run sim` and
-// `hft run replay`). It matches our orders against the replayed L2 book and prints:
+// SimVenue: the simulated Taiwan exchange of the backtester and of the engine's `hft run sim` and
+// `hft run replay` (through SnapshotVenue, snapshot_venue.hpp). It matches our orders against the
+// replayed L2 book and prints:
 //
 //  - Latency: an order we send at local time t reaches the matching engine at
 //    t + entry latency; each report leaves the engine at exchange time x and reaches us at
@@ -50,6 +51,10 @@ class Fifo {
   void push_back(const T& v) {
     if (tail_ - head_ == buf_.size()) grow();
     buf_[tail_++ & mask_] = v;
+  }
+  /// Grows to hold at least `n` items without allocating again (rounded up to a power of two).
+  void reserve(std::size_t n) {
+    while (buf_.size() < n) grow();
   }
 
  private:
@@ -125,6 +130,10 @@ class SimVenue {
   const PriceLimits* limits(SymbolId symbol) const {
     return refs_[symbol].known ? &refs_[symbol].limits : nullptr;
   }
+
+  /// Working sizes, so that a run below them never allocates: `n` orders in flight, reports
+  /// waiting and resting orders.
+  void reserve(std::size_t n);
 
   const VenueStats& stats() const { return stats_; }
   std::size_t resting() const { return live_.size(); }

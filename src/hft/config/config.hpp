@@ -19,6 +19,12 @@ struct SimConfig {
   std::uint64_t seed = 42;
   double volatility_ticks = 0.6;   // stddev of the mid's random walk per book update, in ticks
   double trade_probability = 0.3;  // chance that an update also prints a trade
+  // The simulated venue of orders.mode=sim (`hft run sim` and `hft run replay`); the same models
+  // and defaults as `hft backtest run --latency constant:1000,1000 --queue risk_averse`.
+  std::int64_t entry_latency_us = 1000;     // order leaves us -> reaches the matching engine
+  std::int64_t response_latency_us = 1000;  // report leaves the engine -> reaches us
+  std::string queue = "risk_averse";        // queue-position model: risk_averse | power
+  double queue_power = 2.0;                 // exponent n of the power model, f(x) = x^n
 };
 
 struct BusConfig {

@@ -199,6 +199,23 @@ execution::FeeSchedule fee_schedule(const config::Config& cfg) {
   return s;
 }
 
+broker::VenueConfig venue_config(const config::Config& cfg) {
+  broker::VenueConfig v;
+  v.check_sessions = cfg.risk.session_check;
+  return v;
+}
+
+broker::QueueModel venue_queue(const config::Config& cfg) {
+  if (cfg.sim.queue == "power") return broker::PowerProbQueue{cfg.sim.queue_power};
+  return broker::RiskAverseQueue{};
+}
+
+broker::LatencyModel venue_latency(const config::Config& cfg) {
+  constexpr std::int64_t kNsPerUs = 1000;
+  return broker::ConstantLatency{cfg.sim.entry_latency_us * kNsPerUs,
+                                 cfg.sim.response_latency_us * kNsPerUs};
+}
+
 SymbolCounters::SymbolCounters(obs::Registry& r, const SymbolTable& symbols, const char* name,
                                const char* help) {
   for (SymbolId id = 0; id < symbols.size(); ++id) {
@@ -299,7 +316,7 @@ HotPath::HotPath(const SymbolTable& symbols, const config::Config& cfg,
       risk_(symbols, symbol_limits(cfg, symbols), account_limits(cfg)),
       orders_(kMaxWorkingOrders),
       positions_(symbols, fee_schedule(cfg)),
-      exchange_(books_, kMaxWorkingOrders),
+      venue_(symbols, venue_config(cfg), venue_queue(cfg), venue_latency(cfg)),
       bucket_(cfg.orders.rate_limit, cfg.orders.rate_window_ms * kNsPerMs),
       breaker_(static_cast<std::uint32_t>(cfg.orders.circuit_failures),
                static_cast<Timestamp>(cfg.orders.circuit_open_s * 1e9)),
@@ -347,49 +364,115 @@ void HotPath::publish_market(const MarketData& md, bool book) {
   last = md.h.local_ts;
 }
 
+void HotPath::pump_venue(Timestamp exch_ts, Timestamp local_ts) {
+  broker::SimVenue& v = venue_.venue();
+  for (;;) {
+    const Timestamp a = v.next_arrival();
+    const Timestamp rep = v.next_report();
+    const bool a_due = a <= exch_ts;
+    const bool r_due = rep <= local_ts;
+    if (!a_due && !r_due) break;
+    if (a_due && (!r_due || a <= rep)) {
+      v.process_next_arrival();
+      continue;
+    }
+    // A report reaches us at its own local time (the strategy's reaction is sent then).
+    if (rep > now_) now_ = rep;
+    ExecReport r;
+    if (v.poll(now_, r)) on_report(r);
+  }
+  sync_state();
+}
+
+void HotPath::flush_venue() {
+  if (mode_ != RouterMode::kSim) return;
+  broker::SimVenue& v = venue_.venue();
+  while (v.next_arrival() != broker::kNever || v.next_report() != broker::kNever) {
+    if (v.next_arrival() <= v.next_report()) {
+      v.process_next_arrival();
+      continue;
+    }
+    if (v.next_report() > now_) now_ = v.next_report();
+    ExecReport r;
+    if (v.poll(now_, r)) on_report(r);
+  }
+  sync_state();
+}
+
 void HotPath::on_market_data(MarketData& md, Timestamp recv_wall) {
   if (recv_wall >= next_day_check_) [[unlikely]]
     roll_day(recv_wall);
   tick_tsc_ = TscClock::now();
-  now_ = recv_wall;
   if (!normalizer_.normalize(md, recv_wall)) {
+    now_ = recv_wall;
     metrics_.feed_rejects[static_cast<std::size_t>(normalizer_.last_reject())]->inc();
     return;
   }
+  // The simulated venue's clock is the record's exchange time (its receive time when the feed
+  // has none), the backtester's rule.
+  const Timestamp exch = md.h.exch_ts != 0 ? md.h.exch_ts : recv_wall;
+  const bool sim = mode_ == RouterMode::kSim;
+  if (sim && venue_due(exch, recv_wall)) {
+    // Before the record, as in the backtester: orders that reached the venue by its exchange
+    // time are matched against the book before it, reports due by its receive time are
+    // handled. The venue's work and report handling are not the tick's: off tick-to-order.
+    const std::uint64_t pump_start = TscClock::now();
+    pump_venue(exch, recv_wall);
+    tick_tsc_ += TscClock::now() - pump_start;
+  }
+  now_ = recv_wall;
   in_tick_ = true;
   const SymbolId symbol = md.h.symbol;
   const bool book = md.h.type == EventType::kBookSnapshot;
+  // The venue sees the record before the strategy (its clock runs ahead of ours); the reports it
+  // produces reach us after their response latency, never inside this tick's reaction. The risk
+  // gate counts those orders as working until then. Tick-to-order is the engine's own latency:
+  // the venue's matching of resting orders (done by the exchange in live trading, before the
+  // tick is even published) is taken out of it. Both branches below do this.
   if (book) {
     record(md.snapshot);
     books_.apply(md.snapshot);
     risk_.on_market(symbol, books_.stats(symbol), now_);
-    // The exchange matches first (its clock runs ahead of ours), but the reports it produced
-    // reach us after the strategy reacted to the tick, as a broker's would: report handling is
-    // not on the tick-to-order path. The risk gate counts those orders as working until then.
-    // Tick-to-order is the engine's own latency: the simulated venue's matching of resting
-    // orders (done by the exchange in live trading, before the tick is even published) is
-    // taken out of it. Both branches below do this.
-    const std::uint64_t venue_start = TscClock::now();
-    exchange_.on_book(symbol, now_);
-    tick_tsc_ += TscClock::now() - venue_start;
+    if (sim) {
+      const std::uint64_t venue_start = TscClock::now();
+      venue_.on_snapshot(md.snapshot, exch);
+      tick_tsc_ += TscClock::now() - venue_start;
+    }
     sync_state();
     strategy_.on_book(*this, symbol, books_.stats(symbol));
   } else {
     record(md.trade);
     books_.apply(md.trade);
     risk_.on_market(symbol, books_.stats(symbol), now_);
-    const std::uint64_t venue_start = TscClock::now();
-    exchange_.on_trade(md.trade, now_);
-    tick_tsc_ += TscClock::now() - venue_start;
+    if (sim) {
+      const std::uint64_t venue_start = TscClock::now();
+      venue_.on_trade(md.trade, exch);
+      tick_tsc_ += TscClock::now() - venue_start;
+    }
     sync_state();
     strategy_.on_trade(*this, md.trade);
   }
   in_tick_ = false;
-  // Off the tick-to-order path: metrics, then the exchange's reports.
+  // Off the tick-to-order path: metrics, then whatever the venue has due by now (with zero
+  // latencies: the orders just sent and their reports).
   publish_market(md, book);
-  drain_reports();
+  if (sim && venue_due(exch, now_)) pump_venue(exch, now_);
   publish_position(symbol);
   sync_state();
+}
+
+void HotPath::on_book_level(const BookLevelEvent& ev) {
+  if (mode_ != RouterMode::kSim || ev.h.symbol >= symbols_.size()) return;
+  const Timestamp exch = ev.h.exch_ts != 0 ? ev.h.exch_ts : ev.h.local_ts;
+  if (venue_due(exch, ev.h.local_ts)) pump_venue(exch, ev.h.local_ts);
+  venue_.on_level(ev);
+}
+
+void HotPath::on_book_clear(const BookClearEvent& ev) {
+  if (mode_ != RouterMode::kSim || ev.h.symbol >= symbols_.size()) return;
+  const Timestamp exch = ev.h.exch_ts != 0 ? ev.h.exch_ts : ev.h.local_ts;
+  if (venue_due(exch, ev.h.local_ts)) pump_venue(exch, ev.h.local_ts);
+  venue_.on_clear(ev);
 }
 
 void HotPath::roll_day(Timestamp now) {
@@ -551,7 +634,7 @@ void HotPath::submit(const OrderEvent& order) {
   if (mode_ == RouterMode::kLive) {
     gateway_->submit(order, now_);
   } else {
-    exchange_.submit(order, now_);
+    venue_.venue().send(order, now_);
   }
 }
 
@@ -560,11 +643,6 @@ void HotPath::cancel_all() {
   std::size_t n = 0;
   orders_.for_each([&](execution::WorkingOrder& o) { cancel_ids_[n++] = o.id; });
   for (std::size_t i = 0; i < n; ++i) cancel_order(cancel_ids_[i], /*force=*/true);
-}
-
-void HotPath::drain_reports() {
-  ExecReport r;
-  while (exchange_.poll(r)) on_report(r);
 }
 
 void HotPath::on_exec_report(const ExecReport& r, Timestamp now) {
@@ -745,14 +823,13 @@ void HotPath::sync_state() {
   metrics_.trading_state.set(static_cast<double>(to));
   const bool newly_halted = to == risk::TradingState::kHalted;
   seen_state_ = to;
-  if (newly_halted) {
-    cancel_all();
-    drain_reports();
-  }
+  if (newly_halted) cancel_all();  // the venue's or broker's reports follow
 }
 
 void HotPath::on_timer(Timestamp now) {
   now_ = now;
+  // No market data: the local clock stands in for the exchange's so that latency elapses.
+  if (mode_ == RouterMode::kSim && venue_due(now, now)) pump_venue(now, now);
   risk_.on_timer(now);
   if (ack_timeout_ns_ > 0 && now >= next_timeout_scan_ && sends()) {
     next_timeout_scan_ = now + kTimeoutScanNs;

@@ -1,7 +1,8 @@
 // The hot thread's whole pipeline for one raw market-data record:
-//   normalizer → book + stats → risk market state → sim exchange matching → strategy → risk gate
-//   → order router (+ order-adapter guards) → exchange → execution reports → order state machine
-//   → positions/PnL/fees → strategy callbacks,
+//   simulated venue catches up to the record's clocks (orders in flight matched, reports due
+//   delivered) → normalizer → book + stats → risk market state → venue sees the record →
+//   strategy → risk gate → order router (+ order-adapter guards) → venue or gateway → execution
+//   reports → order state machine → positions/PnL/fees → strategy callbacks,
 // with every event handed to the recorder. One thread owns all of this state (no locks); the
 // same object runs threaded in `hft run sim` and single-threaded in benchmarks and tests.
 // No allocation after construction.
@@ -13,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "hft/broker/sim_exchange.hpp"
+#include "hft/broker/snapshot_venue.hpp"
 #include "hft/config/config.hpp"
 #include "hft/core/order_id.hpp"
 #include "hft/core/tsc_clock.hpp"
@@ -58,6 +59,11 @@ risk::AccountLimits account_limits(const config::Config& cfg);
 std::vector<risk::SymbolLimits> symbol_limits(const config::Config& cfg, const SymbolTable& symbols,
                                               std::vector<std::string>* errors = nullptr);
 execution::FeeSchedule fee_schedule(const config::Config& cfg);
+/// The simulated venue's models from sim.* (latencies, queue model); it enforces the sessions
+/// when the risk gate does (risk.session_check: off for runs whose clock is not Taiwan's).
+broker::VenueConfig venue_config(const config::Config& cfg);
+broker::QueueModel venue_queue(const config::Config& cfg);
+broker::LatencyModel venue_latency(const config::Config& cfg);
 
 /// Where orders go in orders.mode=live: the broker gateway's side of the order ring. Reports come
 /// back through HotPath::on_exec_report.
@@ -126,11 +132,22 @@ class HotPath final : public strategy::Context {
   /// Runs the whole pipeline for one raw record received at `recv_wall`. Tick-to-order latency
   /// is measured from this call to each order leaving the router.
   void on_market_data(MarketData& md, Timestamp recv_wall);
-  /// An execution report from a gateway that is not the built-in sim exchange (live, tests).
+  /// Incremental L2 events of a source that has them (replay of recorded L2 data), in data
+  /// order, before the snapshot that ends their atomic update: the simulated venue reads its
+  /// depth from them (every level, every change) instead of from the 5-level snapshots, which
+  /// still drive the engine's book and the strategy. Only the venue uses them.
+  void on_book_level(const BookLevelEvent& ev);
+  void on_book_clear(const BookClearEvent& ev);
+  /// An execution report from a gateway that is not the built-in simulated venue (live, tests).
   void on_exec_report(const ExecReport& r, Timestamp now);
-  /// Periodic work when idle: stale-feed trigger, ack timeouts, circuit-breaker expiry, the WAL
-  /// disk-pressure level (REDUCE_ONLY / HALTED), position snapshots into the WAL.
+  /// Periodic work when idle: the simulated venue's clock (orders in flight reach it, reports
+  /// reach us: latency elapses without market data), stale-feed trigger, ack timeouts,
+  /// circuit-breaker expiry, the WAL disk-pressure level (REDUCE_ONLY / HALTED), position
+  /// snapshots into the WAL.
   void on_timer(Timestamp now);
+  /// End of the data (replay): everything on its way to or from the simulated venue is
+  /// matched and delivered, in time order, as the backtester does after its last record.
+  void flush_venue();
   /// Kill switch or manual halt: HALTED, cancel every working order. Idempotent.
   void halt(Timestamp now, risk::StateTrigger why = risk::StateTrigger::kKillSwitch);
   /// The explicit operator command that leaves HALTED (and the loss latch).
@@ -157,6 +174,8 @@ class HotPath final : public strategy::Context {
   risk::RiskGate& risk() { return risk_; }
   const HotPathMetrics& metrics() const { return metrics_; }
   std::size_t working_orders() const { return orders_.size(); }
+  /// The simulated venue of orders.mode=sim (tests, tools).
+  const broker::SimVenue& venue() const { return venue_.venue(); }
   const execution::WorkingOrder* find_order(ClientOrderId id) { return orders_.find(id); }
   execution::CircuitState circuit_state() const { return breaker_.state(now_); }
   RouterMode router_mode() const { return mode_; }
@@ -178,7 +197,12 @@ class HotPath final : public strategy::Context {
                                std::uint16_t strategy_id, bool counted_by_gate);
   bool cancel_order(ClientOrderId id, bool force);
   void cancel_all();
-  void drain_reports();
+  /// Simulated venue up to exchange time `exch_ts` and local time `local_ts`: arrivals and
+  /// report deliveries in time order (an arrival first on a tie), as the backtester's drain.
+  void pump_venue(Timestamp exch_ts, Timestamp local_ts);
+  bool venue_due(Timestamp exch_ts, Timestamp local_ts) const {
+    return venue_.venue().next_arrival() <= exch_ts || venue_.venue().next_report() <= local_ts;
+  }
   void on_report(const ExecReport& r);
   void on_foreign_report(const ExecReport& r);
   void finish(execution::WorkingOrder& o, Qty leaves);
@@ -209,7 +233,7 @@ class HotPath final : public strategy::Context {
   risk::RiskGate risk_;
   execution::OrderTable orders_;
   execution::Positions positions_;
-  broker::SimExchange exchange_;
+  broker::SnapshotVenue venue_;
   OrderGateway* gateway_ = nullptr;
   execution::TokenBucket bucket_;
   execution::CircuitBreaker breaker_;

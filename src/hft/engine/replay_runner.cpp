@@ -41,6 +41,8 @@ void install_signal_handlers() {
 
 /// Records → hot path. Trades go straight through; book levels and clears update the level
 /// books, and the end of an atomic update that touched the book becomes one 5-level snapshot.
+/// The levels and clears themselves also go to the simulated venue (HotPath::on_book_level), so
+/// that it matches against the full L2 book, event by event, as the backtester's does.
 class SnapshotBridge {
  public:
   SnapshotBridge(HotPath& hot, std::size_t symbols,
@@ -60,10 +62,12 @@ class SnapshotBridge {
         ++counts_.trades;
         break;
       case EventType::kBookLevel:
+        hot_.on_book_level(r.level);
         books_.apply(r.level);
         group_dirty_ = true;
         break;
       case EventType::kBookClear:
+        hot_.on_book_clear(r.clear);
         books_.apply(r.clear);
         group_dirty_ = true;
         break;
@@ -75,11 +79,18 @@ class SnapshotBridge {
     }
   }
 
-  /// Book state only (records before --from): no event reaches the hot path.
+  /// Book state only (records before --from): no event reaches the strategy (the venue's book
+  /// follows, nothing is in flight yet).
   void warm(const data::Record& r) {
     if (r.h.symbol >= symbols_) return;
-    if (r.h.type == EventType::kBookLevel) books_.apply(r.level);
-    if (r.h.type == EventType::kBookClear) books_.apply(r.clear);
+    if (r.h.type == EventType::kBookLevel) {
+      hot_.on_book_level(r.level);  // nothing is in flight yet: only the venue's book moves
+      books_.apply(r.level);
+    }
+    if (r.h.type == EventType::kBookClear) {
+      hot_.on_book_clear(r.clear);
+      books_.apply(r.clear);
+    }
   }
   /// After warm(): one snapshot per symbol that has a book, stamped `ts`.
   void publish_all(Timestamp ts) {
@@ -474,6 +485,8 @@ int run_replay(const config::Config& cfg, const ReplayOptions& options) {
     wal_issues = reader.issues();
   }
   records_read = counts.records;
+  // After the data, as the backtester: what is on its way to or from the venue arrives.
+  hot.flush_venue();
   hot.stop();
   control.finish();
   const double seconds = static_cast<double>(mono_ns() - control.t0()) / 1e9;

@@ -1,5 +1,5 @@
 // `hft run replay`: recorded market data through the same hot path as `hft run sim` (normalizer,
-// books, sim exchange, strategy, risk, router, recorder, metrics, progress line, summary).
+// books, simulated venue, strategy, risk, router, recorder, metrics, progress line, summary).
 //
 // Sources (detected from --data):
 //   - an imported data directory (`hft data import`) or its market_data.hmd: mmapped records;

@@ -197,6 +197,7 @@ int run_sim(const config::Config& cfg, const RunOptions& options) {
       hot.on_market_data(md, t + wall_offset);
       maybe_timer(t);
     }
+    hot.flush_venue();  // orders and reports still in flight reach their ends
     hot.stop();
   });
 

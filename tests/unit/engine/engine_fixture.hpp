@@ -11,6 +11,16 @@ namespace hft::test {
 /// Wednesday 2026-03-04 10:00 Taipei: stocks and futures in continuous trading.
 inline const Timestamp kT0 = taipei_to_utc(2026, 3, 4, 10, 0);
 
+/// The simulated venue without latency: an order sent during a tick reaches the venue and its
+/// reports reach us before the tick returns. (The default is 1 ms each way, as the backtester's.)
+/// Market data below has no exchange time, so the venue runs on the receive time.
+inline config::Config instant_venue_config() {
+  config::Config c;
+  c.sim.entry_latency_us = 0;
+  c.sim.response_latency_us = 0;
+  return c;
+}
+
 inline SymbolTable two_symbols() {
   SymbolTable t;
   t.add(*builtin_contract("TXFD6"));
@@ -21,7 +31,7 @@ inline SymbolTable two_symbols() {
 /// One-tick-wide 5-level book with `qty` at every level, best bid `bid`.
 inline MarketData book(const SymbolTable& t, SymbolId id, std::int64_t bid, Qty qty = 10) {
   MarketData md;
-  md.snapshot.h = EventHeader{1, 0, 1, id, EventType::kBookSnapshot, kFlagLastInBatch};
+  md.snapshot.h = EventHeader{0, 0, 1, id, EventType::kBookSnapshot, kFlagLastInBatch};
   const TickLadder& l = t.ladder(id);
   Price b{bid};
   Price a = l.next_tick(b);
@@ -39,7 +49,7 @@ inline MarketData book(const SymbolTable& t, SymbolId id, std::int64_t bid, Qty 
 inline MarketData trade(SymbolId id, std::int64_t px, Qty qty, Side aggressor) {
   MarketData md;
   md.trade = TradeEvent{};
-  md.trade.h = EventHeader{1, 0, 1, id, EventType::kTrade, kFlagLastInBatch};
+  md.trade.h = EventHeader{0, 0, 1, id, EventType::kTrade, kFlagLastInBatch};
   md.trade.price = Price{px};
   md.trade.qty = qty;
   md.trade.aggressor = aggressor;

@@ -26,7 +26,7 @@ class ScriptedStrategy final : public strategy::Strategy {
 class HotPathTest : public ::testing::Test {
  protected:
   SymbolTable symbols = test::two_symbols();
-  config::Config cfg;
+  config::Config cfg = test::instant_venue_config();
   ScriptedStrategy strat;
   obs::Registry registry;
   ClientOrderIdGenerator ids{1'800'000'000'000};
@@ -94,6 +94,45 @@ TEST_F(HotPathTest, RestingBidFillsWhenTheMarketTradesThroughIt) {
   EXPECT_EQ(strat.fills[0].price, Price{22999});
 }
 
+// The simulated venue's latencies (sim.*_latency_us): the order reaches the matching engine
+// 1 ms after it left, its reports reach us 1 ms after that, with or without market data.
+TEST_F(HotPathTest, SimVenueLatencyElapsesOnTimersAndTicks) {
+  config::Config slow;  // the defaults: 1 ms each way
+  HotPath venue_hot{symbols, slow, strat, nullptr, registry, ids};
+  strat.book_action = [&](strategy::Context& ctx, SymbolId s) {
+    ctx.place(s, Side::kBuy, ctx.book(s).best_ask, 2, TimeInForce::kROD);
+    strat.book_action = nullptr;
+  };
+  MarketData md = test::book(symbols, txf, 23000);
+  venue_hot.on_market_data(md, test::kT0);
+  EXPECT_EQ(venue_hot.venue().in_flight(), 1u);
+  venue_hot.on_timer(test::kT0 + 999'999);
+  EXPECT_EQ(venue_hot.venue().in_flight(), 1u) << "not there yet";
+  venue_hot.on_timer(test::kT0 + 1'000'000);  // matched on arrival against the book
+  EXPECT_EQ(venue_hot.venue().in_flight(), 0u);
+  EXPECT_EQ(venue_hot.position(txf), 0) << "the fill is on its way back";
+  md = test::book(symbols, txf, 23000);
+  venue_hot.on_market_data(md, test::kT0 + 2'000'000);  // delivered before the tick
+  ASSERT_EQ(strat.fills.size(), 1u);
+  EXPECT_EQ(strat.fills[0].price, Price{23001});
+  EXPECT_EQ(strat.fills[0].h.local_ts, test::kT0 + 2'000'000);
+  EXPECT_EQ(venue_hot.position(txf), 2);
+  EXPECT_EQ(venue_hot.working_orders(), 0u);
+
+  // flush_venue (end of a replay): what is in flight arrives and is reported at once.
+  strat.book_action = [&](strategy::Context& ctx, SymbolId s) {
+    ctx.place(s, Side::kSell, ctx.book(s).best_bid, 2, TimeInForce::kROD);
+    strat.book_action = nullptr;
+  };
+  md = test::book(symbols, txf, 23000);
+  venue_hot.on_market_data(md, test::kT0 + 3'000'000);
+  EXPECT_EQ(venue_hot.working_orders(), 1u);
+  venue_hot.flush_venue();
+  EXPECT_EQ(venue_hot.working_orders(), 0u);
+  EXPECT_EQ(venue_hot.position(txf), 0);
+  EXPECT_EQ(venue_hot.now(), test::kT0 + 5'000'000) << "the last report's arrival";
+}
+
 TEST_F(HotPathTest, RiskRejectsOversizedOrderAndCountsIt) {
   strategy::PlaceResult result;
   strat.book_action = [&](strategy::Context& ctx, SymbolId s) {
@@ -131,6 +170,8 @@ TEST_F(HotPathTest, HaltCancelsWorkingOrdersAndRefusesNewOnes) {
   feed(test::book(symbols, txf, 23000));
   ASSERT_EQ(hot.working_orders(), 2u);
   hot.halt(test::kT0 + 1);
+  EXPECT_EQ(hot.working_orders(), 2u) << "cancels sent, not yet confirmed";
+  hot.on_timer(test::kT0 + 1);  // the venue's confirmations (no latency here)
   EXPECT_EQ(hot.working_orders(), 0u);
   EXPECT_EQ(hot.risk().state(), risk::TradingState::kHalted);
   strategy::PlaceResult r;

@@ -72,7 +72,7 @@ class RecorderEngineTest : public ::testing::Test {
   std::atomic<double> free_ratio{0.5};
   std::unique_ptr<recorder::Recorder> rec;
   SymbolTable symbols = test::two_symbols();
-  config::Config cfg;
+  config::Config cfg = test::instant_venue_config();
   BuyOnce strat;
   obs::Registry registry;
   ClientOrderIdGenerator ids{1'800'000'000'000};

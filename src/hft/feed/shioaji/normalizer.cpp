@@ -572,7 +572,7 @@ bool parse_record(std::string_view payload, Fields& f, std::uint32_t& error_offs
 
 // ---- Phase 2 helpers ----
 
-bool integer_of(const Decimal& d, std::int64_t& out) {
+[[gnu::always_inline]] inline bool integer_of(const Decimal& d, std::int64_t& out) {
   return d.st == NumState::kOk && detail::to_scale(d, 0, out);
 }
 

@@ -500,6 +500,10 @@ HFT_SCAN_INLINE bool read_decimal(Cursor& c, Decimal& d, int depth) {
 /// Exact value of d at a scale of 10^digits; false when d has more decimals than the scale
 /// holds (non-zero ones) or the result overflows int64.
 HFT_SCAN_INLINE bool to_scale(const Decimal& d, int digits, std::int64_t& out) {
+  if (d.frac == digits) {  // volumes, and prices written at the scale: nothing to do
+    out = d.mant;
+    return true;
+  }
   if (d.frac > digits) {
     const std::int64_t div = kPow10[d.frac - digits];
     if (d.mant % div != 0) return false;
