@@ -262,6 +262,15 @@ TEST(RunSim, KillSwitchHaltsTheRunningEngineAndCancelsOrders) {
   EXPECT_EQ(new_after, 0u);
   EXPECT_TRUE(to_cancel.empty()) << to_cancel.size() << " working orders not cancelled on halt";
   EXPECT_TRUE(open.empty()) << open.size() << " orders never finished";
+
+  // `hft wal dump` names the change, not only its codes.
+  test::Child dump;
+  ASSERT_EQ(
+      test::run_hft(tmp.path, {"wal", "dump", wal_dir.string(), "--type", "state_change"}, &dump),
+      0)
+      << dump.err();
+  EXPECT_NE(dump.out().find(R"("to_name":"HALTED")"), std::string::npos) << dump.out();
+  EXPECT_NE(dump.out().find(R"("trigger_name":"kill_switch")"), std::string::npos) << dump.out();
 }
 
 // HALTED is latched: releasing the switch does not resume trading, `hft risk resume` does (and is

@@ -13,6 +13,8 @@
 #include "hft/cli/commands.hpp"
 #include "hft/events/events.hpp"
 #include "hft/recorder/wal_reader.hpp"
+#include "hft/risk/risk_gate.hpp"
+#include "hft/risk/trading_state.hpp"
 
 namespace hft::cli {
 
@@ -172,6 +174,7 @@ Json to_json(const WalRecord& rec, const std::string& segment) {
       j["price"] = e.price.v;
       j["qty"] = e.qty;
       j["reason"] = e.reason;
+      j["reason_name"] = risk::to_string(static_cast<risk::RejectReason>(e.reason));
       return j;
     }
     case EventType::kStateChange: {
@@ -180,6 +183,9 @@ Json to_json(const WalRecord& rec, const std::string& segment) {
       j["from"] = e.from;
       j["to"] = e.to;
       j["trigger"] = e.trigger;
+      j["from_name"] = risk::to_string(static_cast<risk::TradingState>(e.from));
+      j["to_name"] = risk::to_string(static_cast<risk::TradingState>(e.to));
+      j["trigger_name"] = risk::to_string(static_cast<risk::StateTrigger>(e.trigger));
       return j;
     }
     case EventType::kLatencySample: {
