@@ -273,6 +273,11 @@ HotPathMetrics::HotPathMetrics(obs::Registry& r, const SymbolTable& symbols)
         &r.counter("hft_risk_rejects_total", "Orders refused by the pre-trade risk gate",
                    {{"reason", risk::to_string(static_cast<risk::RejectReason>(i))}});
   }
+  for (std::size_t i = 0; i < broker_reject_reasons.size(); ++i) {
+    broker_reject_reasons[i] = &r.counter(
+        "hft_broker_rejects_total", "Orders or cancels rejected by the broker, by its reason",
+        {{"reason", broker::to_string(static_cast<broker::VenueReject>(i))}});
+  }
   for (std::size_t i = 0; i < anomalies.size(); ++i) {
     anomalies[i] =
         &r.counter("hft_order_anomalies_total", "Execution reports out of the ordinary, by kind",
@@ -651,6 +656,13 @@ void HotPath::on_exec_report(const ExecReport& r, Timestamp now) {
   sync_state();
 }
 
+void HotPath::count_broker_reject(const ExecReport& r, SymbolId symbol) {
+  metrics_.broker_rejects.inc(symbol);
+  const std::size_t why =
+      r.reject_reason < metrics_.broker_reject_reasons.size() ? r.reject_reason : 0;
+  metrics_.broker_reject_reasons[why]->inc();
+}
+
 void HotPath::anomaly(OrderAnomaly a, ExecReport& r) {
   ++anomaly_counts_[static_cast<std::size_t>(a)];
   metrics_.anomalies[static_cast<std::size_t>(a)]->inc();
@@ -685,7 +697,7 @@ void HotPath::on_foreign_report(const ExecReport& report) {
   }
   // A cancel that lost the race against a fill is rejected by the broker: expected, counted.
   if (r.exec_type == ExecType::kRejected && r.h.symbol < symbols_.size()) {
-    metrics_.broker_rejects.inc(r.h.symbol);
+    count_broker_reject(r, r.h.symbol);
   }
   anomaly(closed ? OrderAnomaly::kLateReport : OrderAnomaly::kUnknownOrder, r);
   record(r);
@@ -751,7 +763,7 @@ void HotPath::on_report(const ExecReport& report) {
       return;
     }
     case ExecType::kRejected: {
-      metrics_.broker_rejects.inc(o->symbol);
+      count_broker_reject(r, o->symbol);
       const auto as_order =
           execution::transition(before, OrderInput::kRejected, o->leaves, o->filled > 0);
       if (as_order.legal && (before == OrderState::kPendingNew || !o->acked)) {

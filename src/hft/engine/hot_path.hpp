@@ -99,6 +99,9 @@ struct HotPathMetrics {
   SymbolCounters fills;
   SymbolCounters cancelled;
   SymbolCounters broker_rejects;
+  // by broker::VenueReject; [0] ("none") also takes reasons the engine does not know
+  std::array<obs::Counter*, static_cast<std::size_t>(broker::VenueReject::kCount)>
+      broker_reject_reasons{};
   std::array<obs::Counter*, static_cast<std::size_t>(risk::RejectReason::kCount)> risk_rejects{};
   obs::Counter& recorder_dropped;
   obs::Histogram& tick_to_order;  // ns from receipt of the tick to the order leaving the router
@@ -207,6 +210,8 @@ class HotPath final : public strategy::Context {
   void on_foreign_report(const ExecReport& r);
   void finish(execution::WorkingOrder& o, Qty leaves);
   void anomaly(OrderAnomaly a, ExecReport& r);
+  /// hft_orders_rejected_total{symbol} and hft_broker_rejects_total{reason}.
+  void count_broker_reject(const ExecReport& r, SymbolId symbol);
   void publish_position(SymbolId symbol);
   /// Market-data metrics (counts, feed latency, top of book) once the tick has been handled.
   void publish_market(const MarketData& md, bool book);

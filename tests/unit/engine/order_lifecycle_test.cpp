@@ -34,8 +34,10 @@ class LifecycleTest : public ::testing::Test {
     return hot->place(txf, Side::kBuy, Price{px}, qty, TimeInForce::kROD).id;
   }
   void report(ClientOrderId id, ExecType type, Qty qty = 0, Qty leaves = 0,
-              std::uint32_t trade_id = 0, std::int64_t px = 22998) {
+              std::uint32_t trade_id = 0, std::int64_t px = 22998,
+              broker::VenueReject why = broker::VenueReject::kNone) {
     ExecReport r{};
+    r.reject_reason = static_cast<std::uint8_t>(why);
     r.h = EventHeader{test::kT0, test::kT0, 1, txf, EventType::kExecReport, 0};
     r.client_id = id;
     r.exec_type = type;
@@ -124,6 +126,20 @@ TEST_F(LifecycleTest, RefusedCancelLeavesTheOrderWorking) {
   hot->cancel(id);
   report(id, ExecType::kRejected, 0, 2);
   EXPECT_EQ(state(id), execution::OrderState::kNew);
+}
+
+TEST_F(LifecycleTest, BrokerRejectsAreCountedBySymbolAndByReason) {
+  report(buy(22990, 1), ExecType::kRejected, 0, 0, 0, 22990, broker::VenueReject::kOffTick);
+  report(buy(22991, 1), ExecType::kRejected, 0, 0, 0, 22991, broker::VenueReject::kOffTick);
+  report(buy(22992, 1), ExecType::kRejected, 0, 0, 0, 22992,
+         static_cast<broker::VenueReject>(200));  // a code the engine does not know
+  const auto reason = [&](const char* why) {
+    return registry.counter("hft_broker_rejects_total", "x", {{"reason", why}}).value();
+  };
+  EXPECT_EQ(reason("off_tick"), 2u);
+  EXPECT_EQ(reason("none"), 1u);
+  EXPECT_EQ(reason("session_closed"), 0u);
+  EXPECT_EQ(hot->metrics().broker_rejects.value(), 3u);
 }
 
 TEST_F(LifecycleTest, IllegalTransitionIsCountedNotFatal) {
