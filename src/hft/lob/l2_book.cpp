@@ -189,97 +189,48 @@ inline bool L2Books::set_level(std::size_t s, std::int64_t idx, Qty qty) {
     if (idx == st.best) st.best_qty = qty;
     return true;
   }
-  if (st.fifth == kNone) {  // fewer than 5 levels before: thin book, walk them
-    walk_top5(s, bid);
-    return true;
-  }
-  if (qty != 0) {  // a new level among the best 5: the old 5th becomes 6th
-    st.depth5 += qty - level_qty(s, st.fifth);
-    st.fifth = next_better(s, bid, st.fifth);
-  } else {  // a level of the best 5 vanished: the 6th moves up
-    const std::int64_t sixth = next_worse(s, bid, st.fifth);
-    st.depth5 -= old;
-    if (sixth == kNone) {
-      st.fifth = kNone;
-    } else {
-      st.depth5 += level_qty(s, sixth);
-      st.fifth = sixth;
-    }
-  }
-  st.best_qty = st.best == kNone ? 0 : dense(s)[st.best - st.base];
+  // A level appeared or vanished among the best 5: re-walk them from the touch through the
+  // bitmap (a handful of bit scans, no far-level searches unless the window runs out).
+  walk_top5_dense<kBid>(s);
   return true;
 }
 
-Qty L2Books::level_qty(std::size_t s, std::int64_t idx) const {
-  const std::int64_t slot = idx - sides_[s].base;
-  if (static_cast<std::uint64_t>(slot) < window_) return dense(s)[slot];
-  const std::vector<FarLevel>& far = far_[s];
-  auto it = std::lower_bound(far.begin(), far.end(), idx,
-                             [](const FarLevel& l, std::int64_t i) { return l.idx < i; });
-  return it != far.end() && it->idx == idx ? it->qty : 0;
-}
-
-// Nearest level strictly better (bids: higher) than idx. Far levels all lie on the worse side
-// of the window (the best is always inside it).
-std::int64_t L2Books::next_better(std::size_t s, bool bid, std::int64_t idx) const {
-  const SideState& st = sides_[s];
+template <bool kBid>
+inline void L2Books::walk_top5_dense(std::size_t s) {
+  SideState& st = sides_[s];
+  if (st.best == kNone) {
+    st.depth5 = 0;
+    st.best_qty = 0;
+    st.fifth = kNone;
+    return;
+  }
+  const Qty* q = dense(s);
   const std::uint64_t* b = bits(s);
-  const std::int64_t slot = idx - st.base;
+  const std::int64_t best_slot = st.best - st.base;
+  std::int64_t w = best_slot >> 6;
+  std::uint64_t m =
+      kBid ? b[w] & (~0ULL >> (63 - (best_slot & 63))) : b[w] & (~0ULL << (best_slot & 63));
   const auto w_max = static_cast<std::int64_t>(words_);
-  if (static_cast<std::uint64_t>(slot) >= window_) {  // idx is a far level
-    const std::vector<FarLevel>& far = far_[s];
-    auto it = std::lower_bound(far.begin(), far.end(), idx,
-                               [](const FarLevel& l, std::int64_t i) { return l.idx < i; });
-    if (bid) {
-      if (it != far.end() && it->idx == idx) ++it;
-      if (it != far.end()) return it->idx;
-      for (std::int64_t w = 0; w < w_max; ++w) {  // the lowest level of the window
-        if (b[w] != 0) return st.base + w * 64 + std::countr_zero(b[w]);
-      }
-      return kNone;
-    }
-    if (it != far.begin()) return std::prev(it)->idx;
-    for (std::int64_t w = w_max - 1; w >= 0; --w) {  // the highest level of the window
-      if (b[w] != 0) return st.base + w * 64 + 63 - std::countl_zero(b[w]);
-    }
-    return kNone;
-  }
-  if (bid) {  // lowest set slot above `slot`
-    if (slot + 1 >= static_cast<std::int64_t>(window_)) return kNone;
-    std::int64_t w = (slot + 1) >> 6;
-    std::uint64_t m = b[w] & (~0ULL << ((slot + 1) & 63));
-    for (;;) {
-      if (m != 0) return st.base + w * 64 + std::countr_zero(m);
-      if (++w == w_max) return kNone;
-      m = b[w];
-    }
-  }
-  if (slot == 0) return kNone;  // highest set slot below `slot`
-  std::int64_t w = (slot - 1) >> 6;
-  std::uint64_t m = b[w] & (~0ULL >> (63 - ((slot - 1) & 63)));
+  Qty depth = 0;
+  int n = 0;
+  std::int64_t last = best_slot;
   for (;;) {
-    if (m != 0) return st.base + w * 64 + 63 - std::countl_zero(m);
-    if (--w < 0) return kNone;
+    while (m != 0) {
+      const int bit = kBid ? 63 - std::countl_zero(m) : std::countr_zero(m);
+      last = w * 64 + bit;
+      depth += q[last];
+      if (++n == kBookDepth) {
+        st.depth5 = depth;
+        st.best_qty = q[best_slot];
+        st.fifth = st.base + last;
+        return;
+      }
+      m = kBid ? m & ~(1ULL << bit) : m & (m - 1);
+    }
+    if (kBid ? --w < 0 : ++w == w_max) break;
     m = b[w];
   }
-}
-
-// Nearest level strictly worse (bids: lower) than idx.
-std::int64_t L2Books::next_worse(std::size_t s, bool bid, std::int64_t idx) const {
-  const SideState& st = sides_[s];
-  const std::int64_t slot = idx - st.base;
-  if (static_cast<std::uint64_t>(slot) >= window_) {  // idx is a far level
-    const std::vector<FarLevel>& far = far_[s];
-    auto it = std::lower_bound(far.begin(), far.end(), idx,
-                               [](const FarLevel& l, std::int64_t i) { return l.idx < i; });
-    if (bid) return it != far.begin() ? std::prev(it)->idx : kNone;
-    if (it != far.end() && it->idx == idx) ++it;
-    return it != far.end() ? it->idx : kNone;
-  }
-  // find_best scans the window from a slot towards worse prices, then takes the far side.
-  return bid ? (slot == 0 ? (far_[s].empty() ? kNone : far_[s].back().idx)
-                          : find_best(s, true, slot - 1))
-             : find_best(s, false, slot + 1);
+  walk_top5(s, kBid);  // the window ran out: far levels (or fewer than 5 levels) decide
 }
 
 void L2Books::clear_side(std::size_t s) {

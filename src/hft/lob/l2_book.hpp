@@ -88,8 +88,8 @@ class L2Books {
   };
   // Hot per-side state, one cache line. The best 5 levels are summarised incrementally: an
   // update behind the 5th level changes nothing there, a quantity change inside adjusts the
-  // sum, and a level appearing or vanishing inside the top 5 moves the 5th level by one
-  // neighbour (one bitmap scan) instead of re-walking all five.
+  // sum, and a level appearing or vanishing inside the top 5 re-walks the five from the touch
+  // through the bitmap (a few bit scans; the far levels only when the window runs out).
   struct alignas(64) SideState {
     std::int64_t base = 0;       // tick number of dense slot 0
     std::int64_t best = kNone;   // tick number of the best level (always in the window)
@@ -116,9 +116,8 @@ class L2Books {
   void recentre(std::size_t s, bool bid, std::int64_t around);
   void clear_side(std::size_t s);
   void walk_top5(std::size_t s, bool bid);
-  std::int64_t next_better(std::size_t s, bool bid, std::int64_t idx) const;
-  std::int64_t next_worse(std::size_t s, bool bid, std::int64_t idx) const;
-  Qty level_qty(std::size_t s, std::int64_t idx) const;
+  template <bool kBid>
+  [[gnu::always_inline]] inline void walk_top5_dense(std::size_t s);
   [[gnu::always_inline]] inline void refresh(SymbolId id, const EventHeader& h, bool top_changed);
 
   template <class Fn>
