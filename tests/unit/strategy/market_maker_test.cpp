@@ -210,6 +210,58 @@ TEST_F(MarketMakerTest, ARequoteThatIsRefusedWaitsForTheBackoffToo) {
   EXPECT_TRUE(ctx.cancelled.empty()) << "the refused quotes were already cancelled";
 }
 
+// With latency a pulled quote can still fill: max_position counts it until the cancel is
+// confirmed, so the maker cannot overshoot by one quote per requote.
+TEST_F(MarketMakerTest, QuotesBeingCancelledCountAgainstMaxPosition) {
+  MarketMaker mm = maker({.quote_qty = 1, .skew_ticks_per_unit = 0, .max_position = 2});
+  mm.on_book(ctx, 0, touch(20000, 20001));
+  mm.on_book(ctx, 0, touch(20001, 20002));  // moved: bid 1 pulled (cancel in flight), bid 2 out
+  ASSERT_EQ(ctx.cancelled.size(), 2U);
+  ctx.clear();
+  mm.on_book(ctx, 0, touch(20002, 20003));  // bids 1 and 2 may both fill: no third bid
+  EXPECT_EQ(ctx.placed_on(Side::kBuy), nullptr);
+  EXPECT_EQ(ctx.placed_on(Side::kSell), nullptr);
+  // The first pulled bid's cancel is confirmed: room for one bid again.
+  ExecReport done{};
+  done.client_id = 1;
+  done.exec_type = ExecType::kCancelled;
+  mm.on_order_update(ctx, done);
+  done.client_id = 2;  // the first ask too
+  mm.on_order_update(ctx, done);
+  ctx.clear();
+  mm.on_book(ctx, 0, touch(20002, 20003));
+  EXPECT_NE(ctx.placed_on(Side::kBuy), nullptr);
+  EXPECT_NE(ctx.placed_on(Side::kSell), nullptr);
+}
+
+TEST_F(MarketMakerTest, ARefusedCancelKeepsCountingTheOrderUntilItIsDone) {
+  MarketMaker mm = maker({.quote_qty = 1, .skew_ticks_per_unit = 0, .max_position = 1});
+  mm.on_book(ctx, 0, touch(20000, 20001));
+  const ClientOrderId bid = ctx.placed_on(Side::kBuy)->id;
+  mm.on_book(ctx, 0, touch(20001, 20002));  // bid pulled; 0 + 1 open + 1 > 1: no new bid
+  ExecReport refused{};
+  refused.client_id = bid;
+  refused.exec_type = ExecType::kRejected;
+  refused.leaves = 1;  // the broker refused the cancel: the bid still works
+  mm.on_order_update(ctx, refused);
+  ctx.clear();
+  mm.on_book(ctx, 0, touch(20001, 20002));
+  EXPECT_EQ(ctx.placed_on(Side::kBuy), nullptr);
+  ExecReport fill{};
+  fill.client_id = bid;
+  fill.exec_type = ExecType::kFill;
+  fill.qty = 1;
+  fill.leaves = 0;
+  mm.on_fill(ctx, fill);
+  ctx.pos = 1;
+  ctx.clear();
+  mm.on_book(ctx, 0, touch(20001, 20002));
+  EXPECT_EQ(ctx.placed_on(Side::kBuy), nullptr) << "long 1 = max_position";
+  ctx.pos = 0;
+  mm.on_book(ctx, 0, touch(20001, 20002));
+  EXPECT_NE(ctx.placed_on(Side::kBuy), nullptr) << "flat, nothing open: bid again";
+}
+
 TEST_F(MarketMakerTest, QuotesAgainAfterItsOrderIsFilledOrCancelled) {
   MarketMaker mm = maker({});
   mm.on_book(ctx, 0, touch(20000, 20001));

@@ -54,40 +54,76 @@ void MarketMaker::on_book(Context& ctx, SymbolId symbol, const lob::BookStats& b
   const std::int64_t skew = pos * params_.skew_ticks_per_unit;
   const Price bid = ladder.add_ticks(book.best_bid, -params_.edge_ticks - skew);
   const Price ask = ladder.add_ticks(book.best_ask, params_.edge_ticks - skew);
-  requote(ctx, symbol, Side::kBuy, bid, pos + params_.quote_qty <= params_.max_position);
-  requote(ctx, symbol, Side::kSell, ask, -pos + params_.quote_qty <= params_.max_position);
+  requote(ctx, symbol, Side::kBuy, bid, pos);
+  requote(ctx, symbol, Side::kSell, ask, pos);
 }
 
-void MarketMaker::requote(Context& ctx, SymbolId symbol, Side side, Price target, bool allowed) {
+void MarketMaker::requote(Context& ctx, SymbolId symbol, Side side, Price target, Qty position) {
   Quote& q = side == Side::kBuy ? quotes_[symbol].bid : quotes_[symbol].ask;
+  const Qty signed_pos = side == Side::kBuy ? position : -position;
   if (q.id != 0) {
     const TickLadder& ladder = ctx.symbols().ladder(symbol);
     const bool moved = std::abs(ladder.ticks_between(q.price, target)) >= params_.requote_ticks;
-    if (allowed && !moved) return;
-    ctx.cancel(q.id);
+    const bool within = signed_pos + open_qty(symbol, side) <= params_.max_position;
+    if (within && !moved) return;
+    ctx.cancel(q.id);  // still counted in open_qty until the cancel is confirmed
     q = Quote{};
   }
-  if (!allowed || target.v <= 0 || ctx.now() < q.retry_at) return;
+  std::vector<Open>& open = open_[symbol];
+  const bool room = signed_pos + open_qty(symbol, side) + params_.quote_qty <= params_.max_position;
+  if (!room || target.v <= 0 || ctx.now() < q.retry_at || open.size() == kMaxOpen) return;
   const PlaceResult r = ctx.place(symbol, side, target, params_.quote_qty);
-  if (r.ok())
+  if (r.ok()) {
     q = Quote{r.id, target, 0};
-  else
+    open.push_back(Open{r.id, side, params_.quote_qty});
+  } else {
     q.retry_at = ctx.now() + params_.reject_backoff_ms * 1'000'000;
+  }
 }
 
-void MarketMaker::forget(const ExecReport& report) {
+Qty MarketMaker::open_qty(SymbolId symbol, Side side) const {
+  Qty sum = 0;
+  for (const Open& o : open_[symbol]) {
+    if (o.side == side) sum += o.leaves;
+  }
+  return sum;
+}
+
+void MarketMaker::track(const ExecReport& report, bool done) {
+  if (report.h.symbol >= open_.size()) return;
+  std::vector<Open>& open = open_[report.h.symbol];
+  for (std::size_t i = 0; i < open.size(); ++i) {
+    if (open[i].id != report.client_id) continue;
+    open[i].leaves = done ? 0 : report.leaves;
+    if (open[i].leaves <= 0) {
+      open[i] = open.back();
+      open.pop_back();
+    }
+    return;
+  }
+}
+
+bool MarketMaker::forget(const ExecReport& report) {
+  if (report.h.symbol >= quotes_.size()) return false;
   SymbolQuotes& sq = quotes_[report.h.symbol];
+  const bool quoted = sq.bid.id == report.client_id || sq.ask.id == report.client_id;
   if (sq.bid.id == report.client_id) sq.bid = Quote{};
   if (sq.ask.id == report.client_id) sq.ask = Quote{};
+  return quoted;
 }
 
 void MarketMaker::on_fill(Context& /*ctx*/, const ExecReport& report) {
+  track(report, false);
   if (report.leaves == 0) forget(report);
 }
 
 void MarketMaker::on_order_update(Context& /*ctx*/, const ExecReport& report) {
-  if (report.exec_type == ExecType::kCancelled || report.exec_type == ExecType::kRejected)
-    forget(report);
+  // A reject of the working quote refuses the order itself; any other reject refuses a cancel
+  // (quotes are forgotten when cancelled), and the order is as open as the report says.
+  const bool gone = report.exec_type == ExecType::kCancelled ||
+                    (report.exec_type == ExecType::kRejected && forget(report));
+  if (report.exec_type == ExecType::kCancelled) forget(report);
+  track(report, gone);
 }
 
 }  // namespace hft::strategy

@@ -2,6 +2,9 @@
 // shifts both quotes against its position, and requotes when its target price moves. A side
 // whose order the engine refused (risk, rate limit, trading state) rests for reject_backoff_ms
 // instead of retrying on every tick: the refusal would repeat, and each one is a WAL record.
+// max_position counts the position plus every order of ours still open on that side, including
+// quotes being cancelled: with latency a pulled quote can still fill, and a maker that counted
+// only its position would overshoot by one quote per requote while fills are in flight.
 #pragma once
 
 #include <vector>
@@ -24,7 +27,9 @@ MarketMakerParams market_maker_params(const Params& p, std::string* error);
 class MarketMaker final : public Strategy {
  public:
   MarketMaker(const MarketMakerParams& params, std::size_t symbol_count)
-      : params_(params), quotes_(symbol_count) {}
+      : params_(params), quotes_(symbol_count), open_(symbol_count) {
+    for (auto& v : open_) v.reserve(kMaxOpen);
+  }
 
   void on_book(Context& ctx, SymbolId symbol, const lob::BookStats& book) override;
   void on_fill(Context& ctx, const ExecReport& report) override;
@@ -39,11 +44,26 @@ class MarketMaker final : public Strategy {
   struct SymbolQuotes {
     Quote bid, ask;
   };
-  void requote(Context& ctx, SymbolId symbol, Side side, Price target, bool allowed);
-  void forget(const ExecReport& report);
+  struct Open {  // an order of ours the exchange may still fill
+    ClientOrderId id;
+    Side side;
+    Qty leaves;
+  };
+  /// Open orders tracked per symbol; fixed capacity so on_book never allocates.
+  static constexpr std::size_t kMaxOpen = 32;
+
+  void requote(Context& ctx, SymbolId symbol, Side side, Price target, Qty position);
+  /// Clears the quote the report is about; true when it was one of the working quotes.
+  bool forget(const ExecReport& report);
+  /// Open quantity of our orders on `side` of `symbol` (working and being cancelled).
+  Qty open_qty(SymbolId symbol, Side side) const;
+  /// Follows an order's open quantity from its reports (`done`: nothing is open any more);
+  /// drops it once nothing is open.
+  void track(const ExecReport& report, bool done);
 
   MarketMakerParams params_;
   std::vector<SymbolQuotes> quotes_;
+  std::vector<std::vector<Open>> open_;  // per symbol, capacity kMaxOpen
 };
 
 }  // namespace hft::strategy
