@@ -290,6 +290,17 @@ HotPathMetrics::HotPathMetrics(obs::Registry& r, const SymbolTable& symbols)
     net_pnl.push_back(
         &r.gauge("hft_net_pnl_ntd", "Mark-to-market PnL in NTD after fees and taxes", labels));
     costs.push_back(&r.gauge("hft_costs_ntd", "Fees and taxes paid, NTD", labels));
+    realized.push_back(
+        &r.gauge("hft_realized_pnl_ntd", "Average-cost realised PnL in NTD (before fees)", labels));
+    const auto unrealized = [&](const char* mark) {
+      obs::Labels l = labels;
+      l.emplace_back("mark", mark);
+      return &r.gauge("hft_unrealized_pnl_ntd",
+                      "Open position marked to the mid or the last trade, NTD (NaN: no such price)",
+                      l);
+    };
+    unrealized_mid.push_back(unrealized("mid"));
+    unrealized_last.push_back(unrealized("last"));
     feed_latency.push_back(
         &r.histogram("hft_feed_latency_seconds",
                      "Market data: receive time minus exchange time (local_ts - exch_ts)", labels));
@@ -807,6 +818,13 @@ void HotPath::publish_position(SymbolId symbol) {
   metrics_.pnl[symbol]->set(to_ntd(gross));
   metrics_.net_pnl[symbol]->set(to_ntd(gross - costs));
   metrics_.costs[symbol]->set(to_ntd(costs));
+  metrics_.realized[symbol]->set(to_ntd(p.realized));
+  const lob::BookStats& book = books_.stats(symbol);
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  metrics_.unrealized_mid[symbol]->set(  // m is the mid whenever the book has both sides
+      book.valid() ? to_ntd(positions_.unrealized(symbol, m)) : nan);
+  metrics_.unrealized_last[symbol]->set(
+      book.last_trade.v > 0 ? to_ntd(positions_.unrealized(symbol, book.last_trade)) : nan);
   metrics_.daily_pnl.set(to_ntd(risk_.daily_pnl()));
   metrics_.gross_notional.set(to_ntd(risk_.gross_notional()));
   metrics_.net_notional.set(to_ntd(risk_.net_notional()));

@@ -109,8 +109,11 @@ struct HotPathMetrics {
   std::vector<obs::Gauge*> position;  // per symbol
   std::vector<obs::Gauge*> pnl;       // per symbol, NTD, gross
   // --- execution and order-adapter state ---
-  std::vector<obs::Gauge*> net_pnl;  // per symbol, NTD, after fees and taxes
-  std::vector<obs::Gauge*> costs;    // per symbol, NTD, fees + taxes
+  std::vector<obs::Gauge*> net_pnl;          // per symbol, NTD, after fees and taxes
+  std::vector<obs::Gauge*> costs;            // per symbol, NTD, fees + taxes
+  std::vector<obs::Gauge*> realized;         // per symbol, NTD, average-cost realised
+  std::vector<obs::Gauge*> unrealized_mid;   // per symbol, NTD, open position at the mid
+  std::vector<obs::Gauge*> unrealized_last;  // per symbol, NTD, open position at the last trade
   std::array<obs::Counter*, static_cast<std::size_t>(OrderAnomaly::kCount)> anomalies{};
   obs::Counter& shadow_orders;
   obs::Counter& dropped_orders;  // orders.mode = disabled

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cmath>
 #include <thread>
 
 #include "engine_fixture.hpp"
@@ -126,6 +127,25 @@ TEST_F(LifecycleTest, RefusedCancelLeavesTheOrderWorking) {
   hot->cancel(id);
   report(id, ExecType::kRejected, 0, 2);
   EXPECT_EQ(state(id), execution::OrderState::kNew);
+}
+
+// TXF, 200 NTD a point: long 2 from 22998; book 23000 / 23001 (mid rounds down to 23000), then
+// a print at 22990.
+TEST_F(LifecycleTest, UnrealisedPnlIsMarkedToTheMidAndToTheLastTrade) {
+  const ClientOrderId id = buy(22998, 2);
+  report(id, ExecType::kAck, 0, 2);
+  report(id, ExecType::kFill, 2, 0, 1, 22998);
+  const auto gauge = [&](const char* name, obs::Labels labels) {
+    labels.insert(labels.begin(), {"symbol", symbols.spec(txf).code});
+    return registry.gauge(name, "x", labels).value();
+  };
+  EXPECT_DOUBLE_EQ(gauge("hft_unrealized_pnl_ntd", {{"mark", "mid"}}), 2 * 2 * 200.0);
+  EXPECT_TRUE(std::isnan(gauge("hft_unrealized_pnl_ntd", {{"mark", "last"}}))) << "no print yet";
+  MarketData print = test::trade(txf, 22990, 1, Side::kSell);
+  hot->on_market_data(print, test::kT0 + 1);
+  EXPECT_DOUBLE_EQ(gauge("hft_unrealized_pnl_ntd", {{"mark", "last"}}), 2 * -8 * 200.0);
+  EXPECT_DOUBLE_EQ(gauge("hft_unrealized_pnl_ntd", {{"mark", "mid"}}), 2 * 2 * 200.0);
+  EXPECT_DOUBLE_EQ(gauge("hft_realized_pnl_ntd", {}), 0.0);
 }
 
 TEST_F(LifecycleTest, BrokerRejectsAreCountedBySymbolAndByReason) {
