@@ -286,13 +286,7 @@ strategy::PositionInfo Backtest::position_info(SymbolId symbol) const {
   info.realized = p.realized;
   info.unrealized = positions_.unrealized(symbol, mark(symbol));
   info.fees = commissions_ + taxes_;
-  if (p.qty != 0) {
-    const ContractSpec& spec = symbols_.spec(symbol);
-    // open_cost = qty * avg * multiplier / scale in Money: invert for the average price.
-    const Int128 denom = static_cast<Int128>(p.qty) * spec.multiplier * Money::kScale;
-    info.avg_price = Price{
-        static_cast<std::int64_t>(static_cast<Int128>(p.open_cost.v) * spec.price_scale / denom)};
-  }
+  info.avg_price = positions_.average_price(symbol);
   return info;
 }
 

@@ -342,13 +342,63 @@ HotPath::HotPath(const SymbolTable& symbols, const config::Config& cfg,
       ack_timeout_ns_(cfg.orders.ack_timeout_ms * kNsPerMs),
       snapshot_period_ns_(cfg.recorder.position_snapshot_ms * kNsPerMs),
       cancel_ids_(kMaxWorkingOrders),
+      params_(cfg.strategy.params),
       last_md_ts_(symbols.size(), 0) {
+  timers_.reserve(kMaxTimers);
   for (SymbolId id = 0; id < symbols.size(); ++id) {
     price_unit_.push_back(1.0 / static_cast<double>(symbols.spec(id).price_scale));
   }
 }
 
 void HotPath::start() { strategy_.on_start(*this); }
+
+strategy::PositionInfo HotPath::position_info(SymbolId symbol) const {
+  const execution::Position& p = positions_.get(symbol);
+  strategy::PositionInfo info;
+  info.qty = p.qty;
+  info.realized = p.realized;
+  info.unrealized = positions_.unrealized(symbol, mark(symbol));
+  info.fees = p.fees + p.taxes;
+  info.avg_price = positions_.average_price(symbol);
+  return info;
+}
+
+std::size_t HotPath::depth(SymbolId symbol, Side side, std::span<lob::L2Level> out) const {
+  std::size_t n = 0;
+  for (int level = 0; level < kBookDepth && n < out.size(); ++level) {
+    const Price px =
+        side == Side::kBuy ? books_.bid_px(symbol, level) : books_.ask_px(symbol, level);
+    const Qty qty =
+        side == Side::kBuy ? books_.bid_qty(symbol, level) : books_.ask_qty(symbol, level);
+    if (px.v <= 0 || qty <= 0) break;
+    out[n++] = lob::L2Level{px, qty};
+  }
+  return n;
+}
+
+bool HotPath::set_timer(Timestamp at, std::uint64_t tag) {
+  if (timers_.size() == kMaxTimers) return false;
+  timers_.push_back(StrategyTimer{at, ++timer_seq_, tag});
+  return true;
+}
+
+void HotPath::fire_timers(Timestamp now) {
+  // A strategy that re-arms a timer at `now` from on_timer would loop here forever; the rest
+  // waits for the next call.
+  for (std::size_t fired = 0; fired < kMaxTimers && !timers_.empty(); ++fired) {
+    std::size_t next = 0;
+    for (std::size_t i = 1; i < timers_.size(); ++i) {
+      const StrategyTimer& t = timers_[i];
+      const StrategyTimer& best = timers_[next];
+      if (t.at < best.at || (t.at == best.at && t.seq < best.seq)) next = i;
+    }
+    if (timers_[next].at > now) return;
+    const std::uint64_t tag = timers_[next].tag;
+    timers_[next] = timers_.back();
+    timers_.pop_back();
+    strategy_.on_timer(*this, tag);
+  }
+}
 
 void HotPath::stop() { strategy_.on_stop(*this); }
 
@@ -437,6 +487,12 @@ void HotPath::on_market_data(MarketData& md, Timestamp recv_wall) {
     tick_tsc_ += TscClock::now() - pump_start;
   }
   now_ = recv_wall;
+  if (!timers_.empty()) {
+    // Strategy timers due by now come before the record, as in the backtester; not the tick's.
+    const std::uint64_t timers_start = TscClock::now();
+    fire_timers(recv_wall);
+    tick_tsc_ += TscClock::now() - timers_start;
+  }
   in_tick_ = true;
   const SymbolId symbol = md.h.symbol;
   const bool book = md.h.type == EventType::kBookSnapshot;
@@ -861,6 +917,7 @@ void HotPath::on_timer(Timestamp now) {
   // No market data: the local clock stands in for the exchange's so that latency elapses.
   if (mode_ == RouterMode::kSim && venue_due(now, now)) pump_venue(now, now);
   risk_.on_timer(now);
+  if (!timers_.empty()) fire_timers(now);
   if (ack_timeout_ns_ > 0 && now >= next_timeout_scan_ && sends()) {
     next_timeout_scan_ = now + kTimeoutScanNs;
     orders_.for_each([&](execution::WorkingOrder& o) {

@@ -11,6 +11,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -168,6 +169,14 @@ class HotPath final : public strategy::Context {
   const lob::BookStats& book(SymbolId symbol) const override { return books_.stats(symbol); }
   const SymbolTable& symbols() const override { return symbols_; }
   Timestamp now() const override { return now_; }
+  strategy::PositionInfo position_info(SymbolId symbol) const override;
+  /// The engine's 5-level book: at most 5 levels a side.
+  std::size_t depth(SymbolId symbol, Side side, std::span<lob::L2Level> out) const override;
+  /// Fires from on_timer and before each market-data record once `at` has passed; false when
+  /// kMaxTimers are pending.
+  bool set_timer(Timestamp at, std::uint64_t tag) override;
+  const strategy::Params& params() const override { return params_; }
+  static constexpr std::size_t kMaxTimers = 64;
 
   /// Gateway for orders.mode=live (without one, live orders are refused as orders_disabled).
   void set_gateway(OrderGateway* gateway) { gateway_ = gateway; }
@@ -222,6 +231,8 @@ class HotPath final : public strategy::Context {
   /// the tick->order latency and gives the tick's local_ts in `tick_ts` (else 0).
   Timestamp router_exit(Timestamp& tick_ts, bool new_order);
   void sync_state();
+  /// Strategy timers due by `now`, earliest first (ties in the order they were set).
+  void fire_timers(Timestamp now);
   /// New trading day (TAIFEX's 14:50 flip): daily PnL baseline, loss latch, day-trade matching.
   void roll_day(Timestamp now);
   void apply_disk_pressure(recorder::DiskPressure p);
@@ -254,6 +265,14 @@ class HotPath final : public strategy::Context {
   recorder::DiskPressure seen_disk_ = recorder::DiskPressure::kOk;
   Timestamp next_timeout_scan_ = 0;
   std::vector<ClientOrderId> cancel_ids_;  // scratch for cancel_all, pre-sized
+  struct StrategyTimer {
+    Timestamp at;
+    std::uint64_t seq;
+    std::uint64_t tag;
+  };
+  std::vector<StrategyTimer> timers_;  // capacity kMaxTimers, unordered
+  std::uint64_t timer_seq_ = 0;
+  strategy::Params params_;
   std::array<std::uint64_t, static_cast<std::size_t>(OrderAnomaly::kCount)> anomaly_counts_{};
   std::uint32_t seen_state_version_ = 0;
   risk::TradingState seen_state_ = risk::TradingState::kActive;

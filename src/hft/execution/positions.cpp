@@ -78,6 +78,16 @@ Money Positions::unrealized(SymbolId symbol, Price mark) const {
   return notional(mark, p.qty, spec.price_scale, spec.multiplier) - p.open_cost;
 }
 
+Price Positions::average_price(SymbolId symbol) const {
+  const Position& p = pos_[symbol];
+  if (p.qty == 0) return Price{0};
+  const ContractSpec& spec = symbols_.spec(symbol);
+  // open_cost = qty * avg * multiplier / scale in Money: invert for the average price.
+  const Int128 denom = static_cast<Int128>(p.qty) * spec.multiplier * Money::kScale;
+  return Price{
+      static_cast<std::int64_t>(static_cast<Int128>(p.open_cost.v) * spec.price_scale / denom)};
+}
+
 void Positions::start_day() {
   for (Position& p : pos_) {
     p.day_bought = 0;

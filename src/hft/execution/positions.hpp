@@ -49,6 +49,8 @@ class Positions {
   /// Gross mark-to-market PnL at `mark`: cash + qty * mark * multiplier.
   Money pnl(SymbolId symbol, Price mark) const { return gross(pos_[symbol], symbol, mark); }
   Money unrealized(SymbolId symbol, Price mark) const;
+  /// Average open price of the position (0 when flat), from its cost basis.
+  Price average_price(SymbolId symbol) const;
   /// Gross PnL - fees - taxes.
   Money net_pnl(SymbolId symbol, Price mark) const {
     const Position& p = pos_[symbol];
