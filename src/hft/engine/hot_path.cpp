@@ -581,6 +581,17 @@ strategy::PlaceResult HotPath::place(SymbolId symbol, Side side, Price price, Qt
   return place(req, kStrategyId);
 }
 
+strategy::PlaceResult HotPath::submit(const strategy::OrderRequest& r) {
+  risk::OrderRequest req;
+  req.symbol = r.symbol;
+  req.side = r.side;
+  req.price = r.price;
+  req.qty = r.qty;
+  req.tif = r.tif;
+  req.type = r.type;
+  return place(req, kStrategyId);
+}
+
 strategy::PlaceResult HotPath::reject(const risk::OrderRequest& req, risk::RejectReason reason,
                                       std::uint16_t strategy_id, bool counted_by_gate) {
   if (!counted_by_gate) risk_.add_reject(reason);

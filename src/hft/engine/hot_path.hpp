@@ -169,6 +169,8 @@ class HotPath final : public strategy::Context {
   const lob::BookStats& book(SymbolId symbol) const override { return books_.stats(symbol); }
   const SymbolTable& symbols() const override { return symbols_; }
   Timestamp now() const override { return now_; }
+  /// Limit or market order, ROD / IOC / FOK (the risk gate and the venue apply the Taiwan rules).
+  strategy::PlaceResult submit(const strategy::OrderRequest& r) override;
   strategy::PositionInfo position_info(SymbolId symbol) const override;
   /// The engine's 5-level book: at most 5 levels a side.
   std::size_t depth(SymbolId symbol, Side side, std::span<lob::L2Level> out) const override;

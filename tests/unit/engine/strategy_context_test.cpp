@@ -114,5 +114,22 @@ TEST_F(StrategyContextTest, PositionInfoAfterAFill) {
   EXPECT_EQ(info.fees, p.fees + p.taxes);
 }
 
+TEST_F(StrategyContextTest, SubmitSendsMarketOrdersThroughTheGateAndTheVenue) {
+  tick(test::kT0, 23000);
+  strategy::OrderRequest r;
+  r.symbol = txf;
+  r.side = Side::kBuy;
+  r.qty = 2;
+  r.type = OrderType::kMarket;
+  r.tif = TimeInForce::kROD;  // futures MKT + ROD: refused (broker op 9938)
+  EXPECT_EQ(engine().submit(r).reject,
+            static_cast<strategy::RejectCode>(risk::RejectReason::kOrderType));
+  r.tif = TimeInForce::kIOC;
+  ASSERT_TRUE(engine().submit(r).ok());
+  tick(test::kT0 + 1, 23000);
+  EXPECT_EQ(engine().position(txf), 2) << "filled at the ask by the instant venue";
+  EXPECT_EQ(engine().position_info(txf).avg_price, Price{23001});
+}
+
 }  // namespace
 }  // namespace hft::engine
