@@ -236,6 +236,8 @@ HotPathMetrics::HotPathMetrics(obs::Registry& r, const SymbolTable& symbols)
       trades(r.counter("hft_feed_trades_total", "Trade prints received")),
       orders_sent(r, symbols, "hft_orders_sent_total", "New orders sent to the broker"),
       cancels_sent(r, symbols, "hft_cancels_sent_total", "Cancel requests sent to the broker"),
+      replaces_sent(r, symbols, "hft_replaces_sent_total",
+                    "Replace requests (new price or lower quantity) sent to the broker"),
       acks(r, symbols, "hft_orders_acked_total", "Orders acknowledged by the broker"),
       fills(r, symbols, "hft_fills_total", "Fills received"),
       cancelled(r, symbols, "hft_orders_cancelled_total", "Orders cancelled"),
@@ -343,6 +345,7 @@ HotPath::HotPath(const SymbolTable& symbols, const config::Config& cfg,
       snapshot_period_ns_(cfg.recorder.position_snapshot_ms * kNsPerMs),
       cancel_ids_(kMaxWorkingOrders),
       params_(cfg.strategy.params),
+      registry_(registry),
       last_md_ts_(symbols.size(), 0) {
   timers_.reserve(kMaxTimers);
   for (SymbolId id = 0; id < symbols.size(); ++id) {
@@ -595,16 +598,32 @@ strategy::PlaceResult HotPath::submit(const strategy::OrderRequest& r) {
 strategy::PlaceResult HotPath::reject(const risk::OrderRequest& req, risk::RejectReason reason,
                                       std::uint16_t strategy_id, bool counted_by_gate) {
   if (!counted_by_gate) risk_.add_reject(reason);
+  record_refusal(req.symbol, req.side, req.price, req.qty, strategy_id, reason);
+  return {0, static_cast<strategy::RejectCode>(reason)};
+}
+
+void HotPath::record_refusal(SymbolId symbol, Side side, Price price, Qty qty,
+                             std::uint16_t strategy_id, risk::RejectReason reason) {
   metrics_.risk_rejects[static_cast<std::size_t>(reason)]->inc();
   RiskRejectEvent ev{};
-  ev.h = EventHeader{now_, now_, ++order_seq_, req.symbol, EventType::kRiskReject, 0};
-  ev.price = req.price;
-  ev.qty = req.qty;
+  ev.h = EventHeader{now_, now_, ++order_seq_, symbol, EventType::kRiskReject, 0};
+  ev.price = price;
+  ev.qty = qty;
   ev.strategy_id = strategy_id;
   ev.reason = static_cast<std::uint8_t>(reason);
-  ev.side = req.side;
+  ev.side = side;
   record(ev);
-  return {0, static_cast<strategy::RejectCode>(reason)};
+}
+
+risk::RejectReason HotPath::adapter_check() {
+  risk::RejectReason reason = risk::RejectReason::kNone;
+  if (breaker_.state(now_) == execution::CircuitState::kOpen) {
+    reason = risk::RejectReason::kCircuitOpen;
+  } else if (!bucket_.try_take(now_)) {
+    reason = risk::RejectReason::kRateLimited;
+  }
+  if (reason != risk::RejectReason::kNone) risk_.add_reject(reason);
+  return reason;
 }
 
 strategy::PlaceResult HotPath::place(const risk::OrderRequest& req, std::uint16_t strategy_id) {
@@ -658,6 +677,7 @@ strategy::PlaceResult HotPath::place(const risk::OrderRequest& req, std::uint16_
   wo.qty = req.qty;
   wo.leaves = req.qty;
   wo.sent_ts = now_;
+  wo.market = req.type == OrderType::kMarket;
   orders_.insert(wo);
   risk_.on_order_sent(req, now_);
   record(order);
@@ -680,15 +700,7 @@ bool HotPath::cancel_order(ClientOrderId id, bool force) {
       risk_.add_reject(reason);
     }
     if (reason != risk::RejectReason::kNone) {
-      metrics_.risk_rejects[static_cast<std::size_t>(reason)]->inc();
-      RiskRejectEvent ev{};
-      ev.h = EventHeader{now_, now_, ++order_seq_, o->symbol, EventType::kRiskReject, 0};
-      ev.price = o->price;
-      ev.qty = 0;  // a cancel
-      ev.strategy_id = o->strategy_id;
-      ev.reason = static_cast<std::uint8_t>(reason);
-      ev.side = o->side;
-      record(ev);
+      record_refusal(o->symbol, o->side, o->price, 0, o->strategy_id, reason);  // qty 0: a cancel
       return false;
     }
   } else {
@@ -698,19 +710,61 @@ bool HotPath::cancel_order(ClientOrderId id, bool force) {
       execution::transition(o->state, execution::OrderInput::kCancelSent, o->leaves, o->filled > 0)
           .next;
   risk_.on_cancel_sent(o->symbol, now_);
-  OrderEvent req{};
-  const Timestamp exit_ts = router_exit(req.tick_ts, /*new_order=*/false);
-  req.h = EventHeader{now_, exit_ts, ++order_seq_, o->symbol, EventType::kOrder, 0};
-  req.client_id = id;
-  req.price = o->price;
-  req.qty = o->leaves;
-  req.action = OrderAction::kCancel;
-  req.side = o->side;
-  req.strategy_id = o->strategy_id;
-  record(req);
-  submit(req);
-  metrics_.cancels_sent.inc(req.h.symbol);
+  send_request(*o, OrderAction::kCancel, o->price, o->leaves);
+  metrics_.cancels_sent.inc(o->symbol);
   return true;
+}
+
+void HotPath::send_request(const execution::WorkingOrder& o, OrderAction action, Price price,
+                           Qty qty) {
+  OrderEvent ev{};
+  const Timestamp exit_ts = router_exit(ev.tick_ts, /*new_order=*/false);
+  ev.h = EventHeader{now_, exit_ts, ++order_seq_, o.symbol, EventType::kOrder, 0};
+  ev.client_id = o.id;
+  ev.price = price;
+  ev.qty = qty;
+  ev.action = action;
+  ev.side = o.side;
+  ev.strategy_id = o.strategy_id;
+  record(ev);
+  submit(ev);
+}
+
+bool HotPath::replace(ClientOrderId id, Price price, Qty qty) {
+  execution::WorkingOrder* o = orders_.find(id);
+  if (o == nullptr || o->market || !sends()) return false;
+  const auto sent = execution::transition(o->state, execution::OrderInput::kReplaceSent, o->leaves,
+                                          o->filled > 0);
+  if (!sent.legal) return false;  // a cancel or another replace is in flight
+  const risk::ReplaceRequest req{o->symbol, o->side, o->price, o->leaves, price, qty};
+  risk::RejectReason reason = risk_.check_replace(req, now_);
+  if (reason == risk::RejectReason::kNone) reason = adapter_check();
+  if (reason != risk::RejectReason::kNone) {
+    record_refusal(o->symbol, o->side, price, qty, o->strategy_id, reason);
+    return false;
+  }
+  o->state = sent.next;
+  risk_.on_replace_sent(req, now_);
+  // qty is the new open quantity (the broker bridge turns it into Shioaji's cancel quantity).
+  send_request(*o, OrderAction::kReplace, price, qty);
+  metrics_.replaces_sent.inc(o->symbol);
+  return true;
+}
+
+std::uint32_t HotPath::series(std::string_view name) {
+  for (std::size_t i = 0; i < series_names_.size(); ++i) {
+    if (series_names_[i] == name) return static_cast<std::uint32_t>(i);
+  }
+  if (series_.size() >= kMaxSeries) return static_cast<std::uint32_t>(kMaxSeries);  // ignored
+  series_names_.emplace_back(name);
+  series_.push_back(&registry_.gauge("hft_strategy_value",
+                                     "Custom values the strategy records (Context::record)",
+                                     {{"series", series_names_.back()}}));
+  return static_cast<std::uint32_t>(series_.size() - 1);
+}
+
+void HotPath::record(std::uint32_t series, double value) {
+  if (series < series_.size()) series_[series]->set(value);
 }
 
 void HotPath::submit(const OrderEvent& order) {
@@ -866,6 +920,15 @@ void HotPath::on_report(const ExecReport& report) {
       const auto t = execution::transition(before, OrderInput::kReplaced, o->leaves, o->filled > 0);
       if (!t.legal) anomaly(OrderAnomaly::kIllegalTransition, r);
       record(r);
+      if (t.legal && r.leaves > 0) {
+        // The booking moves to the new terms; a fill that raced the change already lowered
+        // leaves, and the new open quantity never exceeds what is left.
+        const Qty leaves = r.leaves < o->leaves ? r.leaves : o->leaves;
+        risk_.on_order_replaced(o->symbol, o->side, o->price, o->leaves, r.price, leaves);
+        o->price = r.price;
+        o->leaves = leaves;
+        o->qty = o->filled + leaves;
+      }
       o->state = t.next;
       strategy_.on_order_update(*this, r);
       return;

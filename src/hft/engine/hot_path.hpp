@@ -96,6 +96,7 @@ struct HotPathMetrics {
   std::vector<obs::Gauge*> spread_ticks;  // NaN unless both sides exist
   SymbolCounters orders_sent;
   SymbolCounters cancels_sent;
+  SymbolCounters replaces_sent;
   SymbolCounters acks;
   SymbolCounters fills;
   SymbolCounters cancelled;
@@ -179,6 +180,16 @@ class HotPath final : public strategy::Context {
   bool set_timer(Timestamp at, std::uint64_t tag) override;
   const strategy::Params& params() const override { return params_; }
   static constexpr std::size_t kMaxTimers = 64;
+  /// A new price and/or a lower open quantity for a working limit order (one request in flight
+  /// per order; not while a cancel is pending). Risk-checked (RiskGate::check_replace), sent as
+  /// one OrderAction::kReplace; the order stays booked at its old terms until kReplaced. False
+  /// when refused (the refusal is counted and recorded like an order's).
+  bool replace(ClientOrderId id, Price price, Qty qty) override;
+  /// Custom series as gauges `hft_strategy_value{series="<name>"}` (at most kMaxSeries);
+  /// register them in on_start (registration takes the registry's lock).
+  std::uint32_t series(std::string_view name) override;
+  void record(std::uint32_t series, double value) override;
+  static constexpr std::size_t kMaxSeries = 32;
 
   /// Gateway for orders.mode=live (without one, live orders are refused as orders_disabled).
   void set_gateway(OrderGateway* gateway) { gateway_ = gateway; }
@@ -212,7 +223,14 @@ class HotPath final : public strategy::Context {
   }
   strategy::PlaceResult reject(const risk::OrderRequest& req, risk::RejectReason reason,
                                std::uint16_t strategy_id, bool counted_by_gate);
+  /// Counts and records a refused order, cancel (qty 0) or replace.
+  void record_refusal(SymbolId symbol, Side side, Price price, Qty qty, std::uint16_t strategy_id,
+                      risk::RejectReason reason);
+  /// Order-adapter guards for a request that is not a new order (circuit, then a token).
+  risk::RejectReason adapter_check();
   bool cancel_order(ClientOrderId id, bool force);
+  /// Builds, records and sends a cancel or replace of a working order.
+  void send_request(const execution::WorkingOrder& o, OrderAction action, Price price, Qty qty);
   void cancel_all();
   /// Simulated venue up to exchange time `exch_ts` and local time `local_ts`: arrivals and
   /// report deliveries in time order (an arrival first on a tie), as the backtester's drain.
@@ -275,6 +293,9 @@ class HotPath final : public strategy::Context {
   std::vector<StrategyTimer> timers_;  // capacity kMaxTimers, unordered
   std::uint64_t timer_seq_ = 0;
   strategy::Params params_;
+  obs::Registry& registry_;
+  std::vector<std::string> series_names_;  // Context::series, at most kMaxSeries
+  std::vector<obs::Gauge*> series_;
   std::array<std::uint64_t, static_cast<std::size_t>(OrderAnomaly::kCount)> anomaly_counts_{};
   std::uint32_t seen_state_version_ = 0;
   risk::TradingState seen_state_ = risk::TradingState::kActive;

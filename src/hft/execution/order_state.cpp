@@ -60,6 +60,8 @@ Transition transition(OrderState s, OrderInput in, std::int64_t leaves_after, bo
       return stay(false);
     case I::kReplaced:
       if (s == S::kPendingReplace) return {working, true};
+      // A replace confirmed while the cancel we sent after it is still on its way.
+      if (s == S::kPendingCancel) return stay(true);
       return stay(false);
     case I::kCancelSent:
       if (s == S::kPendingCancel) return stay(false);  // one cancel in flight is enough

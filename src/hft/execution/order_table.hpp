@@ -23,6 +23,7 @@ struct WorkingOrder {
   Timestamp sent_ts = 0;
   Qty filled = 0;
   bool acked = false;
+  bool market = false;  // a market order: nothing to replace
 };
 
 class OrderTable {

@@ -37,6 +37,7 @@ const char* to_string(RejectReason r) {
     case RejectReason::kCircuitOpen: return "circuit_open";
     case RejectReason::kOrdersDisabled: return "orders_disabled";
     case RejectReason::kSymbolLoss: return "symbol_loss";
+    case RejectReason::kReplaceQty: return "replace_qty";
     case RejectReason::kCount: break;
   }
   return "unknown";
@@ -162,11 +163,8 @@ RejectReason RiskGate::evaluate(const OrderRequest& o, Timestamp now) const {
   if (L.stale_feed_ns > 0 && now - st.last_md > L.stale_feed_ns) return RejectReason::kStaleFeed;
   const Price px = effective_price(o);
   if (!market) {
-    if (L.daily_limit_check && (px < st.limit_down || px > st.limit_up)) {
-      return RejectReason::kOutsideDailyLimit;
-    }
-    if (px < st.collar_lo || px > st.collar_hi) return RejectReason::kPriceCollar;
-    if (px < st.pct_lo || px > st.pct_hi) return RejectReason::kPriceCollarPct;
+    const RejectReason band = check_band(L, st, px);
+    if (band != RejectReason::kNone) return band;
   }
   const Money n = order_notional(o.symbol, px, o.qty, o.odd_lot);
   if (L.max_order_notional.v > 0 && n > L.max_order_notional) {
@@ -182,24 +180,45 @@ RejectReason RiskGate::evaluate(const OrderRequest& o, Timestamp now) const {
   // Reducing: together with the working orders on its side it cannot flip the position.
   const bool reduces = buy ? st.position < 0 && st.working_buy + lots <= -st.position
                            : st.position > 0 && st.working_sell + lots <= st.position;
-  if (state_.state() == TradingState::kReduceOnly && !reduces) return RejectReason::kReduceOnly;
-  if (st.loss_latched && !reduces) return RejectReason::kSymbolLoss;
-  if (account_.max_gross_notional.v > 0 && !reduces &&
-      gross_.v + n.v > account_.max_gross_notional.v) {
-    return RejectReason::kMaxGrossNotional;
-  }
-  if (account_.max_net_notional.v > 0) {
-    const std::int64_t after = abs64(net_.v + (buy ? n.v : -n.v));
-    if (after > account_.max_net_notional.v && after > abs64(net_.v)) {
-      return RejectReason::kMaxNetNotional;
-    }
-  }
+  const RejectReason exposure = check_exposure(st, buy, reduces, n);
+  if (exposure != RejectReason::kNone) return exposure;
   const auto si = static_cast<std::size_t>(o.side);
   if (L.duplicate_window_ns > 0 && st.last_ts[si] != 0 &&
       now - st.last_ts[si] < L.duplicate_window_ns && st.last_px[si] == px &&
       st.last_qty[si] == o.qty) {
     return RejectReason::kDuplicate;
   }
+  return check_flow(L, st, buy, px, now);
+}
+
+RejectReason RiskGate::check_band(const SymbolLimits& L, const SymbolState& st, Price px) const {
+  if (L.daily_limit_check && (px < st.limit_down || px > st.limit_up)) {
+    return RejectReason::kOutsideDailyLimit;
+  }
+  if (px < st.collar_lo || px > st.collar_hi) return RejectReason::kPriceCollar;
+  if (px < st.pct_lo || px > st.pct_hi) return RejectReason::kPriceCollarPct;
+  return RejectReason::kNone;
+}
+
+RejectReason RiskGate::check_exposure(const SymbolState& st, bool buy, bool reduces,
+                                      Money added) const {
+  if (state_.state() == TradingState::kReduceOnly && !reduces) return RejectReason::kReduceOnly;
+  if (st.loss_latched && !reduces) return RejectReason::kSymbolLoss;
+  if (account_.max_gross_notional.v > 0 && !reduces && added.v >= 0 &&
+      gross_.v + added.v > account_.max_gross_notional.v) {
+    return RejectReason::kMaxGrossNotional;
+  }
+  if (account_.max_net_notional.v > 0) {
+    const std::int64_t after = abs64(net_.v + (buy ? added.v : -added.v));
+    if (after > account_.max_net_notional.v && after > abs64(net_.v)) {
+      return RejectReason::kMaxNetNotional;
+    }
+  }
+  return RejectReason::kNone;
+}
+
+RejectReason RiskGate::check_flow(const SymbolLimits& L, const SymbolState& st, bool buy, Price px,
+                                  Timestamp now) const {
   if (L.self_trade_check && (buy ? px >= st.best_own_ask : px <= st.best_own_bid)) {
     return RejectReason::kSelfTrade;
   }
@@ -207,6 +226,39 @@ RejectReason RiskGate::evaluate(const OrderRequest& o, Timestamp now) const {
   if (!st.orders.allows(now, win)) return RejectReason::kSymbolOrderRate;
   if (!account_orders_.allows(now, win)) return RejectReason::kAccountOrderRate;
   return RejectReason::kNone;
+}
+
+RejectReason RiskGate::evaluate_replace(const ReplaceRequest& r, Timestamp now) const {
+  if (state_.state() == TradingState::kHalted) return RejectReason::kHalted;
+  if (r.qty <= 0) return RejectReason::kBadQty;
+  if (r.qty > r.old_leaves) return RejectReason::kReplaceQty;
+  // Fewer lots at the same price: less risk of every kind, throttled like the cancel it is.
+  if (r.price == r.old_price) return evaluate_cancel(r.symbol, now);
+  const SymbolLimits& L = limits_[r.symbol];
+  const SymbolState& st = sym_[r.symbol];
+  if (L.restricted) return RejectReason::kRestricted;
+  if (L.session_check && phase(symbols_.spec(r.symbol).type, now) == SessionPhase::kClosed) {
+    return RejectReason::kOutsideSession;
+  }
+  if (!symbols_.ladder(r.symbol).is_on_tick(r.price)) return RejectReason::kOffTick;
+  if (st.mark.v <= 0) return RejectReason::kNoReference;
+  if (L.stale_feed_ns > 0 && now - st.last_md > L.stale_feed_ns) return RejectReason::kStaleFeed;
+  const RejectReason band = check_band(L, st, r.price);
+  if (band != RejectReason::kNone) return band;
+  const Money n = order_notional(r.symbol, r.price, r.qty);
+  if (L.max_order_notional.v > 0 && n > L.max_order_notional) {
+    return RejectReason::kMaxOrderNotional;
+  }
+  // The quantity does not grow, so the position limit holds as it did; the working side is
+  // judged with this order at its new quantity.
+  const bool buy = r.side == Side::kBuy;
+  const Qty others = (buy ? st.working_buy : st.working_sell) - r.old_leaves;
+  const bool reduces = buy ? st.position < 0 && others + r.qty <= -st.position
+                           : st.position > 0 && others + r.qty <= st.position;
+  const Money old_n = order_notional(r.symbol, r.old_price, r.old_leaves);
+  const RejectReason exposure = check_exposure(st, buy, reduces, Money{n.v - old_n.v});
+  if (exposure != RejectReason::kNone) return exposure;
+  return check_flow(L, st, buy, r.price, now);
 }
 
 Price RiskGate::effective_price(const OrderRequest& o) const {
@@ -296,20 +348,20 @@ void RiskGate::add_contrib(const SymbolState& st) {
   net_.v += st.pos_notional.v + st.work_buy_notional.v - st.work_sell_notional.v;
 }
 
+void RiskGate::book_working(SymbolState& st, Side side, Qty qty, Money n, int sign) {
+  remove_contrib(st);
+  Qty& working = side == Side::kBuy ? st.working_buy : st.working_sell;
+  Money& notional = side == Side::kBuy ? st.work_buy_notional : st.work_sell_notional;
+  working = std::max<Qty>(working + sign * qty, 0);
+  notional.v = std::max<std::int64_t>(notional.v + sign * n.v, 0);
+  add_contrib(st);
+}
+
 void RiskGate::on_order_sent(const OrderRequest& o, Timestamp now) {
   SymbolState& st = sym_[o.symbol];
   const Price px = effective_price(o);
-  const Qty lots = o.odd_lot ? 1 : o.qty;
-  const Money n = order_notional(o.symbol, px, o.qty, o.odd_lot);
-  remove_contrib(st);
-  if (o.side == Side::kBuy) {
-    st.working_buy += lots;
-    st.work_buy_notional += n;
-  } else {
-    st.working_sell += lots;
-    st.work_sell_notional += n;
-  }
-  add_contrib(st);
+  book_working(st, o.side, o.odd_lot ? 1 : o.qty, order_notional(o.symbol, px, o.qty, o.odd_lot),
+               +1);
   ++st.open_orders;
   add_own(o.symbol, o.side, px);
   const auto si = static_cast<std::size_t>(o.side);
@@ -325,21 +377,33 @@ void RiskGate::on_cancel_sent(SymbolId s, Timestamp now) {
   account_cancels_.record(now);
 }
 
+void RiskGate::on_replace_sent(const ReplaceRequest& r, Timestamp now) {
+  if (r.price == r.old_price) {
+    on_cancel_sent(r.symbol, now);
+    return;
+  }
+  sym_[r.symbol].orders.record(now);
+  account_orders_.record(now);
+}
+
+void RiskGate::on_order_replaced(SymbolId s, Side side, Price old_price, Qty old_leaves,
+                                 Price price, Qty leaves) {
+  SymbolState& st = sym_[s];
+  const ContractSpec& spec = symbols_.spec(s);
+  book_working(st, side, old_leaves,
+               notional(old_price, old_leaves, spec.price_scale, spec.multiplier), -1);
+  book_working(st, side, leaves, notional(price, leaves, spec.price_scale, spec.multiplier), +1);
+  if (price != old_price) {
+    remove_own(s, side, old_price);
+    add_own(s, side, price);
+  }
+}
+
 void RiskGate::on_fill(SymbolId s, Side side, Price order_price, Qty qty, Qty position) {
   SymbolState& st = sym_[s];
   const ContractSpec& spec = symbols_.spec(s);
-  const Money n = notional(order_price, qty, spec.price_scale, spec.multiplier);
-  remove_contrib(st);
-  if (side == Side::kBuy) {
-    st.working_buy = std::max<Qty>(st.working_buy - qty, 0);
-    st.work_buy_notional.v = std::max<std::int64_t>(st.work_buy_notional.v - n.v, 0);
-  } else {
-    st.working_sell = std::max<Qty>(st.working_sell - qty, 0);
-    st.work_sell_notional.v = std::max<std::int64_t>(st.work_sell_notional.v - n.v, 0);
-  }
-  st.position = position;
-  st.pos_notional = notional(st.mark, position, spec.price_scale, spec.multiplier);
-  add_contrib(st);
+  book_working(st, side, qty, notional(order_price, qty, spec.price_scale, spec.multiplier), -1);
+  set_position(s, position);
 }
 
 void RiskGate::set_position(SymbolId s, Qty position) {
@@ -355,16 +419,8 @@ void RiskGate::on_order_done(SymbolId s, Side side, Price order_price, Qty leave
   SymbolState& st = sym_[s];
   if (leaves > 0) {
     const ContractSpec& spec = symbols_.spec(s);
-    const Money n = notional(order_price, leaves, spec.price_scale, spec.multiplier);
-    remove_contrib(st);
-    if (side == Side::kBuy) {
-      st.working_buy = std::max<Qty>(st.working_buy - leaves, 0);
-      st.work_buy_notional.v = std::max<std::int64_t>(st.work_buy_notional.v - n.v, 0);
-    } else {
-      st.working_sell = std::max<Qty>(st.working_sell - leaves, 0);
-      st.work_sell_notional.v = std::max<std::int64_t>(st.work_sell_notional.v - n.v, 0);
-    }
-    add_contrib(st);
+    book_working(st, side, leaves, notional(order_price, leaves, spec.price_scale, spec.multiplier),
+                 -1);
   }
   if (st.open_orders > 0) --st.open_orders;
   remove_own(s, side, order_price);

@@ -63,6 +63,7 @@ enum class RejectReason : std::uint8_t {
   kCircuitOpen,          // order adapter circuit breaker open
   kOrdersDisabled,       // orders.mode = disabled
   kSymbolLoss,           // the symbol's daily loss reached its limit and the order would not reduce
+  kReplaceQty,           // a replace may only lower the open quantity (TWSE/TAIFEX, Shioaji §4.3)
   kCount,
 };
 const char* to_string(RejectReason r);
@@ -78,6 +79,16 @@ struct OrderRequest {
   TimeInForce tif = TimeInForce::kROD;
   OrderType type = OrderType::kLimit;
   bool odd_lot = false;
+};
+
+/// A change of one working order (Context::replace): a new price and/or a lower open quantity.
+struct ReplaceRequest {
+  SymbolId symbol = 0;
+  Side side = Side::kBuy;
+  Price old_price{0};
+  Qty old_leaves = 0;  // open quantity the order has now
+  Price price{0};      // new price (== old_price: a quantity reduction only)
+  Qty qty = 0;         // new open quantity, 1..old_leaves
 };
 
 class RiskGate {
@@ -99,6 +110,14 @@ class RiskGate {
     ++counts_[static_cast<std::size_t>(r)];
     return r;
   }
+  /// A replace: a quantity reduction at the same price only lowers risk and is throttled like a
+  /// cancel; a price change passes the price, exposure, self-trade and order-throttle checks at
+  /// the new price and quantity (as if the old order were gone). HALTED refuses both.
+  RejectReason check_replace(const ReplaceRequest& r, Timestamp now) {
+    const RejectReason why = evaluate_replace(r, now);
+    ++counts_[static_cast<std::size_t>(why)];
+    return why;
+  }
   /// Counts a rejection decided outside the gate (router, order adapter).
   void add_reject(RejectReason r) { ++counts_[static_cast<std::size_t>(r)]; }
 
@@ -111,6 +130,13 @@ class RiskGate {
   void on_order_sent(const OrderRequest& o, Timestamp now);
   /// A cancel left the router (throttle windows).
   void on_cancel_sent(SymbolId symbol, Timestamp now);
+  /// A replace left the router (throttle windows). The order stays booked at its old price and
+  /// quantity until the broker confirms the change (on_order_replaced).
+  void on_replace_sent(const ReplaceRequest& r, Timestamp now);
+  /// The broker confirmed a replace: the order's booking moves from (old_price, old_leaves) to
+  /// (price, leaves).
+  void on_order_replaced(SymbolId symbol, Side side, Price old_price, Qty old_leaves, Price price,
+                         Qty leaves);
   /// A fill of an order at `order_price` (working notional is booked at the order price);
   /// `position` is the symbol's signed position after it.
   void on_fill(SymbolId symbol, Side side, Price order_price, Qty qty, Qty position);
@@ -196,6 +222,17 @@ class RiskGate {
 
   RejectReason evaluate(const OrderRequest& o, Timestamp now) const;
   RejectReason evaluate_cancel(SymbolId symbol, Timestamp now) const;
+  RejectReason evaluate_replace(const ReplaceRequest& r, Timestamp now) const;
+  /// Daily limits and both collars around the mark, for a limit price.
+  RejectReason check_band(const SymbolLimits& L, const SymbolState& st, Price px) const;
+  /// Trading state, symbol loss latch and account notional for an order on `buy`'s side that
+  /// adds `added` working notional; `reduces`: it cannot flip the position.
+  RejectReason check_exposure(const SymbolState& st, bool buy, bool reduces, Money added) const;
+  /// Self-trade against our resting orders, then the order throttles.
+  RejectReason check_flow(const SymbolLimits& L, const SymbolState& st, bool buy, Price px,
+                          Timestamp now) const;
+  /// Working booking of one order on a side: +1 adds (qty, notional), -1 removes it.
+  void book_working(SymbolState& st, Side side, Qty qty, Money n, int sign);
   SessionPhase phase(ProductType type, Timestamp now) const;
   void remove_contrib(const SymbolState& st);
   void add_contrib(const SymbolState& st);

@@ -131,5 +131,81 @@ TEST_F(StrategyContextTest, SubmitSendsMarketOrdersThroughTheGateAndTheVenue) {
   EXPECT_EQ(engine().position_info(txf).avg_price, Price{23001});
 }
 
+// A resting buy of 3 at 22998 (the book's bid is 23000), acknowledged by the instant venue.
+ClientOrderId rest_buy(HotPath& h, SymbolId s, Timestamp at) {
+  const strategy::PlaceResult placed = h.place(s, Side::kBuy, Price{22998}, 3, TimeInForce::kROD);
+  EXPECT_TRUE(placed.ok());
+  h.on_timer(at);  // the venue's ack reaches us
+  return placed.id;
+}
+
+TEST_F(StrategyContextTest, ReplaceMovesAWorkingOrderAndItsRiskBookingOnConfirmation) {
+  tick(test::kT0, 23000);
+  HotPath& h = engine();
+  const ClientOrderId id = rest_buy(h, txf, test::kT0 + 1);
+  ASSERT_EQ(h.find_order(id)->state, execution::OrderState::kNew);
+  ASSERT_TRUE(h.replace(id, Price{22999}, 2));
+  EXPECT_EQ(h.find_order(id)->state, execution::OrderState::kPendingReplace);
+  EXPECT_EQ(h.risk().view(txf).working_buy, 3) << "old terms until the venue confirms";
+  EXPECT_FALSE(h.replace(id, Price{22997}, 1)) << "one request in flight at a time";
+  h.on_timer(test::kT0 + 2);
+  const execution::WorkingOrder* o = h.find_order(id);
+  ASSERT_NE(o, nullptr);
+  EXPECT_EQ(o->state, execution::OrderState::kNew);
+  EXPECT_EQ(o->price, Price{22999});
+  EXPECT_EQ(o->leaves, 2);
+  EXPECT_EQ(h.risk().view(txf).working_buy, 2);
+  EXPECT_EQ(h.risk().view(txf).best_own_bid, Price{22999});
+  EXPECT_EQ(h.metrics().replaces_sent.value(), 1u);
+  EXPECT_EQ(h.venue().stats().replaces, 1u);
+}
+
+TEST_F(StrategyContextTest, ReplaceThroughTheMarketFills) {
+  tick(test::kT0, 23000);
+  HotPath& h = engine();
+  const ClientOrderId id = rest_buy(h, txf, test::kT0 + 1);
+  ASSERT_TRUE(h.replace(id, Price{23001}, 3));  // the ask: marketable once re-priced
+  h.on_timer(test::kT0 + 2);
+  EXPECT_EQ(h.position(txf), 3);
+  EXPECT_EQ(h.find_order(id), nullptr) << "filled and finished";
+  EXPECT_EQ(h.risk().view(txf).working_buy, 0);
+}
+
+TEST_F(StrategyContextTest, ReplaceRefusalsAreCountedAndLeaveTheOrderAlone) {
+  tick(test::kT0, 23000);
+  HotPath& h = engine();
+  const ClientOrderId id = rest_buy(h, txf, test::kT0 + 1);
+  EXPECT_FALSE(h.replace(id, Price{22998}, 4)) << "quantity may only go down";
+  EXPECT_EQ(h.risk().count(risk::RejectReason::kReplaceQty), 1u);
+  EXPECT_FALSE(h.replace(id, Price{22900}, 3)) << "outside the 20-tick collar";
+  EXPECT_EQ(h.risk().count(risk::RejectReason::kPriceCollar), 1u);
+  EXPECT_FALSE(h.replace(id + 1000, Price{22999}, 1)) << "no such order";
+  EXPECT_EQ(h.find_order(id)->state, execution::OrderState::kNew);
+  EXPECT_EQ(h.metrics().replaces_sent.value(), 0u);
+  ASSERT_TRUE(h.cancel(id));
+  EXPECT_FALSE(h.replace(id, Price{22999}, 1)) << "a cancel is in flight";
+  strategy::OrderRequest mkt{txf, Side::kBuy, Price{0}, 1, TimeInForce::kIOC, OrderType::kMarket};
+  const strategy::PlaceResult m = h.submit(mkt);
+  ASSERT_TRUE(m.ok());
+  EXPECT_FALSE(h.replace(m.id, Price{23001}, 1)) << "a market order has no price to change";
+}
+
+TEST_F(StrategyContextTest, SeriesAreGaugesNamedByTheStrategy) {
+  HotPath& h = engine();
+  const std::uint32_t spread = h.series("spread");
+  const std::uint32_t skew = h.series("skew");
+  EXPECT_NE(spread, skew);
+  EXPECT_EQ(h.series("spread"), spread) << "the same name, the same series";
+  h.record(spread, 2.5);
+  h.record(skew, -1);
+  h.record(999, 7);  // unknown key: ignored
+  const std::string text = registry.render();
+  EXPECT_NE(text.find("hft_strategy_value{series=\"spread\"} 2.5"), std::string::npos) << text;
+  EXPECT_NE(text.find("hft_strategy_value{series=\"skew\"} -1"), std::string::npos);
+  for (std::size_t i = 2; i < HotPath::kMaxSeries; ++i) h.series("s" + std::to_string(i));
+  h.record(h.series("one too many"), 1);  // ignored, no new family member
+  EXPECT_EQ(registry.render().find("one too many"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace hft::engine

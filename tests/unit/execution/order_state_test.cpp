@@ -56,6 +56,8 @@ TEST(OrderStateMachine, ReplaceFlow) {
   expect(S::kPendingReplace, I::kRequestRejected, 5, false, S::kNew);
   expect(S::kPendingReplace, I::kFill, 1, true, S::kPendingReplace);
   expect(S::kNew, I::kReplaced, 5, false, S::kNew, false);
+  // replace, then cancel: the replace's confirmation arrives while the cancel is in flight
+  expect(S::kPendingCancel, I::kReplaced, 5, false, S::kPendingCancel);
 }
 
 TEST(OrderStateMachine, TerminalStatesNeverMove) {

@@ -398,5 +398,113 @@ TEST_F(RiskGateTest, StaleSymbolFeed) {
   EXPECT_EQ(buy(20000, 1, kT0 + 500 * kMs + 1), RejectReason::kStaleFeed);
 }
 
+// ---- replace (Context::replace) -------------------------------------------------------------
+
+class RiskGateReplaceTest : public RiskGateTest {
+ protected:
+  /// A working buy of `qty` at `px`, as the engine books it.
+  ReplaceRequest working_buy(std::int64_t px, Qty qty) {
+    send(Side::kBuy, px, qty);
+    ReplaceRequest r;
+    r.symbol = txf;
+    r.side = Side::kBuy;
+    r.old_price = Price{px};
+    r.old_leaves = qty;
+    r.price = Price{px};
+    r.qty = qty;
+    return r;
+  }
+  RejectReason check(const ReplaceRequest& r, Timestamp t = 0) {
+    return gate->check_replace(r, t == 0 ? kT0 : t);
+  }
+};
+
+TEST_F(RiskGateReplaceTest, QuantityMayOnlyGoDown) {
+  ReplaceRequest r = working_buy(19999, 3);
+  r.qty = 2;
+  EXPECT_EQ(check(r), RejectReason::kNone);
+  r.qty = 3;
+  EXPECT_EQ(check(r), RejectReason::kNone) << "the same quantity at a new price is a move";
+  r.qty = 4;
+  EXPECT_EQ(check(r), RejectReason::kReplaceQty);
+  r.qty = 0;
+  EXPECT_EQ(check(r), RejectReason::kBadQty);
+  EXPECT_EQ(gate->count(RejectReason::kReplaceQty), 1u);
+}
+
+TEST_F(RiskGateReplaceTest, ANewPriceIsCheckedLikeANewOrder) {
+  ReplaceRequest r = working_buy(19999, 1);
+  r.price = Price{19980};  // 20 ticks from the mark 20000: the collar's edge
+  EXPECT_EQ(check(r), RejectReason::kNone);
+  r.price = Price{19979};
+  EXPECT_EQ(check(r), RejectReason::kPriceCollar);
+  send(Side::kSell, 20003);
+  r.price = Price{20003};
+  EXPECT_EQ(check(r), RejectReason::kSelfTrade);
+  r.price = Price{20002};
+  EXPECT_EQ(check(r, taipei_to_utc(2026, 3, 4, 14, 0)), RejectReason::kOutsideSession)
+      << "between the day and the night session";
+}
+
+TEST_F(RiskGateReplaceTest, AReductionAtTheSamePriceIsThrottledLikeACancel) {
+  SymbolLimits l = all_checks();
+  l.max_cancels_per_window = 1;
+  l.max_orders_per_window = 5;
+  make(l);
+  ReplaceRequest r = working_buy(19999, 3);
+  r.qty = 2;
+  ASSERT_EQ(check(r), RejectReason::kNone);
+  gate->on_replace_sent(r, kT0);
+  r.qty = 1;
+  EXPECT_EQ(check(r), RejectReason::kSymbolCancelRate);
+  r.price = Price{19998};
+  EXPECT_EQ(check(r), RejectReason::kNone) << "a price change counts against the order throttle";
+}
+
+TEST_F(RiskGateReplaceTest, HaltedRefusesReplacesReduceOnlyOnlyReducingOnes) {
+  gate->on_fill(txf, Side::kSell, Price{20000}, 0, -2);  // short 2
+  ReplaceRequest r = working_buy(19990, 3);              // would flip the position to +1
+  r.price = Price{19995};
+  gate->set_state(TradingState::kReduceOnly);
+  EXPECT_EQ(check(r), RejectReason::kReduceOnly);
+  r.qty = 2;
+  EXPECT_EQ(check(r), RejectReason::kNone) << "2 lots only cover the short";
+  r.price = Price{19990};
+  r.qty = 3;
+  gate->halt(StateTrigger::kManual);
+  EXPECT_EQ(check(r), RejectReason::kHalted) << "even a plain reduction: cancel instead";
+}
+
+TEST_F(RiskGateReplaceTest, GrossNotionalJudgesOnlyTheChange) {
+  // Limit: 3 contracts at 20000 (NTD 4,000,000 each); 3 working buys at 19990 use it nearly up.
+  AccountLimits a;
+  a.max_gross_notional = Money{3 * 4'000'000LL * Money::kScale};
+  make(all_checks(), a);
+  ReplaceRequest r = working_buy(19990, 3);
+  r.price = Price{20000};
+  EXPECT_EQ(check(r), RejectReason::kNone) << "3 at 20000 is exactly the limit";
+  r.price = Price{20001};
+  EXPECT_EQ(check(r), RejectReason::kMaxGrossNotional);
+  r.qty = 2;
+  EXPECT_EQ(check(r), RejectReason::kNone) << "fewer lots at a higher price: less notional";
+}
+
+TEST_F(RiskGateReplaceTest, TheBookingMovesWhenTheBrokerConfirms) {
+  ReplaceRequest r = working_buy(19990, 3);
+  r.price = Price{19995};
+  r.qty = 2;
+  gate->on_replace_sent(r, kT0);
+  EXPECT_EQ(gate->view(txf).working_buy, 3) << "booked at the old terms until confirmed";
+  EXPECT_EQ(gate->view(txf).best_own_bid, Price{19990});
+  gate->on_order_replaced(txf, Side::kBuy, Price{19990}, 3, Price{19995}, 2);
+  EXPECT_EQ(gate->view(txf).working_buy, 2);
+  EXPECT_EQ(gate->view(txf).best_own_bid, Price{19995});
+  EXPECT_EQ(gate->gross_notional(), (Money{2 * 19995 * 200 * Money::kScale}));
+  gate->on_order_done(txf, Side::kBuy, Price{19995}, 2);
+  EXPECT_EQ(gate->view(txf).working_buy, 0);
+  EXPECT_EQ(gate->view(txf).best_own_bid, Price{0});
+  EXPECT_EQ(gate->gross_notional(), Money{0});
+}
+
 }  // namespace
 }  // namespace hft::risk
