@@ -1,10 +1,7 @@
 #include "hft/engine/replay_runner.hpp"
 
 #include <fmt/format.h>
-#include <sched.h>
 
-#include <atomic>
-#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -17,6 +14,7 @@
 #include "hft/engine/hot_path.hpp"
 #include "hft/engine/operator_control.hpp"
 #include "hft/engine/recorder_setup.hpp"
+#include "hft/engine/run_control.hpp"
 #include "hft/engine/run_summary.hpp"
 #include "hft/engine/sim_runner.hpp"
 #include "hft/obs/process_metrics.hpp"
@@ -27,17 +25,6 @@ namespace hft::engine {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::atomic<bool> g_replay_stop{false};
-extern "C" void on_replay_stop_signal(int) { g_replay_stop.store(true, std::memory_order_relaxed); }
-
-void install_signal_handlers() {
-  struct sigaction sa {};
-  sa.sa_handler = on_replay_stop_signal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
-}
 
 /// Records → hot path. Trades go straight through; book levels and clears update the level
 /// books, and the end of an atomic update that touched the book becomes one 5-level snapshot.
@@ -171,12 +158,12 @@ class LoopControl {
 
   /// False when the run must stop (signal).
   bool periodic() {
-    if (g_replay_stop.load(std::memory_order_relaxed)) return false;
+    if (stop_requested()) return false;
     operator_.poll(hot_, [this] { return hot_.now(); });
     // Replay may wait (it is not a live feed): never let the recorder ring drop data.
     while (rec_ != nullptr && rec_->ring_depth() > rec_limit_) {
       std::this_thread::yield();
-      if (g_replay_stop.load(std::memory_order_relaxed)) return false;
+      if (stop_requested()) return false;
     }
     tick();
     return true;
@@ -412,8 +399,7 @@ int run_replay(const config::Config& cfg, const ReplayOptions& options) {
     last_wal_records = rec->records_written();
     last_wal_bytes = rec->bytes_written();
   };
-  install_signal_handlers();
-  g_replay_stop.store(false);
+  arm_stop_request();
   LoopControl control(hot, symbols.size(), rec.get(), static_cast<std::size_t>(cfg.bus.recorder),
                       *operator_control, options, sync_metrics);
   const std::uint64_t mask = control.mask();

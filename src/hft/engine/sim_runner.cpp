@@ -1,12 +1,9 @@
 #include "hft/engine/sim_runner.hpp"
 
 #include <fmt/format.h>
-#include <pthread.h>
-#include <sched.h>
 #include <unistd.h>
 
 #include <atomic>
-#include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -21,35 +18,11 @@
 #include "hft/engine/operator_control.hpp"
 #include "hft/engine/recorder_setup.hpp"
 #include "hft/engine/ring_metrics.hpp"
+#include "hft/engine/run_control.hpp"
 #include "hft/feed/sim_market.hpp"
 #include "hft/obs/process_metrics.hpp"
 
 namespace hft::engine {
-
-namespace {
-
-std::atomic<bool> g_stop_requested{false};
-
-extern "C" void on_stop_signal(int) { g_stop_requested.store(true, std::memory_order_relaxed); }
-
-void install_signal_handlers() {
-  struct sigaction sa {};
-  sa.sa_handler = on_stop_signal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
-}
-
-/// Pins the calling thread to `cpu` when the machine has it; a no-op otherwise.
-void pin_to_cpu(int cpu) {
-  if (cpu < 0 || cpu >= static_cast<int>(std::thread::hardware_concurrency())) return;
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  CPU_SET(cpu, &set);
-  pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
-}
-
-}  // namespace
 
 bool build_symbols(const config::Config& cfg, SymbolTable& out, std::string* error) {
   const config::SymbolsResult resolved = config::resolve_symbols(cfg);
@@ -120,8 +93,7 @@ int run_sim(const config::Config& cfg, const RunOptions& options) {
   register_ring_metrics(registry, "raw", [&raw] { return raw.metrics(); });
   std::atomic<bool> feed_stop{false};
   std::atomic<bool> feed_done{false};
-  install_signal_handlers();
-  g_stop_requested.store(false);
+  arm_stop_request();
 
   std::thread feed([&] {
     pin_to_cpu(0);
@@ -216,7 +188,7 @@ int run_sim(const config::Config& cfg, const RunOptions& options) {
     last_wal_records = rec->records_written();
     last_wal_bytes = rec->bytes_written();
   };
-  while (!g_stop_requested.load(std::memory_order_relaxed) && mono_ns() < deadline) {
+  while (!stop_requested() && mono_ns() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     if (mono_ns() < next_tick) continue;
     next_tick += kNsPerSec;
