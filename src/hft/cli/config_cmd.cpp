@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "hft/cli/commands.hpp"
+#include "hft/cli/run_symbols.hpp"
 #include "hft/config/config.hpp"
 #include "hft/config/schema.hpp"
 #include "hft/config/symbols.hpp"
@@ -23,11 +24,6 @@ struct LayerArgs {
   std::vector<std::string> sets;  // key=value
   bool json = false;
 };
-
-std::string default_config_dir() {
-  const char* dir = std::getenv("HFT_CONFIG_DIR");
-  return dir != nullptr ? dir : "config";
-}
 
 std::string default_mode() {
   const char* mode = std::getenv("HFT_MODE");
@@ -46,7 +42,7 @@ void add_layer_options(CLI::App* cmd, LayerArgs& a) {
 
 // Fills LoadOptions from the flags; false (after a message) on a malformed --set.
 bool make_options(const LayerArgs& a, config::LoadOptions& o) {
-  o.config_dir = a.config_dir.empty() ? default_config_dir() : a.config_dir;
+  o.config_dir = a.config_dir.empty() ? config_dir() : a.config_dir;
   o.mode = a.mode.empty() ? default_mode() : a.mode;
   o.env = config::process_env();
   if (!a.config_file.empty()) o.extra_file = a.config_file;
@@ -126,7 +122,7 @@ int validate(const LayerArgs& a, const std::string& file) {
 }
 
 int build(const std::string& list_arg, const std::string& out_arg) {
-  const std::string dir = default_config_dir();
+  const std::string dir = config_dir();
   const std::string list = list_arg.empty() ? dir + "/symbols.list" : list_arg;
   const std::string out = out_arg.empty() ? dir + "/symbols.yaml" : out_arg;
   const config::SymbolsResult r = config::parse_symbols_list(list);

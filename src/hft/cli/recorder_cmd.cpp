@@ -12,8 +12,8 @@
 
 #include "hft/cli/commands.hpp"
 #include "hft/cli/duration.hpp"
+#include "hft/cli/run_symbols.hpp"
 #include "hft/config/config.hpp"
-#include "hft/engine/sim_runner.hpp"
 #include "hft/obs/metrics.hpp"
 #include "hft/recorder/clickhouse/http_client.hpp"
 #include "hft/recorder/clickhouse/loader.hpp"
@@ -76,24 +76,8 @@ struct SymbolArgs {
 
 /// The symbol ids `hft run` assigned: the same layered configuration, resolved the same way.
 bool build_directory(const SymbolArgs& a, ch::SymbolDirectory& out) {
-  config::LoadOptions opts;
-  const char* dir = std::getenv("HFT_CONFIG_DIR");
-  opts.config_dir = dir != nullptr ? dir : "config";
-  opts.mode = a.mode;
-  opts.env = config::process_env();
-  if (!a.config_file.empty()) opts.extra_file = a.config_file;
-  if (!a.symbols.empty()) opts.cli["symbols"] = a.symbols;
-  const config::LoadResult loaded = config::load(opts);
-  if (!loaded.ok()) {
-    for (const std::string& e : loaded.errors) std::fprintf(stderr, "%s\n", e.c_str());
-    return false;
-  }
   SymbolTable table;
-  std::string error;
-  if (!engine::build_symbols(loaded.config, table, &error)) {
-    std::fprintf(stderr, "recorder: %s\n", error.c_str());
-    return false;
-  }
+  if (!load_run_symbols(a.mode, a.config_file, a.symbols, "recorder", table)) return false;
   for (std::size_t id = 0; id < table.size(); ++id) {
     const ContractSpec& s = table.spec(static_cast<SymbolId>(id));
     out.add(static_cast<SymbolId>(id), ch::SymbolInfo{s.code, s.price_scale});

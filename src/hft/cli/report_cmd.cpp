@@ -14,6 +14,7 @@
 #include <string>
 
 #include "hft/cli/commands.hpp"
+#include "hft/cli/run_symbols.hpp"
 #include "hft/config/config.hpp"
 #include "hft/config/symbols.hpp"
 #include "hft/core/clock.hpp"
@@ -48,8 +49,7 @@ std::vector<std::string> symbol_names(const std::string& list) {
     return names;
   }
   config::LoadOptions opts;
-  const char* dir = std::getenv("HFT_CONFIG_DIR");
-  opts.config_dir = dir != nullptr ? dir : "config";
+  opts.config_dir = config_dir();
   opts.env = config::process_env();
   const config::LoadResult loaded = config::load(opts);
   if (!loaded.ok()) return names;

@@ -5,6 +5,7 @@
 
 #include "hft/cli/commands.hpp"
 #include "hft/cli/duration.hpp"
+#include "hft/cli/run_symbols.hpp"
 #include "hft/config/config.hpp"
 #include "hft/engine/replay_runner.hpp"
 #include "hft/engine/sim_runner.hpp"
@@ -30,11 +31,6 @@ struct RunArgs {
   std::int64_t from = -1;
   std::int64_t to = -1;
 };
-
-std::string config_dir() {
-  const char* dir = std::getenv("HFT_CONFIG_DIR");
-  return dir != nullptr ? dir : "config";
-}
 
 int run_mode(const RunArgs& a) {
   config::LoadOptions opts;

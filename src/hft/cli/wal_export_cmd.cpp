@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "hft/cli/commands.hpp"
+#include "hft/cli/run_symbols.hpp"
 #include "hft/config/config.hpp"
-#include "hft/engine/sim_runner.hpp"
 #include "hft/recorder/wal_format.hpp"
 #include "hft/recorder/wal_reader.hpp"
 
@@ -53,27 +53,6 @@ std::string csv_field(const std::string& s) {
   std::string q = "\"";
   for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
   return q + "\"";
-}
-
-bool load_symbols(const ExportArgs& a, SymbolTable& table) {
-  config::LoadOptions opts;
-  const char* dir = std::getenv("HFT_CONFIG_DIR");
-  opts.config_dir = dir != nullptr ? dir : "config";
-  opts.mode = "sim";
-  opts.env = config::process_env();
-  if (!a.config_file.empty()) opts.extra_file = a.config_file;
-  if (!a.symbols.empty()) opts.cli["symbols"] = a.symbols;
-  const config::LoadResult loaded = config::load(opts);
-  if (!loaded.ok()) {
-    for (const std::string& e : loaded.errors) std::fprintf(stderr, "%s\n", e.c_str());
-    return false;
-  }
-  std::string error;
-  if (!engine::build_symbols(loaded.config, table, &error)) {
-    std::fprintf(stderr, "wal export: %s\n", error.c_str());
-    return false;
-  }
-  return true;
 }
 
 /// Market data as CONTRACTS.md §2 rows; false when the symbol id is unknown.
@@ -162,7 +141,9 @@ int run_export(const ExportArgs& a,
     }
   }
   SymbolTable symbols;
-  if (md_csv && !load_symbols(a, symbols)) return 2;
+  if (md_csv && !load_run_symbols("sim", a.config_file, a.symbols, "wal export", symbols)) {
+    return 2;
+  }
   WalReader r(a.dir);
   if (std::string err = r.open(); !err.empty()) {
     std::fprintf(stderr, "%s\n", err.c_str());

@@ -1,0 +1,37 @@
+#include "hft/cli/run_symbols.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "hft/config/config.hpp"
+#include "hft/engine/sim_runner.hpp"
+
+namespace hft::cli {
+
+std::string config_dir() {
+  const char* dir = std::getenv("HFT_CONFIG_DIR");
+  return dir != nullptr ? dir : "config";
+}
+
+bool load_run_symbols(const std::string& mode, const std::string& config_file,
+                      const std::string& symbols, const char* who, SymbolTable& table) {
+  config::LoadOptions opts;
+  opts.config_dir = config_dir();
+  opts.mode = mode;
+  opts.env = config::process_env();
+  if (!config_file.empty()) opts.extra_file = config_file;
+  if (!symbols.empty()) opts.cli["symbols"] = symbols;
+  const config::LoadResult loaded = config::load(opts);
+  if (!loaded.ok()) {
+    for (const std::string& e : loaded.errors) std::fprintf(stderr, "%s\n", e.c_str());
+    return false;
+  }
+  std::string error;
+  if (!engine::build_symbols(loaded.config, table, &error)) {
+    std::fprintf(stderr, "%s: %s\n", who, error.c_str());
+    return false;
+  }
+  return true;
+}
+
+}  // namespace hft::cli
