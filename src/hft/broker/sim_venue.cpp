@@ -25,6 +25,7 @@ SimVenue::SimVenue(const SymbolTable& symbols, const lob::L2Books& books, const 
       queue_(std::move(queue)),
       latency_(std::move(latency)),
       resting_by_symbol_(symbols.size()),
+      auction_pending_(symbols.size()),
       refs_(symbols.size()),
       walk_(std::max<std::uint32_t>(1, config.walk_levels)) {
   live_.reserve(1024);
@@ -83,14 +84,23 @@ void SimVenue::reject(const OrderEvent& o, VenueReject reason, Timestamp t) {
   emit(gone, ExecType::kRejected, o.price, 0, t, reason);
 }
 
-void SimVenue::fill(Order& o, Price px, Qty q, Timestamp t, bool maker) {
+void SimVenue::fill(Order& o, Price px, Qty q, Timestamp t, FillKind kind) {
   o.leaves -= q;
   ++stats_.fills;
   stats_.filled_qty += q;
-  ++(maker ? stats_.maker_fills : stats_.taker_fills);
-  if (maker && !o.filled_before) {
-    stats_.queue_wait_ns += t - o.rest_ts;
-    ++stats_.queue_waits;
+  switch (kind) {
+    case FillKind::kTaker: ++stats_.taker_fills; break;
+    case FillKind::kMaker:
+      ++stats_.maker_fills;
+      if (!o.filled_before) {
+        stats_.queue_wait_ns += t - o.rest_ts;
+        ++stats_.queue_waits;
+      }
+      break;
+    case FillKind::kAuction:
+      ++stats_.auction_fills;
+      stats_.auction_filled_qty += q;
+      break;
   }
   o.filled_before = true;
   emit(o, ExecType::kFill, px, q, t);
@@ -185,7 +195,8 @@ Qty SimVenue::take(Order& o, Price limit, bool aggressive, Timestamp t) {
     const Qty q = std::min(avail, o.leaves);
     add_taken(o.symbol, opp, lv.price, q);
     total += q;
-    fill(o, aggressive ? lv.price : o.price, q, t, !aggressive);
+    fill(o, aggressive ? lv.price : o.price, q, t,
+         aggressive ? FillKind::kTaker : FillKind::kMaker);
   }
   return total;
 }
@@ -226,6 +237,12 @@ void SimVenue::arrive_new(const OrderEvent& ev, Timestamp t) {
     const PriceLimits* lim = limits(s);
     limit =
         lim == nullptr ? unbounded_limit(ev.side) : (ev.side == Side::kBuy ? lim->up : lim->down);
+  }
+  if (auction_phase(s, t)) {  // call auction: collected until the uncross (ROD limit only)
+    emit(o, ExecType::kAck, o.price, 0, t);
+    auction_pending_[s] = 1;
+    rest(o, t);
+    return;
   }
   if (!config_.deal_before_order) emit(o, ExecType::kAck, o.price, 0, t);
   if (ev.tif == TimeInForce::kFOK && available(o, limit, o.leaves) < o.leaves) {
@@ -312,7 +329,11 @@ void SimVenue::arrive_replace(const OrderEvent& ev, Timestamp t) {
   o.price = ev.price;
   o.leaves = ev.qty;
   emit(o, ExecType::kReplaced, o.price, 0, t);
-  take(o, o.price, /*aggressive=*/true, t);
+  if (auction_phase(o.symbol, t)) {
+    auction_pending_[o.symbol] = 1;  // re-collected for the uncross, never marketable now
+  } else {
+    take(o, o.price, /*aggressive=*/true, t);
+  }
   if (o.leaves > 0) rest(o, t);
 }
 
@@ -349,7 +370,17 @@ void SimVenue::on_trade(const TradeEvent& ev) {
   const SymbolId s = ev.h.symbol;
   const Timestamp t = ev.h.exch_ts != 0 ? ev.h.exch_ts : ev.h.local_ts;
   if (config_.auto_reference) auto_reference(s, ev.price, t);
+  if (auction_pending_[s] != 0) {
+    if (auction_phase(s, t)) return;  // nothing trades before the uncross
+    auction_pending_[s] = 0;          // this is the auction trade
+    uncross(s, ev.price, ev.qty, t);
+    return;
+  }
   if (resting_by_symbol_[s] == 0) return;
+  if (auction_phase(s, t)) {  // resting orders join the auction
+    auction_pending_[s] = 1;
+    return;
+  }
   Qty remaining = ev.qty;
   for (std::size_t i = 0; i < live_.size();) {
     Order& o = live_[i];
@@ -363,13 +394,13 @@ void SimVenue::on_trade(const TradeEvent& ev) {
     const bool at_price =
         ev.price == o.price && (!ev.aggressor_known || ev.aggressor == opposite(o.side));
     if (through) {
-      fill(o, o.price, o.leaves, t, /*maker=*/true);
+      fill(o, o.price, o.leaves, t, FillKind::kMaker);
     } else if (at_price && remaining > 0) {
       queue_on_trade(queue_, o.queue, remaining);
       const Qty q = fill_from_queue(o.queue, o.leaves);
       if (q > 0) {
         remaining -= q;
-        fill(o, o.price, q, t, /*maker=*/true);
+        fill(o, o.price, q, t, FillKind::kMaker);
       }
     }
     if (o.leaves == 0) {
@@ -382,6 +413,9 @@ void SimVenue::on_trade(const TradeEvent& ev) {
 
 void SimVenue::on_batch_end(SymbolId s, Timestamp t) {
   if (resting_by_symbol_[s] == 0) return;
+  // An indicative book never trades with us: our orders wait for the uncross.
+  const bool collecting = auction_phase(s, t);
+  if (collecting) auction_pending_[s] = 1;
   const lob::BookStats& st = books_.stats(s);
   for (std::size_t i = 0; i < live_.size();) {
     Order& o = live_[i];
@@ -395,12 +429,60 @@ void SimVenue::on_batch_end(SymbolId s, Timestamp t) {
     }
     // The opposite best moved through our price: trade at our price against what it shows.
     const Price opp_best = o.side == Side::kBuy ? st.best_ask : st.best_bid;
-    if (opp_best.v > 0 && crosses(o.side, opp_best, o.price)) {
+    if (!collecting && opp_best.v > 0 && crosses(o.side, opp_best, o.price)) {
       take(o, o.price, /*aggressive=*/false, t);
     }
     if (o.leaves == 0) {
       remove_live(i);
     } else {
+      ++i;
+    }
+  }
+}
+
+bool SimVenue::auction_phase(SymbolId s, Timestamp t) const {
+  if (!config_.check_sessions) return false;
+  const SessionPhase p = session_at(symbols_.spec(s).type, t).phase;
+  return p == SessionPhase::kPreOpen || p == SessionPhase::kClosingAuction;
+}
+
+// Risk-averse uncross. A real call auction fills every order better than P completely and
+// rations the orders at P; our orders were not in the exchange's book, so we take no more than
+// the printed volume V in total (one budget for both sides), better-priced orders first at P,
+// and orders at P only beyond the displayed quantity at P on their side (the queue ahead of
+// us). Our orders share the budget in arrival order.
+void SimVenue::uncross(SymbolId s, Price px, Qty vol, Timestamp t) {
+  if (resting_by_symbol_[s] == 0) return;
+  ++stats_.auction_uncrosses;
+  Qty budget = vol;
+  for (Order& o : live_) {  // better than P: fill at P
+    if (budget <= 0) break;
+    if (o.symbol != s || o.price == px || !crosses(o.side, px, o.price)) continue;
+    const Qty q = std::min(o.leaves, budget);
+    budget -= q;
+    fill(o, px, q, t, FillKind::kAuction);
+  }
+  const Qty shown_bid = books_.qty_at(s, Side::kBuy, px);
+  const Qty shown_ask = books_.qty_at(s, Side::kSell, px);
+  for (Order& o : live_) {  // at P: behind the displayed queue
+    if (o.symbol != s || o.price != px) continue;
+    const Qty beyond = budget - (o.side == Side::kBuy ? shown_bid : shown_ask);
+    const Qty q = std::min(o.leaves, beyond);
+    if (q <= 0) continue;
+    budget -= q;
+    fill(o, px, q, t, FillKind::kAuction);
+  }
+  // The rest goes on in the continuous book, at the back of its level.
+  for (std::size_t i = 0; i < live_.size();) {
+    Order& o = live_[i];
+    if (o.symbol != s) {
+      ++i;
+    } else if (o.leaves == 0) {
+      remove_live(i);
+    } else {
+      o.queue = QueueState{books_.qty_at(s, o.side, o.price), 0};
+      o.rest_ts = t;
+      o.prev_before_clear = -1;
       ++i;
     }
   }

@@ -16,6 +16,19 @@
 //  - Taiwan rules (tw_rules.hpp): ladder, daily limits, size, sessions, ROD/IOC/FOK/MKT. FOK is
 //    all-or-nothing, IOC and MKT cancel their remainder, futures MKT+ROD is refused (9938).
 //    Qty reduction keeps queue priority, a price change re-queues (TAIFEX/TWSE rule).
+//  - Call auctions (only with VenueConfig::check_sessions): an order arriving in an auction
+//    phase of its product (session.hpp: stock 08:30-09:00 pre-open and 13:25-13:30 closing
+//    auction, TAIFEX 08:30-08:45 and 14:50-15:00 pre-open) is acknowledged and collected; it
+//    does not walk the indicative book. While the data is in an auction phase nothing of ours
+//    trades: indicative books crossing our orders and prints fill nothing, and orders resting
+//    from continuous trading (the closing auction) join the auction. The uncross is the first
+//    real print of the symbol after the phase: price P, volume V. Risk-averse fills, our orders
+//    in arrival order, one budget of V for all of them: orders better than P (buy above, sell
+//    below) fill at P, not at their limit; orders at P fill only with what is left of the budget
+//    beyond the displayed quantity at P on their side (the queue ahead of us); worse orders do
+//    not fill. What is left rests in the continuous book at the back of its level (after the
+//    closing auction it simply stays resting). VenueStats::auction_fills counts these fills.
+//  - Trial matches (kFlagSimTrade prints) never fill anything, in any phase.
 //
 // Driver contract (one thread, exchange clock = each event's exch_ts):
 //   on_level / on_clear are called BEFORE the book applies the event (they read the old level),
@@ -90,6 +103,10 @@ struct VenueStats {
   Qty filled_qty = 0;
   std::int64_t queue_wait_ns = 0;  // sum over resting orders: joined the queue → first fill
   std::uint64_t queue_waits = 0;
+  // Call auctions (neither maker nor taker fills; `fills` and `filled_qty` include them).
+  std::uint64_t auction_fills = 0;      // fills at an uncross
+  Qty auction_filled_qty = 0;           // their quantity
+  std::uint64_t auction_uncrosses = 0;  // uncross prints that found orders of ours
 };
 
 class SimVenue {
@@ -170,6 +187,8 @@ class SimVenue {
     PriceLimits limits{};
   };
 
+  enum class FillKind : std::uint8_t { kTaker, kMaker, kAuction };
+
   struct Walk;
   void arrive_new(const OrderEvent& o, Timestamp t);
   void arrive_cancel(const OrderEvent& o, Timestamp t);
@@ -184,7 +203,12 @@ class SimVenue {
   void clear_taken(SymbolId s, Side side, Price px);
   void clear_taken_side(SymbolId s, Side side);
   void rest(Order& o, Timestamp t);
-  void fill(Order& o, Price px, Qty q, Timestamp t, bool maker);
+  void fill(Order& o, Price px, Qty q, Timestamp t, FillKind kind);
+  /// True while `s` is in a call-auction collection phase at `t` (always false without sessions).
+  bool auction_phase(SymbolId s, Timestamp t) const;
+  /// The auction trade (price `px`, volume `vol`) fills the symbol's orders, then the rest of
+  /// them goes on in the continuous book.
+  void uncross(SymbolId s, Price px, Qty vol, Timestamp t);
   void emit(const Order& o, ExecType type, Price px, Qty qty, Timestamp t,
             VenueReject reason = VenueReject::kNone);
   void reject(const OrderEvent& o, VenueReject reason, Timestamp t);
@@ -199,6 +223,9 @@ class SimVenue {
   LatencyModel latency_;
   std::vector<Order> live_;  // resting orders in arrival order (time priority among ours)
   std::vector<std::uint32_t> resting_by_symbol_;
+  // Per symbol: 1 once an auction phase collected or held orders of ours; the next real print
+  // after the phase is the uncross.
+  std::vector<std::uint8_t> auction_pending_;
   std::vector<Taken> taken_;
   std::vector<Reference> refs_;
   mutable std::vector<lob::L2Level> walk_;  // scratch for book walks
