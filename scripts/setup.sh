@@ -15,6 +15,9 @@ PACKAGES=(
   libjs-chart.js
   # latency report rendered in headless Chromium; coverage report
   chromium gcovr
+  # the Shioaji bridge of `hft run live` (bridge/shioaji_bridge.py; the SDK itself is a PyPI
+  # package the operator installs: pip install shioaji)
+  python3
 )
 
 missing=()

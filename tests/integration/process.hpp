@@ -2,6 +2,7 @@
 // free loopback port.
 #pragma once
 
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <spawn.h>
 #include <sys/socket.h>

@@ -7,6 +7,7 @@
 #include "hft/cli/duration.hpp"
 #include "hft/cli/run_symbols.hpp"
 #include "hft/config/config.hpp"
+#include "hft/engine/live_runner.hpp"
 #include "hft/engine/replay_runner.hpp"
 #include "hft/engine/sim_runner.hpp"
 
@@ -61,6 +62,9 @@ int run_mode(const RunArgs& a) {
                  loaded.errors.size());
     return 2;
   }
+  engine::RunOptions run_opts;
+  run_opts.summary_json = a.summary_json;
+  run_opts.progress = !a.no_progress;
   if (a.mode == "live") {
     const char* confirm = std::getenv("HFT_LIVE_CONFIRM");
     if (confirm == nullptr || std::string(confirm) != "1") {
@@ -73,10 +77,7 @@ int run_mode(const RunArgs& a) {
                    "SHIOAJI_SECRET_KEY (environment or a 0600 file)\n");
       return 2;
     }
-    std::fprintf(stderr,
-                 "hft run live: the Shioaji gateway is not part of this build yet; no "
-                 "connection was made and nothing was sent\n");
-    return 2;
+    return engine::run_live(loaded.config, run_opts);
   }
   if (a.mode == "replay") {
     if (a.data.empty()) {
@@ -102,9 +103,6 @@ int run_mode(const RunArgs& a) {
     replay.progress = !a.no_progress;
     return engine::run_replay(loaded.config, replay);
   }
-  engine::RunOptions run_opts;
-  run_opts.summary_json = a.summary_json;
-  run_opts.progress = !a.no_progress;
   return engine::run_sim(loaded.config, run_opts);
 }
 

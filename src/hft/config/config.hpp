@@ -122,6 +122,8 @@ struct ShioajiConfig {
   bool simulation = true;
   std::string ca_path;      // Sinopac.pfx certificate, needed to place live orders
   std::string ca_password;  // secret
+  // hft run live: the bridge process (stdout = the quote stream; run from the working directory)
+  std::string bridge = "python3 bridge/shioaji_bridge.py";
 };
 
 struct Config {

@@ -378,6 +378,10 @@ const Field kFields[] = {
     {.key = "shioaji.ca_path",
      .description = "Sinopac.pfx certificate, needed to place live orders",
      .ref = HFT_REF(shioaji.ca_path)},
+    {.key = "shioaji.bridge",
+     .description = "hft run live: command of the Shioaji bridge process (its stdout is the quote "
+                    "stream; --symbols and --simulation are appended)",
+     .ref = HFT_REF(shioaji.bridge)},
     {.key = "shioaji.ca_password",
      .description = "password of the certificate (secret)",
      .ref = HFT_REF(shioaji.ca_password),

@@ -37,16 +37,89 @@ bool build_symbols(const config::Config& cfg, SymbolTable& out, std::string* err
   return true;
 }
 
+namespace {
+
+/// The synthetic market (SimMarket) paced at sim.rate; it waits for room in the raw ring
+/// instead of dropping.
+class SimFeed final : public FeedSource {
+ public:
+  explicit SimFeed(const config::Config& cfg) : cfg_(cfg) {}
+
+  std::string open(const SymbolTable& symbols, obs::Registry&) override {
+    symbols_ = &symbols;
+    return "";
+  }
+
+  void run(bus::SpscRing<MarketData>& raw, const std::atomic<bool>& stop) override {
+    feed::SimMarketParams params;
+    params.seed = cfg_.sim.seed;
+    params.volatility_ticks = cfg_.sim.volatility_ticks;
+    params.trade_probability = cfg_.sim.trade_probability;
+    feed::SimMarket market(*symbols_, params);
+    MarketData md;
+    const double rate = static_cast<double>(cfg_.sim.rate);
+    const std::int64_t start = mono_ns();
+    std::uint64_t produced = 0;
+    while (!stop.load(std::memory_order_relaxed)) {
+      std::uint64_t burst = 1024;
+      if (rate > 0) {
+        const auto due =
+            static_cast<std::uint64_t>(static_cast<double>(mono_ns() - start) * rate / 1e9);
+        if (produced >= due) {
+          std::this_thread::sleep_for(std::chrono::microseconds(100));
+          continue;
+        }
+        burst = std::min<std::uint64_t>(due - produced, 1024);
+      }
+      for (std::uint64_t i = 0; i < burst; ++i) {
+        // The feed's receive stamp (the normalizer re-stamps local_ts on the hot thread); the
+        // hot loop's lag is measured from it.
+        const Timestamp now = wall_ns();
+        market.next(md, now);
+        md.h.local_ts = now;
+        if (!push_waiting(raw, md, stop)) return;
+        ++produced;
+      }
+    }
+  }
+
+  std::string title(const SymbolTable& symbols, double seconds) const override {
+    return fmt::format("hft run sim — {:.1f} s, {} symbols, seed {}", seconds, symbols.size(),
+                       cfg_.sim.seed);
+  }
+
+ private:
+  const config::Config& cfg_;
+  const SymbolTable* symbols_ = nullptr;
+};
+
+}  // namespace
+
+bool push_waiting(bus::SpscRing<MarketData>& raw, const MarketData& md,
+                  const std::atomic<bool>& stop) {
+  while (!raw.try_push(md)) {
+    if (stop.load(std::memory_order_relaxed)) return false;
+    std::this_thread::yield();
+  }
+  return true;
+}
+
 int run_sim(const config::Config& cfg, const RunOptions& options) {
+  SimFeed feed(cfg);
+  return run_engine(cfg, options, "hft run sim", feed);
+}
+
+int run_engine(const config::Config& cfg, const RunOptions& options, const char* who,
+               FeedSource& source) {
   SymbolTable symbols;
   std::string error;
   if (!build_symbols(cfg, symbols, &error)) {
-    std::fprintf(stderr, "hft run sim: %s\n", error.c_str());
+    std::fprintf(stderr, "%s: %s\n", who, error.c_str());
     return 2;
   }
   auto strat = strategy::make_builtin(cfg.strategy.name, cfg.strategy.params, symbols, &error);
   if (!strat) {
-    std::fprintf(stderr, "hft run sim: strategy.%s\n", error.c_str());
+    std::fprintf(stderr, "%s: strategy.%s\n", who, error.c_str());
     return 2;
   }
 
@@ -57,9 +130,13 @@ int run_sim(const config::Config& cfg, const RunOptions& options) {
   if (cfg.metrics.enabled) {
     if (std::string e = exporter.start(cfg.metrics.address, static_cast<int>(cfg.metrics.port));
         !e.empty()) {
-      std::fprintf(stderr, "hft run sim: %s\n", e.c_str());
+      std::fprintf(stderr, "%s: %s\n", who, e.c_str());
       return 1;
     }
+  }
+  if (std::string e = source.open(symbols, registry); !e.empty()) {
+    std::fprintf(stderr, "%s: %s\n", who, e.c_str());
+    return 2;
   }
   std::unique_ptr<recorder::Recorder> rec;
   std::string id_state;
@@ -67,7 +144,7 @@ int run_sim(const config::Config& cfg, const RunOptions& options) {
     rec = std::make_unique<recorder::Recorder>(wal_options(cfg, registry),
                                                static_cast<std::size_t>(cfg.bus.recorder));
     if (std::string e = rec->start(); !e.empty()) {
-      std::fprintf(stderr, "hft run sim: %s\n", e.c_str());
+      std::fprintf(stderr, "%s: %s\n", who, e.c_str());
       return 1;
     }
     register_recorder_metrics(registry, *rec);
@@ -75,7 +152,7 @@ int run_sim(const config::Config& cfg, const RunOptions& options) {
   }
   std::optional<OperatorControl> control;
   try {
-    control.emplace(registry, "hft run sim");
+    control.emplace(registry, who);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "%s\n", e.what());
     return 1;
@@ -97,39 +174,7 @@ int run_sim(const config::Config& cfg, const RunOptions& options) {
 
   std::thread feed([&] {
     pin_to_cpu(0);
-    feed::SimMarketParams params;
-    params.seed = cfg.sim.seed;
-    params.volatility_ticks = cfg.sim.volatility_ticks;
-    params.trade_probability = cfg.sim.trade_probability;
-    feed::SimMarket market(symbols, params);
-    MarketData md;
-    const double rate = static_cast<double>(cfg.sim.rate);
-    const std::int64_t start = mono_ns();
-    std::uint64_t produced = 0;
-    while (!feed_stop.load(std::memory_order_relaxed)) {
-      std::uint64_t burst = 1024;
-      if (rate > 0) {
-        const auto due =
-            static_cast<std::uint64_t>(static_cast<double>(mono_ns() - start) * rate / 1e9);
-        if (produced >= due) {
-          std::this_thread::sleep_for(std::chrono::microseconds(100));
-          continue;
-        }
-        burst = std::min<std::uint64_t>(due - produced, 1024);
-      }
-      for (std::uint64_t i = 0; i < burst; ++i) {
-        // The feed's receive stamp (the normalizer re-stamps local_ts on the hot thread); the
-        // hot loop's lag is measured from it.
-        const Timestamp now = wall_ns();
-        market.next(md, now);
-        md.h.local_ts = now;
-        while (!raw.try_push(md)) {  // the simulated feed waits instead of dropping (counted)
-          if (feed_stop.load(std::memory_order_relaxed)) break;
-          std::this_thread::yield();
-        }
-        ++produced;
-      }
-    }
+    source.run(raw, feed_stop);
     feed_done.store(true, std::memory_order_release);
   });
 
@@ -188,7 +233,8 @@ int run_sim(const config::Config& cfg, const RunOptions& options) {
     last_wal_records = rec->records_written();
     last_wal_bytes = rec->bytes_written();
   };
-  while (!stop_requested() && mono_ns() < deadline) {
+  // A source may end by itself (a bridge process that exited): the run ends with it.
+  while (!stop_requested() && mono_ns() < deadline && !feed_done.load(std::memory_order_acquire)) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     if (mono_ns() < next_tick) continue;
     next_tick += kNsPerSec;
@@ -206,6 +252,7 @@ int run_sim(const config::Config& cfg, const RunOptions& options) {
   feed_stop.store(true);
   feed.join();
   hot_thread.join();
+  source.close();
   const double seconds = static_cast<double>(mono_ns() - t0) / 1e9;
   if (rec) rec->stop();
   sync_recorder_metrics();
@@ -214,20 +261,17 @@ int run_sim(const config::Config& cfg, const RunOptions& options) {
   exporter.stop();
 
   // Summary table.
-  const std::string out =
-      format_summary(s, fmt::format("hft run sim — {:.1f} s, {} symbols, seed {}", s.seconds,
-                                    symbols.size(), cfg.sim.seed));
+  const std::string out = format_summary(s, source.title(symbols, s.seconds));
   std::fputs(out.c_str(), stdout);
   std::fflush(stdout);
 
   if (!options.summary_json.empty()) {
     if (!write_text_file(options.summary_json, summary_to_json(s))) {
-      std::fprintf(stderr, "hft run sim: cannot write summary to '%s'\n",
-                   options.summary_json.c_str());
+      std::fprintf(stderr, "%s: cannot write summary to '%s'\n", who, options.summary_json.c_str());
       return 1;
     }
   }
-  return 0;
+  return source.failed() ? 1 : 0;
 }
 
 }  // namespace hft::engine

@@ -1,0 +1,269 @@
+#include "hft/engine/live_runner.hpp"
+
+#include <fmt/format.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "hft/core/clock.hpp"
+#include "hft/feed/shioaji/normalizer.hpp"
+#include "hft/feed/shioaji/stream_framer.hpp"
+
+extern char** environ;
+
+namespace hft::engine {
+
+namespace {
+
+constexpr std::size_t kReasons = static_cast<std::size_t>(feed::RejectReason::kCount);
+
+/// The bridge process: `exec <shioaji.bridge> --symbols A,B --simulation|--production` under
+/// /bin/sh, its stdout a pipe to us, its stderr ours. Credentials reach it in its environment
+/// only (never on its command line, which `ps` shows).
+class BridgeProcess {
+ public:
+  ~BridgeProcess() { stop(); }
+
+  std::string start(const config::Config& cfg, const std::string& symbols) {
+    int fds[2];
+    if (::pipe(fds) != 0) return fmt::format("pipe: {}", std::strerror(errno));
+    const std::string cmd = fmt::format("exec {} --symbols {} {}", cfg.shioaji.bridge, symbols,
+                                        cfg.shioaji.simulation ? "--simulation" : "--production");
+    std::vector<std::string> env;
+    for (char** e = environ; *e != nullptr; ++e) {
+      const std::string_view kv(*e);
+      if (kv.starts_with("SHIOAJI_API_KEY=") || kv.starts_with("SHIOAJI_SECRET_KEY=")) continue;
+      env.emplace_back(kv);
+    }
+    env.push_back("SHIOAJI_API_KEY=" + cfg.shioaji.api_key);
+    env.push_back("SHIOAJI_SECRET_KEY=" + cfg.shioaji.secret_key);
+    env.emplace_back("PYTHONUNBUFFERED=1");
+    std::vector<char*> envp;
+    for (std::string& kv : env) envp.push_back(kv.data());
+    envp.push_back(nullptr);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
+    posix_spawn_file_actions_addclose(&fa, fds[0]);
+    posix_spawn_file_actions_addclose(&fa, fds[1]);
+    const char* argv[] = {"/bin/sh", "-c", cmd.c_str(), nullptr};
+    const int rc =
+        posix_spawn(&pid_, "/bin/sh", &fa, nullptr, const_cast<char**>(argv), envp.data());
+    posix_spawn_file_actions_destroy(&fa);
+    ::close(fds[1]);
+    if (rc != 0) {
+      ::close(fds[0]);
+      pid_ = -1;
+      return fmt::format("cannot start the bridge '{}': {}", cfg.shioaji.bridge, std::strerror(rc));
+    }
+    fd_ = fds[0];
+    return "";
+  }
+
+  int fd() const { return fd_; }
+
+  /// SIGTERM, then SIGKILL after 3 s; the exit status (-1 when it was still running).
+  int stop() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+    if (pid_ <= 0) return status_;
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+      status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      pid_ = -1;
+      return status_;
+    }
+    ::kill(pid_, SIGTERM);
+    for (int i = 0; i < 300; ++i) {
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        return -1;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return -1;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  int fd_ = -1;
+  int status_ = -1;
+};
+
+/// The quote stream of the bridge → decoded events → raw ring.
+class BridgeFeed final : public FeedSource {
+ public:
+  explicit BridgeFeed(const config::Config& cfg) : cfg_(cfg) {}
+
+  std::string open(const SymbolTable& symbols, obs::Registry& registry) override {
+    shioaji_ = std::make_unique<feed::shioaji::Normalizer>(symbols);
+    std::string codes;
+    for (SymbolId id = 0; id < symbols.size(); ++id) {
+      codes += (id == 0 ? "" : ",") + symbols.spec(id).code;
+    }
+    for (std::size_t r = 0; r < kReasons; ++r) {
+      rejected_[r] = &registry.counter(
+          "hft_feed_decode_rejected_total",
+          "Bridge payloads the Shioaji normalizer refused, by reason (hft run live)",
+          {{"reason", feed::to_string(static_cast<feed::RejectReason>(r))}});
+    }
+    obs::Counter& payloads =
+        registry.counter("hft_bridge_payloads_total", "Bridge payloads decoded (hft run live)");
+    obs::Counter& odd =
+        registry.counter("hft_feed_skipped_total",
+                         "Decoded events not passed to the books, by kind", {{"kind", "odd_lot"}});
+    obs::Counter& trial = registry.counter("hft_feed_skipped_total",
+                                           "Decoded events not passed to the books, by kind",
+                                           {{"kind", "trial_trade"}});
+    registry.add_collector([this, &payloads, &odd, &trial] {
+      for (std::size_t r = 0; r < kReasons; ++r) rejected_[r]->set(rejected(r));
+      payloads.set(shioaji_->accepted());
+      odd.set(odd_lot_.load(std::memory_order_relaxed));
+      trial.set(trial_trades_.load(std::memory_order_relaxed));
+    });
+    return bridge_.start(cfg_, codes);
+  }
+
+  void run(bus::SpscRing<MarketData>& raw, const std::atomic<bool>& stop) override {
+    pollfd p{bridge_.fd(), POLLIN, 0};
+    feed::shioaji::Decoded out;
+    Timestamp next_log = 0;
+    while (!stop.load(std::memory_order_relaxed)) {
+      const int ready = ::poll(&p, 1, 100);
+      if (ready < 0 && errno != EINTR) break;
+      if (ready > 0) {
+        const std::span<char> area = framer_.write_area();
+        const ssize_t n = ::read(p.fd, area.data(), area.size());
+        if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) {
+          ended_ = true;  // the bridge closed its stdout: it exited or crashed
+          break;
+        }
+        if (n > 0) framer_.commit(static_cast<std::size_t>(n));
+        for (std::string_view frame; framer_.next(frame);) {
+          if (frame.empty()) continue;
+          if (frame.front() == '@') {
+            control(frame);
+            continue;
+          }
+          if (!shioaji_->decode(frame, wall_ns(), out)) continue;
+          for (std::uint8_t i = 0; i < out.count; ++i) {
+            const MarketData& md = out.events[i];
+            // Odd lots are another board; trial matches are not trades (ref §3.3, pitfall 19).
+            if ((md.h.flags & kFlagOddLot) != 0) {
+              odd_lot_.fetch_add(1, std::memory_order_relaxed);
+              continue;
+            }
+            if (md.h.type == EventType::kTrade && (md.h.flags & kFlagSimTrade) != 0) {
+              trial_trades_.fetch_add(1, std::memory_order_relaxed);
+              continue;
+            }
+            if (!push_waiting(raw, md, stop)) return;
+          }
+        }
+        oversized_.store(framer_.oversized(), std::memory_order_relaxed);
+      }
+      const Timestamp now = wall_ns();
+      if (now >= next_log) {  // rejects are logged once a second at most, with a sample
+        next_log = now + kNsPerSec;
+        if (feed::shioaji::RejectSample s; shioaji_->take_reject_sample(s)) {
+          std::fprintf(stderr, "%s\n", describe(s).c_str());
+        }
+      }
+    }
+  }
+
+  void close() override {
+    const int status = bridge_.stop();
+    if (ended_) {
+      std::fprintf(stderr,
+                   "hft run live: the bridge ended the quote stream (exit status %d); its "
+                   "messages are above\n",
+                   status);
+    }
+  }
+
+  /// A live quote stream never ends by itself: the bridge died or could not log in.
+  bool failed() const override { return ended_; }
+
+  std::string title(const SymbolTable& symbols, double seconds) const override {
+    std::uint64_t rejects = 0;
+    for (std::size_t r = 0; r < kReasons; ++r) rejects += rejected(r);
+    return fmt::format(
+        "hft run live — {:.1f} s, {} symbols, Shioaji {}, orders {}; bridge: {} payloads, {} "
+        "refused",
+        seconds, symbols.size(), cfg_.shioaji.simulation ? "simulation" : "production",
+        cfg_.orders.mode, shioaji_->accepted(), rejects);
+  }
+
+ private:
+  std::uint64_t rejected(std::size_t r) const {
+    const auto reason = static_cast<feed::RejectReason>(r);
+    const std::uint64_t framing =
+        reason == feed::RejectReason::kOversized ? oversized_.load(std::memory_order_relaxed) : 0;
+    return shioaji_->rejected(reason) + framing;
+  }
+
+  /// "@alias REAL CONFIGURED" (a continuous contract's real code, pitfall 17), "@ready N".
+  void control(std::string_view line) {
+    if (line.starts_with("@alias ")) {
+      const std::string_view rest = line.substr(7);
+      const std::size_t sp = rest.find(' ');
+      std::string error;
+      if (sp == std::string_view::npos ||
+          !shioaji_->add_alias(rest.substr(0, sp), rest.substr(sp + 1), &error)) {
+        std::fprintf(stderr, "hft run live: bridge alias '%.*s' refused: %s\n",
+                     static_cast<int>(rest.size()), rest.data(),
+                     error.empty() ? "expected '@alias REAL CONFIGURED'" : error.c_str());
+      }
+      return;
+    }
+    if (line.starts_with("@ready")) {
+      std::fprintf(stderr, "hft run live: bridge subscribed, quotes flowing\n");
+      return;
+    }
+    std::fprintf(stderr, "hft run live: unknown bridge control line '%.*s' ignored\n",
+                 static_cast<int>(std::min<std::size_t>(line.size(), 80)), line.data());
+  }
+
+  const config::Config& cfg_;
+  BridgeProcess bridge_;
+  std::unique_ptr<feed::shioaji::Normalizer> shioaji_;
+  feed::shioaji::StreamFramer framer_;
+  std::array<obs::Counter*, kReasons> rejected_{};
+  std::atomic<std::uint64_t> oversized_{0};
+  std::atomic<std::uint64_t> odd_lot_{0};
+  std::atomic<std::uint64_t> trial_trades_{0};
+  bool ended_ = false;
+};
+
+}  // namespace
+
+int run_live(const config::Config& cfg, const RunOptions& options) {
+  if (cfg.orders.mode == "live") {
+    std::fprintf(stderr,
+                 "hft run live: orders.mode=live needs the broker order gateway, which is not part "
+                 "of this build; set HFT_ORDERS_MODE=shadow (orders checked and recorded, not "
+                 "sent) or HFT_ORDERS_MODE=sim (paper trading: the simulated exchange on live "
+                 "quotes)\n");
+    return 2;
+  }
+  BridgeFeed feed(cfg);
+  return run_engine(cfg, options, "hft run live", feed);
+}
+
+}  // namespace hft::engine
