@@ -157,8 +157,9 @@ inline bool L2Books::set_level(std::size_t s, std::int64_t idx, Qty qty) {
     const bool improves = has && (st.best == kNone || (bid ? idx > st.best : idx < st.best));
     st.best = improves ? idx : st.best;
     best_changed = improves;
-    if (had && !has && idx == st.best) {  // the touch emptied: scan for the next level
-      st.best = st.levels == 0 ? kNone : find_best(s, bid, slot);
+    if (had && !has && idx == st.best) [[unlikely]] {  // the touch emptied: next level
+      const std::int64_t next = scan_dense<kBid, true>(s, slot);
+      st.best = next >= 0 ? st.base + next : st.levels == 0 ? kNone : find_best(s, bid, slot);
       best_changed = true;
     }
   } else {
@@ -189,10 +190,50 @@ inline bool L2Books::set_level(std::size_t s, std::int64_t idx, Qty qty) {
     if (idx == st.best) st.best_qty = qty;
     return true;
   }
-  // A level appeared or vanished among the best 5: re-walk them from the touch through the
-  // bitmap (a handful of bit scans, no far-level searches unless the window runs out).
+  // A level appeared or vanished among the best 5 while there were at least 5 levels and the
+  // 5th is in the window: the set shifts by one level at the 5th, one bit scan from it.
+  const std::int64_t fifth_slot = st.fifth - st.base;
+  if (st.fifth != kNone && static_cast<std::uint64_t>(fifth_slot) < window_) {
+    const Qty* q = dense(s);
+    if (qty != 0) {
+      // Inserted strictly before the old 5th (it held qty): the old 5th drops out and the level
+      // before it becomes the 5th; that one is in the window (the new level is).
+      const std::int64_t f = scan_dense<kBid, false>(s, fifth_slot);
+      st.depth5 += qty - q[fifth_slot];
+      st.fifth = st.base + f;
+      st.best_qty = q[st.best - st.base];
+      return true;
+    }
+    // Removed at or before the 5th: the 6th level (behind the old 5th) enters.
+    const std::int64_t f = scan_dense<kBid, true>(s, fifth_slot);
+    if (f >= 0) {
+      st.depth5 += q[f] - old;
+      st.fifth = st.base + f;
+      st.best_qty = q[st.best - st.base];
+      return true;
+    }
+  }
+  // Fewer than 5 levels, or the window runs out: re-walk the five from the touch through the
+  // bitmap (no far-level searches unless the window runs out).
   walk_top5_dense<kBid>(s);
   return true;
+}
+
+template <bool kBid, bool kWorse>
+inline std::int64_t L2Books::scan_dense(std::size_t s, std::int64_t from_slot) const {
+  // Towards lower slots: bids going worse, asks going better.
+  constexpr bool kDown = kBid == kWorse;
+  const std::uint64_t* b = bits(s);
+  std::int64_t w = from_slot >> 6;
+  const int bit = static_cast<int>(from_slot & 63);
+  // Strictly beyond from_slot (shifts by 64 avoided: bit 0 / bit 63 give an empty mask).
+  std::uint64_t m = kDown ? b[w] & ((1ULL << bit) - 1) : b[w] & ((~0ULL << bit) << 1);
+  const auto w_max = static_cast<std::int64_t>(words_);
+  for (;;) {
+    if (m != 0) return w * 64 + (kDown ? 63 - std::countl_zero(m) : std::countr_zero(m));
+    if (kDown ? --w < 0 : ++w == w_max) return -1;
+    m = b[w];
+  }
 }
 
 template <bool kBid>

@@ -118,6 +118,10 @@ class L2Books {
   void walk_top5(std::size_t s, bool bid);
   template <bool kBid>
   [[gnu::always_inline]] inline void walk_top5_dense(std::size_t s);
+  // Nearest non-empty dense slot strictly worse (kWorse) or better than from_slot; -1 if none.
+  template <bool kBid, bool kWorse>
+  [[gnu::always_inline]] inline std::int64_t scan_dense(std::size_t s,
+                                                        std::int64_t from_slot) const;
   [[gnu::always_inline]] inline void refresh(SymbolId id, const EventHeader& h, bool top_changed);
 
   template <class Fn>
