@@ -413,9 +413,10 @@ void SimVenue::on_trade(const TradeEvent& ev) {
 
 void SimVenue::on_batch_end(SymbolId s, Timestamp t) {
   if (resting_by_symbol_[s] == 0) return;
-  // An indicative book never trades with us: our orders wait for the uncross.
-  const bool collecting = auction_phase(s, t);
-  if (collecting) auction_pending_[s] = 1;
+  // An indicative book never trades with us, nor does the opening book before the auction
+  // print: our orders wait for the uncross.
+  if (auction_phase(s, t)) auction_pending_[s] = 1;
+  const bool hold = auction_pending_[s] != 0;
   const lob::BookStats& st = books_.stats(s);
   for (std::size_t i = 0; i < live_.size();) {
     Order& o = live_[i];
@@ -429,7 +430,7 @@ void SimVenue::on_batch_end(SymbolId s, Timestamp t) {
     }
     // The opposite best moved through our price: trade at our price against what it shows.
     const Price opp_best = o.side == Side::kBuy ? st.best_ask : st.best_bid;
-    if (!collecting && opp_best.v > 0 && crosses(o.side, opp_best, o.price)) {
+    if (!hold && opp_best.v > 0 && crosses(o.side, opp_best, o.price)) {
       take(o, o.price, /*aggressive=*/false, t);
     }
     if (o.leaves == 0) {

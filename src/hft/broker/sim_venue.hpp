@@ -22,7 +22,8 @@
 //    does not walk the indicative book. While the data is in an auction phase nothing of ours
 //    trades: indicative books crossing our orders and prints fill nothing, and orders resting
 //    from continuous trading (the closing auction) join the auction. The uncross is the first
-//    real print of the symbol after the phase: price P, volume V. Risk-averse fills, our orders
+//    real print of the symbol after the phase: price P, volume V (book updates between the end
+//    of the phase and that print fill nothing either). Risk-averse fills, our orders
 //    in arrival order, one budget of V for all of them: orders better than P (buy above, sell
 //    below) fill at P, not at their limit; orders at P fill only with what is left of the budget
 //    beyond the displayed quantity at P on their side (the queue ahead of us); worse orders do

@@ -205,6 +205,19 @@ TEST_F(Auction, RemainderContinuesInContinuousMatchingAfterTheOpen) {
   EXPECT_EQ(venue.resting(), 0u);
 }
 
+TEST_F(Auction, TheOpeningBookBeforeTheAuctionPrintFillsNothing) {
+  indicative();
+  buy(58600, 5);
+  step();
+  now = at(9, 0);
+  level(Side::kSell, 58500, 100, kTsmc);  // continuous book first, auction print after it
+  EXPECT_EQ(filled(step()), 0);
+  const auto rs = uncross_at(9, 0, 58500, 20, kTsmc);
+  EXPECT_EQ(filled(rs), 5);
+  EXPECT_EQ(fill_price(rs), Price{58500});
+  EXPECT_EQ(venue.stats().maker_fills, 0u);
+}
+
 TEST_F(Auction, OrdersAfterTheOpenMatchContinuously) {
   now = at(9, 0);
   indicative();
