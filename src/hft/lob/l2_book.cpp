@@ -354,23 +354,33 @@ void L2Books::walk_top5(std::size_t s, bool bid) {
   st.fifth = n == kBookDepth ? last : kNone;
 }
 
+template <L2Books::Refresh kWhich>
 inline void L2Books::refresh(SymbolId id, const EventHeader& h, bool top_changed) {
   BookStats& s = stats_[id];
   const std::size_t bs = side_index(id, Side::kBuy);
   const SideState& bid = sides_[bs];
   const SideState& ask = sides_[bs + 1];
-  s.bid_levels = bid.levels;
-  s.ask_levels = ask.levels;
+  // Only the side that changed is copied: its SideState fields were just stored one by one, and
+  // copying both sides let the compiler load them in 16-byte pairs, which cannot be forwarded
+  // from two 8-byte stores (a store-forwarding stall on every update).
+  constexpr bool kCopyBid = kWhich != Refresh::kAsk;
+  constexpr bool kCopyAsk = kWhich != Refresh::kBid;
+  if constexpr (kCopyBid) s.bid_levels = bid.levels;
+  if constexpr (kCopyAsk) s.ask_levels = ask.levels;
   s.last_update = h.local_ts;
   ++s.book_updates;
   s.trade_flow = trades_[id].flow.advance(stats_time(h));
   if (top_changed) {  // behind the 5th level nothing the features read has moved
-    s.best_bid = bid.best_px;
-    s.best_ask = ask.best_px;
-    s.bid_qty = bid.best_qty;
-    s.ask_qty = ask.best_qty;
-    s.bid_depth = bid.depth5;
-    s.ask_depth = ask.depth5;
+    if constexpr (kCopyBid) {
+      s.best_bid = bid.best_px;
+      s.bid_qty = bid.best_qty;
+      s.bid_depth = bid.depth5;
+    }
+    if constexpr (kCopyAsk) {
+      s.best_ask = ask.best_px;
+      s.ask_qty = ask.best_qty;
+      s.ask_depth = ask.depth5;
+    }
     // Tick numbers make the spread in ticks a subtraction, exact across band boundaries.
     derive_features(s, s.valid() ? ask.best - bid.best : 0);
   }
@@ -395,8 +405,11 @@ L2Reject L2Books::apply(const BookLevelEvent& ev) {
   const bool bid = ev.side == Side::kBuy;
   const std::size_t s = side_index(id, ev.side);
   // One dispatch on the side; inside, every side test is a compile-time constant.
-  const bool top = bid ? set_level<true>(s, idx, ev.qty) : set_level<false>(s, idx, ev.qty);
-  refresh(id, ev.h, top);
+  if (bid) {
+    refresh<Refresh::kBid>(id, ev.h, set_level<true>(s, idx, ev.qty));
+  } else {
+    refresh<Refresh::kAsk>(id, ev.h, set_level<false>(s, idx, ev.qty));
+  }
   return L2Reject::kNone;
 }
 
@@ -406,7 +419,7 @@ L2Reject L2Books::apply(const BookClearEvent& ev) {
   if (ev.side != ClearSide::kAsk) clear_side(side_index(id, Side::kBuy));
   if (ev.side != ClearSide::kBid) clear_side(side_index(id, Side::kSell));
   ++stats_[id].clears;
-  refresh(id, ev.h, true);
+  refresh<Refresh::kBoth>(id, ev.h, true);
   return L2Reject::kNone;
 }
 

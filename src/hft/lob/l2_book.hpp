@@ -122,6 +122,9 @@ class L2Books {
   template <bool kBid, bool kWorse>
   [[gnu::always_inline]] inline std::int64_t scan_dense(std::size_t s,
                                                         std::int64_t from_slot) const;
+  // Copies the changed side(s) into the statistics and derives the features.
+  enum class Refresh : std::uint8_t { kBid, kAsk, kBoth };
+  template <Refresh kWhich>
   [[gnu::always_inline]] inline void refresh(SymbolId id, const EventHeader& h, bool top_changed);
 
   template <class Fn>
