@@ -151,6 +151,7 @@ std::string write_results(const Backtest& bt, const BacktestConfig& config, cons
                   {"fills", s.fills},
                   {"maker_fills", s.maker_fills},
                   {"taker_fills", s.taker_fills},
+                  {"auction_fills", v.auction_fills},
                   {"cancels", s.cancels},
                   {"replaces", s.replaces},
                   {"rejects", s.rejects},

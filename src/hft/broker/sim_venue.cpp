@@ -366,7 +366,8 @@ void SimVenue::on_clear(const BookClearEvent& ev) {
 }
 
 void SimVenue::on_trade(const TradeEvent& ev) {
-  if ((ev.h.flags & kFlagSimTrade) != 0) return;
+  // Trial matches are not trades; odd-lot prints are another board (shares, not our lots).
+  if ((ev.h.flags & (kFlagSimTrade | kFlagOddLot)) != 0) return;
   const SymbolId s = ev.h.symbol;
   const Timestamp t = ev.h.exch_ts != 0 ? ev.h.exch_ts : ev.h.local_ts;
   if (config_.auto_reference) auto_reference(s, ev.price, t);

@@ -29,7 +29,8 @@
 //    beyond the displayed quantity at P on their side (the queue ahead of us); worse orders do
 //    not fill. What is left rests in the continuous book at the back of its level (after the
 //    closing auction it simply stays resting). VenueStats::auction_fills counts these fills.
-//  - Trial matches (kFlagSimTrade prints) never fill anything, in any phase.
+//  - Trial matches (kFlagSimTrade prints) never fill anything, in any phase; odd-lot prints
+//    (kFlagOddLot, another board in shares) are ignored too.
 //
 // Driver contract (one thread, exchange clock = each event's exch_ts):
 //   on_level / on_clear are called BEFORE the book applies the event (they read the old level),

@@ -108,6 +108,18 @@ TEST_F(Auction, TrialMatchPrintsFillNothingInContinuousTrading) {
   EXPECT_EQ(filled(step()), 5);
 }
 
+TEST_F(Auction, OddLotPrintsFillNothingOnTheBoardLotBook) {
+  now = at(10, 0);
+  indicative();
+  buy(58500, 5);
+  step();
+  print(58000, 900, kTsmc, kFlagOddLot);  // 900 shares through our price, on the odd-lot board
+  print(58500, 900, kTsmc, kFlagOddLot);
+  EXPECT_EQ(filled(step()), 0);
+  print(58000, 1);
+  EXPECT_EQ(filled(step()), 5);
+}
+
 TEST_F(Auction, RealPrintInsideTheAuctionPhaseFillsNothing) {
   indicative();
   buy(58700, 5);
