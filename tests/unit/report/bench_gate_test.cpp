@@ -96,6 +96,44 @@ TEST(Gate, CiFailsOnATwofoldNormalisedRegression) {
   EXPECT_FALSE(r.passed());
 }
 
+/// Calibration 1000 ns both times; `now` multiplies five single-threaded benchmarks by
+/// `factors` and one cross-thread benchmark by `cross`.
+std::vector<std::vector<BenchTime>> phase_runs(std::vector<double> factors, double cross) {
+  std::vector<BenchTime> base{{"BM_Calibration", 1000, false}, {"BM_X/real_time", 300, true}};
+  std::vector<BenchTime> now{{"BM_Calibration", 1000, false},
+                             {"BM_X/real_time", 300 * cross, true}};
+  for (std::size_t i = 0; i < factors.size(); ++i) {
+    const std::string name = "BM_S" + std::to_string(i);
+    base.push_back({name, 10.0 * static_cast<double>(i + 1), false});
+    now.push_back({name, 10.0 * static_cast<double>(i + 1) * factors[i], false});
+  }
+  return {base, now};
+}
+
+TEST(Gate, CiDividesOutAHostPhaseThatSlowsMostBenchmarks) {
+  // Calibration unchanged, but four of five benchmarks 1.8x slower and one 2.1x: a host phase
+  // (the ALU calibration does not see it); relative to the others the 2.1x one is +17 %.
+  const auto runs = phase_runs({1.8, 1.8, 2.1, 1.8, 1.8}, 1.0);
+  const GateResult ci = compare_benchmarks(runs[0], runs[1], kCiLimits);
+  EXPECT_TRUE(ci.passed()) << render_gate_table(ci, kCiLimits);
+  EXPECT_DOUBLE_EQ(ci.host_phase, 1.8);
+  EXPECT_NE(render_gate_table(ci, kCiLimits).find("divided by 1.80"), std::string::npos);
+  EXPECT_FALSE(compare_benchmarks(runs[0], runs[1], GateLimits{1.0, 7.0}).passed())
+      << "without the host-phase factor the same run fails";
+}
+
+TEST(Gate, CiStillFailsOnOneBenchmarkTwiceAsSlowAsTheRest) {
+  const auto runs = phase_runs({1.0, 1.0, 2.1, 1.05, 0.95}, 1.0);
+  const GateResult ci = compare_benchmarks(runs[0], runs[1], kCiLimits);
+  EXPECT_FALSE(ci.passed()) << render_gate_table(ci, kCiLimits);
+  EXPECT_DOUBLE_EQ(ci.host_phase, 1.0);
+  // A faster machine phase is never divided out (it would turn noise into regressions).
+  EXPECT_DOUBLE_EQ(
+      compare_benchmarks(runs[0], phase_runs({0.5, 0.5, 0.5, 0.5, 0.5}, 1)[1], kCiLimits)
+          .host_phase,
+      1.0);
+}
+
 TEST(Gate, CrossThreadBenchmarksHaveTheirOwnLimit) {
   const auto base = read(run_json(1000, 20, 200));
   const auto now = read(run_json(1000, 20, 280));  // +40 %: within the default 50 %
