@@ -125,6 +125,14 @@ class Writer:
                 os._exit(0)  # the engine closed the stream
 
 
+def two_arguments(handle):
+    """1.x calls quote callbacks with (exchange, data); the arity must match exactly (pitfall 5:
+    a mismatch aborts the SDK's C++ core), so no extra parameters, not even defaulted ones."""
+    def callback(exchange, data):
+        handle(data)
+    return callback
+
+
 def lookup(api, code):
     for group in ("Stocks", "Futures", "Options"):
         try:
@@ -168,12 +176,7 @@ def main():
     writer = Writer()
     for kind in ("tick_stk", "bidask_stk", "tick_fop", "bidask_fop"):
         handle = writer.callback(kind)
-        if v15:
-            fn = handle
-        else:
-            def fn(exchange, data, handle=handle):  # 1.x: two arguments (pitfall 5)
-                handle(data)
-        getattr(host, f"set_on_{kind}_v1_callback")(fn)
+        getattr(host, f"set_on_{kind}_v1_callback")(handle if v15 else two_arguments(handle))
     set_event = getattr(host, "set_event_callback", None)
     if set_event is not None:
         set_event(lambda resp_code, event_code, info, event:

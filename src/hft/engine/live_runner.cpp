@@ -34,7 +34,7 @@ constexpr std::size_t kReasons = static_cast<std::size_t>(feed::RejectReason::kC
 /// only (never on its command line, which `ps` shows).
 class BridgeProcess {
  public:
-  ~BridgeProcess() { stop(); }
+  ~BridgeProcess() { stop(false); }
 
   std::string start(const config::Config& cfg, const std::string& symbols) {
     int fds[2];
@@ -74,32 +74,38 @@ class BridgeProcess {
 
   int fd() const { return fd_; }
 
-  /// SIGTERM, then SIGKILL after 3 s; the exit status (-1 when it was still running).
-  int stop() {
+  /// Ends the bridge: a bridge that closed its stdout gets 2 s to exit by itself, then (as a
+  /// running one at once) SIGTERM and 3 s, then SIGKILL. Returns its exit status (128 + signal
+  /// when a signal ended it).
+  int stop(bool exiting) {
     if (fd_ >= 0) ::close(fd_);
     fd_ = -1;
     if (pid_ <= 0) return status_;
-    int status = 0;
-    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-      status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-      pid_ = -1;
-      return status_;
-    }
-    ::kill(pid_, SIGTERM);
-    for (int i = 0; i < 300; ++i) {
-      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        return -1;
+    if (!reaped(exiting ? 200 : 0)) {
+      ::kill(pid_, SIGTERM);
+      if (!reaped(300)) {
+        ::kill(pid_, SIGKILL);
+        reaped(-1);
       }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
-    ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, &status, 0);
-    pid_ = -1;
-    return -1;
+    return status_;
   }
 
  private:
+  /// Waits up to `polls` x 10 ms (-1: for as long as it takes) for the bridge to exit.
+  bool reaped(int polls) {
+    for (int i = 0;; ++i) {
+      int status = 0;
+      if (::waitpid(pid_, &status, polls < 0 ? 0 : WNOHANG) == pid_) {
+        status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        pid_ = -1;
+        return true;
+      }
+      if (i >= polls) return false;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+
   pid_t pid_ = -1;
   int fd_ = -1;
   int status_ = -1;
@@ -188,7 +194,7 @@ class BridgeFeed final : public FeedSource {
   }
 
   void close() override {
-    const int status = bridge_.stop();
+    const int status = bridge_.stop(ended_);
     if (ended_) {
       std::fprintf(stderr,
                    "hft run live: the bridge ended the quote stream (exit status %d); its "
