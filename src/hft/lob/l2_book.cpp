@@ -192,8 +192,9 @@ inline bool L2Books::set_level(std::size_t s, std::int64_t idx, Qty qty) {
   }
   // A level appeared or vanished among the best 5 while there were at least 5 levels and the
   // 5th is in the window: the set shifts by one level at the 5th, one bit scan from it.
-  const std::int64_t fifth_slot = st.fifth - st.base;
-  if (st.fifth != kNone && static_cast<std::uint64_t>(fifth_slot) < window_) {
+  // (kNone minus the base would overflow: compute the slot only for a real 5th.)
+  const std::int64_t fifth_slot = st.fifth != kNone ? st.fifth - st.base : -1;
+  if (static_cast<std::uint64_t>(fifth_slot) < window_) {
     const Qty* q = dense(s);
     if (qty != 0) {
       // Inserted strictly before the old 5th (it held qty): the old 5th drops out and the level
