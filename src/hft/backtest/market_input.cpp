@@ -100,8 +100,8 @@ std::string load_csv(const std::string& path, const std::vector<ContractSpec>& k
     r.price = f[5];
     r.qty = f[6];
     if (r.symbol.empty()) return err("empty symbol");
-    if (r.type != "book" && r.type != "clear" && r.type != "trade") {
-      return err("type must be book, clear or trade, got '" + r.type + "'");
+    if (r.type != "book" && r.type != "clear" && r.type != "trade" && r.type != "simtrade") {
+      return err("type must be book, clear, trade or simtrade, got '" + r.type + "'");
     }
     if (!ids.count(r.symbol)) {
       const auto k = std::find_if(known.begin(), known.end(),
@@ -177,6 +177,7 @@ std::string load_csv(const std::string& path, const std::vector<ContractSpec>& k
       } else {
         if (qty == 0) return err("a trade needs qty > 0");
         rec.h.type = EventType::kTrade;
+        if (r.type == "simtrade") rec.h.flags |= kFlagSimTrade;  // a trial match, not a trade
         rec.trade.price = Price{px.value};
         rec.trade.qty = qty;
         rec.trade.aggressor_known = r.side == "B" || r.side == "S";

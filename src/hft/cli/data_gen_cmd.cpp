@@ -26,6 +26,7 @@ struct GenArgs {
   std::int64_t events = 0;
   std::string session = "day";
   bool no_progress = false;
+  bool no_simtrade = false;
 };
 
 bool parse_date(const std::string& s, int* y, int* m, int* d) {
@@ -56,6 +57,7 @@ int run_gen(const GenArgs& a) {
   p.seed = a.seed;
   p.symbols = a.symbols;
   p.max_rows = a.events;
+  p.simtrade = !a.no_simtrade;
   p.session = a.session == "night"  ? feed::gen::SessionChoice::kNight
               : a.session == "full" ? feed::gen::SessionChoice::kFull
                                     : feed::gen::SessionChoice::kDay;
@@ -113,15 +115,14 @@ void register_data_gen(CLI::App& data, int& exit_code) {
       ->required()
       ->delimiter(',');
   gen->add_option("--seed", a->seed, "Random seed (same seed => byte-identical file)");
-  auto* events =
-      gen->add_option("--events", a->events, "Stop after about N rows (whole atomic updates)")
-          ->check(CLI::PositiveNumber);
-  auto* session =
-      gen->add_option("--session", a->session, "day (default), night (futures 15:00-05:00) or full")
-          ->check(CLI::IsMember({"day", "night", "full"}));
-  (void)events;
-  (void)session;
+  gen->add_option("--events", a->events, "Stop after about N rows (whole atomic updates)")
+      ->check(CLI::PositiveNumber);
+  gen->add_option("--session", a->session, "day (default), night (futures 15:00-05:00) or full")
+      ->check(CLI::IsMember({"day", "night", "full"}));
   gen->add_flag("--no-progress", a->no_progress, "No progress line on stderr");
+  gen->add_flag("--no-simtrade", a->no_simtrade,
+                "Leave out the trial matches before call auctions (`simtrade` rows), for tools "
+                "that only know the book, clear and trade rows of CONTRACTS.md section 2");
   gen->footer(
       "Model and parameters: docs/data_gen.md. Exit codes: 0 ok, 1 write error, 2 bad usage.");
   gen->callback([a, &exit_code] { exit_code = run_gen(*a); });

@@ -314,15 +314,18 @@ int Reader::row(std::string_view line) {
     }
   }
   EventType type;
+  const bool simtrade = type_s == "simtrade";  // a trial-match print (extension of §2)
   if (type_s == "book") {
     type = EventType::kBookLevel;
-  } else if (type_s == "trade") {
+  } else if (type_s == "trade" || simtrade) {
     type = EventType::kTrade;
   } else if (type_s == "clear") {
     type = EventType::kBookClear;
   } else {
-    return bad_value(RowError::kBadType, "type", type_s, "is not one of book, clear, trade") ? 1
-                                                                                             : 2;
+    return bad_value(RowError::kBadType, "type", type_s,
+                     "is not one of book, clear, trade, simtrade")
+               ? 1
+               : 2;
   }
   char side = 0;
   if (side_s.size() == 1 && (side_s[0] == 'B' || side_s[0] == 'S' || side_s[0] == '-'))
@@ -464,7 +467,7 @@ int Reader::row(std::string_view line) {
   r.h.seq = line_ > 0xFFFFFFFFull ? 0xFFFFFFFFu : static_cast<std::uint32_t>(line_);
   r.h.symbol = symbol;
   r.h.type = type;
-  r.h.flags = 0;
+  r.h.flags = simtrade ? std::uint8_t{kFlagSimTrade} : std::uint8_t{0};
   switch (type) {
     case EventType::kBookLevel:
       r.level.price = Price{price};

@@ -115,8 +115,13 @@ void format_csv_rows(const DataFile& file, std::uint64_t begin, std::uint64_t en
         *p++ = ',';
         break;
       case EventType::kTrade:
-        std::memcpy(p, ",trade,", 7);
-        p += 7;
+        if ((r.h.flags & kFlagSimTrade) != 0) {
+          std::memcpy(p, ",simtrade,", 10);
+          p += 10;
+        } else {
+          std::memcpy(p, ",trade,", 7);
+          p += 7;
+        }
         *p++ = !r.trade.aggressor_known ? '-' : r.trade.aggressor == Side::kBuy ? 'B' : 'S';
         *p++ = ',';
         p += format_fixed(r.trade.price.v, scale, p);

@@ -113,6 +113,8 @@ class Strategy {
   virtual void on_start(Context&) {}
   /// After the book of `symbol` changed (once per atomic update).
   virtual void on_book(Context&, SymbolId /*symbol*/, const lob::BookStats& /*book*/) {}
+  /// Every print, flagged in t.h.flags: kFlagSimTrade marks a trial match (the indicative price
+  /// of a call auction, never a trade), kFlagOddLot an odd-lot print (shares).
   virtual void on_trade(Context&, const TradeEvent&) {}
   virtual void on_fill(Context&, const ExecReport&) {}
   /// Acks, cancels, rejects and replaces of this strategy's orders.

@@ -164,11 +164,14 @@ TEST(MarketInput, CsvRowsBecomeAtomicUpdatesAndBadRowsNameTheirLine) {
     std::ofstream f(path);
     f << "local_ts_ns,exch_ts_ns,symbol,type,side,price,qty\n"
          "100,90,TXFD6,clear,-,,\n100,90,TXFD6,book,B,20000,3\n100,90,TXFD6,book,S,20001,4\n"
-         "200,190,TXFD6,trade,B,20001,1\n";
+         "200,190,TXFD6,trade,B,20001,1\n300,290,TXFD6,simtrade,-,20001,9\n";
   }
   MarketInput in;
   ASSERT_EQ(load_csv(path, {}, in), "");
-  ASSERT_EQ(in.records.size(), 4u);
+  ASSERT_EQ(in.records.size(), 5u);
+  EXPECT_EQ(in.records[3].h.flags & kFlagSimTrade, 0);
+  EXPECT_EQ(in.records[4].h.type, EventType::kTrade);  // a trial match: flagged, never a fill
+  EXPECT_NE(in.records[4].h.flags & kFlagSimTrade, 0);
   EXPECT_EQ(in.records[0].h.flags & kFlagLastInBatch, 0);
   EXPECT_NE(in.records[2].h.flags & kFlagLastInBatch, 0);
   EXPECT_NE(in.records[3].h.flags & kFlagLastInBatch, 0);

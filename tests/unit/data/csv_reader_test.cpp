@@ -94,6 +94,21 @@ TEST(CsvReader, ClearSidesAndUnknownAggressor) {
   EXPECT_EQ(r.records[4].level.qty, 0);
 }
 
+// `simtrade` (an extension of CONTRACTS.md §2): a trial-match price before a call auction,
+// imported as a trade flagged kFlagSimTrade, which books, statistics and the venue ignore.
+TEST(CsvReader, SimtradeRowsAreTradesFlaggedAsTrialMatches) {
+  const Read r = read(
+      "1,1,2330,simtrade,-,585,120\n"
+      "2,1,2330,trade,-,585,300\n");
+  ASSERT_TRUE(r.result.ok()) << r.result.error;
+  ASSERT_EQ(r.records.size(), 2u);
+  EXPECT_EQ(r.records[0].h.type, EventType::kTrade);
+  EXPECT_NE(r.records[0].h.flags & kFlagSimTrade, 0);
+  EXPECT_EQ(r.records[0].trade.qty, 120);
+  EXPECT_FALSE(r.records[0].trade.aggressor_known);
+  EXPECT_EQ(r.records[1].h.flags & kFlagSimTrade, 0);
+}
+
 TEST(CsvReader, PricesAtTheSymbolScale) {
   const Read r =
       read("1,1,2330,book,B,585.5,1\n2,1,2330,book,S,585.50,1\n3,1,2330,trade,S,0586,2\n");
@@ -146,67 +161,67 @@ TEST_P(CsvReaderRejects, SkipBadCountsTheRowByReasonAndGoesOn) {
 
 INSTANTIATE_TEST_SUITE_P(
     EveryReason, CsvReaderRejects,
-    ::testing::Values(BadRow{"", RowError::kEmptyLine, "empty line"},
-                      BadRow{"2,2,TXFD6,book,B,23455", RowError::kColumnCount,
-                             "expected 7 comma-separated columns "
-                             "(local_ts_ns,exch_ts_ns,symbol,type,side,price,qty), found 6"},
-                      BadRow{"2,2,TXFD6,book,B,23455,1,x", RowError::kColumnCount,
-                             "expected 7 comma-separated columns "
-                             "(local_ts_ns,exch_ts_ns,symbol,type,side,price,qty), found 8"},
-                      BadRow{"2x,2,TXFD6,book,B,23455,1", RowError::kBadTimestamp,
-                             "column 'local_ts_ns': value '2x' is not a non-negative integer (ns "
-                             "since the Unix epoch, UTC)"},
-                      BadRow{"2,-2,TXFD6,book,B,23455,1", RowError::kBadTimestamp,
-                             "column 'exch_ts_ns': value '-2' is not a non-negative integer (ns "
-                             "since the Unix epoch, UTC)"},
-                      BadRow{"99999999999999999999,2,TXFD6,book,B,23455,1", RowError::kBadTimestamp,
-                             "column 'local_ts_ns': value '99999999999999999999' is not a "
-                             "non-negative integer (ns since the "
-                             "Unix epoch, UTC)"},
-                      BadRow{"0,2,TXFD6,book,B,23455,1", RowError::kOutOfOrder,
-                             "column 'local_ts_ns': value '0' is earlier than the previous row's 1 "
-                             "(rows must be sorted by "
-                             "local_ts_ns)"},
-                      BadRow{"2,2,,book,B,23455,1", RowError::kBadSymbol,
-                             "column 'symbol': value '' must be 1 to 31 characters"},
-                      BadRow{"2,2,TX FD6,book,B,23455,1", RowError::kBadSymbol,
-                             "column 'symbol': value 'TX FD6' contains a character other than "
-                             "printable ASCII (no spaces or "
-                             "quotes)"},
-                      BadRow{"2,2,TXFD6,quote,B,23455,1", RowError::kBadType,
-                             "column 'type': value 'quote' is not one of book, clear, trade"},
-                      BadRow{"2,2,TXFD6,book,-,23455,1", RowError::kBadSide,
-                             "column 'side': value '-' is not B or S (a book level has a side)"},
-                      BadRow{"2,2,TXFD6,trade,b,23455,1", RowError::kBadSide,
-                             "column 'side': value 'b' is not one of B, S, -"},
-                      BadRow{"2,2,TXFD6,book,B,23455.5,1", RowError::kPriceScale,
-                             "column 'price': value '23455.5' has more decimals than the price "
-                             "scale (1) of TXFD6 allows"},
-                      BadRow{"2,2,TXFD6,book,B,1e4,1", RowError::kBadPrice,
-                             "column 'price': value '1e4' is not a plain positive decimal number "
-                             "(digits with at most one '.')"},
-                      BadRow{"2,2,TXFD6,book,B,-5,1", RowError::kBadPrice,
-                             "column 'price': value '-5' is not a plain positive decimal number "
-                             "(digits with at most one '.')"},
-                      BadRow{
-                          "2,2,TXFD6,book,B,,1", RowError::kBadPrice,
-                          "column 'price': value '' is empty (book and trade rows need a price)"},
-                      BadRow{"2,2,TXFD6,book,B,0,1", RowError::kBadPrice,
-                             "column 'price': value '0' must be positive"},
-                      BadRow{"2,2,TXFD6,book,B,99999999999999999999,1", RowError::kBadPrice,
-                             "column 'price': value '99999999999999999999' is out of range (at "
-                             "most 9 decimals and an int64 at "
-                             "the price scale)"},
-                      BadRow{"2,2,TXFD6,book,B,23455,2.5", RowError::kBadQty,
-                             "column 'qty': value '2.5' is not a non-negative integer"},
-                      BadRow{"2,2,TXFD6,book,B,23455,-1", RowError::kBadQty,
-                             "column 'qty': value '-1' is not a non-negative integer"},
-                      BadRow{"2,2,TXFD6,trade,B,23455,0", RowError::kBadQty,
-                             "column 'qty': value '0' must be positive on a trade"},
-                      BadRow{"2,2,TXFD6,clear,B,23455,", RowError::kUnexpectedValue,
-                             "column 'price': value '23455' must be empty on a clear row"},
-                      BadRow{"2,2,TXFD6,clear,B,,3", RowError::kUnexpectedValue,
-                             "column 'qty': value '3' must be empty on a clear row"}));
+    ::testing::Values(
+        BadRow{"", RowError::kEmptyLine, "empty line"},
+        BadRow{"2,2,TXFD6,book,B,23455", RowError::kColumnCount,
+               "expected 7 comma-separated columns "
+               "(local_ts_ns,exch_ts_ns,symbol,type,side,price,qty), found 6"},
+        BadRow{"2,2,TXFD6,book,B,23455,1,x", RowError::kColumnCount,
+               "expected 7 comma-separated columns "
+               "(local_ts_ns,exch_ts_ns,symbol,type,side,price,qty), found 8"},
+        BadRow{"2x,2,TXFD6,book,B,23455,1", RowError::kBadTimestamp,
+               "column 'local_ts_ns': value '2x' is not a non-negative integer (ns "
+               "since the Unix epoch, UTC)"},
+        BadRow{"2,-2,TXFD6,book,B,23455,1", RowError::kBadTimestamp,
+               "column 'exch_ts_ns': value '-2' is not a non-negative integer (ns "
+               "since the Unix epoch, UTC)"},
+        BadRow{"99999999999999999999,2,TXFD6,book,B,23455,1", RowError::kBadTimestamp,
+               "column 'local_ts_ns': value '99999999999999999999' is not a "
+               "non-negative integer (ns since the "
+               "Unix epoch, UTC)"},
+        BadRow{"0,2,TXFD6,book,B,23455,1", RowError::kOutOfOrder,
+               "column 'local_ts_ns': value '0' is earlier than the previous row's 1 "
+               "(rows must be sorted by "
+               "local_ts_ns)"},
+        BadRow{"2,2,,book,B,23455,1", RowError::kBadSymbol,
+               "column 'symbol': value '' must be 1 to 31 characters"},
+        BadRow{"2,2,TX FD6,book,B,23455,1", RowError::kBadSymbol,
+               "column 'symbol': value 'TX FD6' contains a character other than "
+               "printable ASCII (no spaces or "
+               "quotes)"},
+        BadRow{"2,2,TXFD6,quote,B,23455,1", RowError::kBadType,
+               "column 'type': value 'quote' is not one of book, clear, trade, simtrade"},
+        BadRow{"2,2,TXFD6,book,-,23455,1", RowError::kBadSide,
+               "column 'side': value '-' is not B or S (a book level has a side)"},
+        BadRow{"2,2,TXFD6,trade,b,23455,1", RowError::kBadSide,
+               "column 'side': value 'b' is not one of B, S, -"},
+        BadRow{"2,2,TXFD6,book,B,23455.5,1", RowError::kPriceScale,
+               "column 'price': value '23455.5' has more decimals than the price "
+               "scale (1) of TXFD6 allows"},
+        BadRow{"2,2,TXFD6,book,B,1e4,1", RowError::kBadPrice,
+               "column 'price': value '1e4' is not a plain positive decimal number "
+               "(digits with at most one '.')"},
+        BadRow{"2,2,TXFD6,book,B,-5,1", RowError::kBadPrice,
+               "column 'price': value '-5' is not a plain positive decimal number "
+               "(digits with at most one '.')"},
+        BadRow{"2,2,TXFD6,book,B,,1", RowError::kBadPrice,
+               "column 'price': value '' is empty (book and trade rows need a price)"},
+        BadRow{"2,2,TXFD6,book,B,0,1", RowError::kBadPrice,
+               "column 'price': value '0' must be positive"},
+        BadRow{"2,2,TXFD6,book,B,99999999999999999999,1", RowError::kBadPrice,
+               "column 'price': value '99999999999999999999' is out of range (at "
+               "most 9 decimals and an int64 at "
+               "the price scale)"},
+        BadRow{"2,2,TXFD6,book,B,23455,2.5", RowError::kBadQty,
+               "column 'qty': value '2.5' is not a non-negative integer"},
+        BadRow{"2,2,TXFD6,book,B,23455,-1", RowError::kBadQty,
+               "column 'qty': value '-1' is not a non-negative integer"},
+        BadRow{"2,2,TXFD6,trade,B,23455,0", RowError::kBadQty,
+               "column 'qty': value '0' must be positive on a trade"},
+        BadRow{"2,2,TXFD6,clear,B,23455,", RowError::kUnexpectedValue,
+               "column 'price': value '23455' must be empty on a clear row"},
+        BadRow{"2,2,TXFD6,clear,B,,3", RowError::kUnexpectedValue,
+               "column 'qty': value '3' must be empty on a clear row"}));
 
 TEST(CsvReader, HeaderMustBeExact) {
   CsvOptions opts;

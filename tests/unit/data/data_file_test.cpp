@@ -172,6 +172,7 @@ TEST(DataFile, ImportExportRoundTripsByteForByteAfterNormalisation) {
       "100,90,TXFD6,book,B,23455.000,012\n"
       "100,90,2330,book,S,585.50,7\n"
       "120,90,ZZZ,trade,S,0012.5,1\n"
+      "125,90,ZZZ,simtrade,-,12.5,30\n"
       "130,90,ZZZ,book,B,12.125,0\n";
   // Plus a random day: several symbols, every row type.
   std::mt19937_64 rng(11);
@@ -189,8 +190,8 @@ TEST(DataFile, ImportExportRoundTripsByteForByteAfterNormalisation) {
     if (kind == 0) {
       csv += std::to_string(ts) + ",1," + code + ",clear," + side + ",,\n";
     } else if (kind < 3) {
-      csv += std::to_string(ts) + ",1," + code + ",trade," + side + "," + price + "," +
-             std::to_string(1 + rng() % 9) + "\n";
+      csv += std::to_string(ts) + ",1," + code + (kind == 2 ? ",simtrade," : ",trade,") + side +
+             "," + price + "," + std::to_string(1 + rng() % 9) + "\n";
     } else {
       csv += std::to_string(ts) + ",1," + code + ",book," + (side == '-' ? 'B' : side) + "," +
              price + "," + std::to_string(rng() % 9) + "\n";
@@ -201,7 +202,7 @@ TEST(DataFile, ImportExportRoundTripsByteForByteAfterNormalisation) {
   const std::string out = (t.path / "b.csv").string();
   std::uint64_t rows = 0;
   ASSERT_EQ(export_csv((t.path / "d").string(), out, &rows), "");
-  EXPECT_EQ(rows, 5005u);
+  EXPECT_EQ(rows, 5006u);
   DataFile f;
   ASSERT_EQ(f.open((t.path / "d").string()), "");
   const std::string exported = slurp(out);

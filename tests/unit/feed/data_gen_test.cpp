@@ -4,6 +4,7 @@
 // and book statistics that look like the market (TXF spread mostly one tick, bursty arrivals).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -79,6 +80,20 @@ TEST(DayGenerator, SameSeedGivesByteIdenticalFiles) {
   EXPECT_NE(a, generate(q));
 }
 
+TEST(DayGenerator, SimtradeRowsCanBeLeftOut) {
+  auto p = params({"2330"}, 3'000);  // starts in the 08:30 pre-open
+  std::string header;
+  const auto with = parse(generate(p), &header);
+  p.simtrade = false;
+  const auto without = parse(generate(p), &header);
+  const auto count = [](const std::vector<CsvRow>& rows) {
+    return std::count_if(rows.begin(), rows.end(),
+                         [](const CsvRow& r) { return r.type == "simtrade"; });
+  };
+  EXPECT_GT(count(with), 0);
+  EXPECT_EQ(count(without), 0);
+}
+
 TEST(DayGenerator, RefusesWeekendsUnknownSymbolsAndNightOnlyStocks) {
   std::string err;
   auto p = params({"TXFR1"});
@@ -141,7 +156,7 @@ TEST_F(WholeDay, RowsFollowTheCsvContract) {
       EXPECT_EQ(r.qty, "");
       continue;
     }
-    ASSERT_TRUE(r.type == "book" || r.type == "trade") << r.type;
+    ASSERT_TRUE(r.type == "book" || r.type == "trade" || r.type == "simtrade") << r.type;
     const ParsedFixed px = parse_price(r.price, spec.price_scale);
     ASSERT_TRUE(px.ok()) << r.price;
     const ParsedFixed q = parse_qty(r.qty);
@@ -151,7 +166,7 @@ TEST_F(WholeDay, RowsFollowTheCsvContract) {
     const PriceLimits lim = gen->limits(id);
     ASSERT_GE(px.value, lim.down.v) << r.symbol << " " << r.price;
     ASSERT_LE(px.value, lim.up.v) << r.symbol << " " << r.price;
-    if (r.type == "trade") {
+    if (r.type == "trade" || r.type == "simtrade") {
       EXPECT_GT(q.value, 0);
     } else {
       EXPECT_TRUE(r.side == "B" || r.side == "S");
@@ -182,6 +197,34 @@ TEST_F(WholeDay, TradesOnlyInContinuousTradingOrAsCallAuctionPrints) {
   EXPECT_EQ(auctions["2330"], 2);  // opening and closing call auctions
   EXPECT_EQ(auctions["0050"], 2);
   EXPECT_EQ(auctions["TXFR1"], 2);  // day and night opening auctions
+}
+
+// Every call auction is preceded by trial matches (simtrade rows, Shioaji's simtrade=True ticks)
+// in its collection phase, and only there; the auction prints at the last trial price.
+TEST_F(WholeDay, CallAuctionsArePrecededBySimtradeTrialMatches) {
+  std::map<std::string, int> trials_since_print;
+  std::map<std::string, std::string> last_trial_price;
+  std::map<std::string, int> auctions_with_trials;
+  for (const CsvRow& r : *rows) {
+    const ProductType type = r.symbol == "TXFR1"  ? ProductType::kIndexFuture
+                             : r.symbol == "0050" ? ProductType::kEtf
+                                                  : ProductType::kStock;
+    const SessionPhase phase = session_at(type, r.exch).phase;
+    if (r.type == "simtrade") {
+      EXPECT_NE(phase, SessionPhase::kContinuous)
+          << r.symbol << " trial match at " << taipei_time_of_day(r.exch) / kNsPerSec;
+      EXPECT_EQ(r.side, "-");
+      ++trials_since_print[r.symbol];
+      last_trial_price[r.symbol] = r.price;
+    } else if (r.type == "trade" && r.side == "-") {
+      EXPECT_GT(trials_since_print[r.symbol], 10) << r.symbol << " auction without trial matches";
+      EXPECT_EQ(r.price, last_trial_price[r.symbol]) << r.symbol;
+      ++auctions_with_trials[r.symbol];
+      trials_since_print[r.symbol] = 0;
+    }
+  }
+  EXPECT_EQ(auctions_with_trials["2330"], 2);
+  EXPECT_EQ(auctions_with_trials["TXFR1"], 2);
 }
 
 TEST_F(WholeDay, AtomicUpdatesLeaveAnUncrossedBook) {

@@ -36,7 +36,12 @@ double product_rate_factor(const ContractSpec& s) {
 class SymbolModel {
  public:
   SymbolModel(std::uint16_t index, ContractSpec spec, const DayGenParams& p, std::uint64_t seed)
-      : index_(index), spec_(std::move(spec)), ladder_(spec_.ladder()), m_(p.model), rng_(seed) {
+      : index_(index),
+        spec_(std::move(spec)),
+        ladder_(spec_.ladder()),
+        m_(p.model),
+        simtrade_(p.simtrade),
+        rng_(seed) {
     const bool stock = spec_.type == ProductType::kStock || spec_.type == ProductType::kEtf;
     futures_ = !stock;
     // Reference (previous close): the product's typical level, moved up to ±3 % by the seed.
@@ -257,19 +262,23 @@ class SymbolModel {
     for (const auto& [p, q] : asks_) push(rows, 'b', 'S', p, q);
   }
 
-  /// Pre-open / pre-close: the disclosed indicative book around the trial-match price. Trial
-  /// matches themselves are not printed (CONTRACTS.md §2 has no simtrade flag).
+  /// Pre-open / pre-close: the trial match as a `simtrade` row (Shioaji's simtrade=True tick;
+  /// reference §6: the exchange discloses trial prices in real time; never a trade), then the
+  /// disclosed indicative book around the trial-match price.
   void indicative(std::vector<Row>& rows) {
     const double step = sigma_ * std::sqrt(m_.indicative_every_s) * rng_.normal();
     trial_ = clamp(ladder_.round_down(
         Price{std::max<std::int64_t>(1, trial_.v + static_cast<std::int64_t>(step))}));
     if (trial_.v <= 0) trial_ = limits_.down;
+    if (simtrade_) push(rows, 's', '-', trial_.v, auction_volume());
     build_book(trial_);
     snapshot(rows);
   }
 
+  Qty auction_volume() { return geometric(mean_level_qty_ * 25); }
+
   void auction(std::vector<Row>& rows, const Phase&) {
-    const Qty volume = geometric(mean_level_qty_ * 25);
+    const Qty volume = auction_volume();
     last_trade_ = trial_;
     fair_ = static_cast<double>(trial_.v);
     push(rows, 't', '-', trial_.v, volume);
@@ -397,6 +406,7 @@ class SymbolModel {
   ContractSpec spec_;
   TickLadder ladder_;
   ModelParams m_;
+  bool simtrade_;
   Rng rng_;
   bool futures_ = true;
   Price ref_;
@@ -513,6 +523,7 @@ void DayGenerator::format_row(const Row& r, std::string& out) const {
   switch (r.type) {
     case 'c': out.append(",clear,"); break;
     case 't': out.append(",trade,"); break;
+    case 's': out.append(",simtrade,"); break;
     default: out.append(",book,"); break;
   }
   out.push_back(r.side);

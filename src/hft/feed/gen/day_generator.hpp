@@ -50,10 +50,12 @@ struct DayGenParams {
   std::vector<std::string> symbols;  // codes known to builtin_contract (TXFR1, MXFR1, 2330, 0050)
   SessionChoice session = SessionChoice::kDay;
   std::int64_t max_rows = 0;  // stop after this many rows (whole atomic updates); 0 = no limit
+  bool simtrade = true;       // trial matches as `simtrade` rows (false: strict book/clear/trade)
   ModelParams model;
 };
 
-/// One CSV row. price/qty are at the symbol's scale; `type` is 'b' book, 'c' clear, 't' trade.
+/// One CSV row. price/qty are at the symbol's scale; `type` is 'b' book, 'c' clear, 't' trade,
+/// 's' simtrade (a trial-match price, never a trade).
 struct Row {
   Timestamp local_ts = 0;
   Timestamp exch_ts = 0;
