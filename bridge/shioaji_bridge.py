@@ -6,6 +6,12 @@ record (docs/feed.md, "The binary record") per quote callback, plus control line
 
     @alias REAL CONFIGURED   quotes of a continuous contract arrive with the real code (pitfall 17)
     @ready N                 N symbols subscribed; quotes follow
+    @exec {json}             an execution report (--orders only): ack, fill, cancelled, rejected,
+                             replaced of an order the engine sent
+
+With --orders (the engine's orders.mode=live) the engine writes one JSON order line per order to
+this process's stdin (place / cancel / update, docs/feed.md "Orders through the bridge"); the
+bridge places them with the SDK and turns the order/deal events (reference §4.5) into @exec lines.
 
 Everything for people goes to stderr. Credentials come from SHIOAJI_API_KEY / SHIOAJI_SECRET_KEY
 in the environment and are never printed. Pitfalls handled (reference §7): callbacks only pack
@@ -15,12 +21,16 @@ Supports the 1.x SDK surface (`api.quote.subscribe(..., version=v1)`, setters on
 """
 
 import argparse
+import collections
+import json
 import os
 import queue
 import signal
 import struct
 import sys
 import threading
+import time
+import zlib
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
@@ -125,6 +135,245 @@ class Writer:
                 os._exit(0)  # the engine closed the stream
 
 
+ORDER_RATE_LIMIT, ORDER_RATE_WINDOW_S = 250, 10.0  # reference §5: order calls per 10 s
+
+
+def plain(x):
+    """1.5 delivers order events as Rust mapping types that fail isinstance(x, dict) (§4.5)."""
+    if hasattr(x, "items"):
+        return {k: plain(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [plain(v) for v in x]
+    return x
+
+
+def decimal_text(value):
+    """Exact decimal text of a price ("585.5", "23000"); str() first so a float stays short."""
+    d = value if isinstance(value, Decimal) else Decimal(str(value))
+    return format(d.normalize(), "f")
+
+
+def epoch_ns(ts):
+    """Order/deal times are true epoch (pitfall 12): seconds (float or int), or already ns."""
+    if not ts:
+        return 0
+    ts = float(ts)
+    return int(ts) if ts > 1e17 else int(ts * 1e9)
+
+
+def op_ok(code):
+    return str(code).strip("0") == ""  # "00" stock, "0000" futures
+
+
+class Orders:
+    """The order side of the bridge. stdin lines and SDK order/deal events go through one queue
+    to one worker thread, which alone calls the SDK's order functions (never from an SDK
+    callback thread, pitfall 3) and owns the client-id -> Trade table, so no locks. Events of an
+    order are handled after its place_order returned, so a deal that comes before the order
+    event (pitfall 20) still finds its order."""
+
+    def __init__(self, sj, api, writer):
+        self.sj, self.api, self.writer = sj, api, writer
+        self.v15 = hasattr(sj, "StockOrder")
+        self.const = sj.constant if hasattr(sj, "constant") else sj
+        self.q = queue.SimpleQueue()
+        self.orders = {}     # client id -> dict(trade, code, action, price, leaves, pending)
+        self.by_broker = {}  # Trade.order.id -> client id
+        self.calls = collections.deque()
+        self.foreign = 0
+        self.errors = 0
+
+    def start(self):
+        self.api.set_order_callback(self.on_event)
+        threading.Thread(target=self._read_stdin, daemon=True).start()
+        threading.Thread(target=self._work, daemon=True).start()
+
+    def on_event(self, stat, msg):
+        """SDK callback thread: enqueue only (pitfall 2), never raise (pitfall 4)."""
+        try:
+            self.q.put(("event", stat, msg))
+        except Exception:  # noqa: BLE001
+            pass
+
+    def _read_stdin(self):
+        for line in sys.stdin:
+            self.q.put(("order", line))
+        log("the engine closed the order stream")
+
+    def _work(self):
+        while True:
+            item = self.q.get()
+            try:
+                if item[0] == "order":
+                    self.on_order_line(item[1])
+                else:
+                    self.on_sdk_event(item[1], plain(item[2]))
+            except Exception as e:  # noqa: BLE001 - one bad item must not stop the orders
+                self.errors += 1
+                log(f"order worker: {item[0]} not handled: {e!r}")
+
+    def emit(self, cid, kind, o, **fields):
+        report = {"id": cid, "type": kind, "code": o["code"], "action": o["action"]}
+        report.update(fields)
+        self.writer.put(f"@exec {json.dumps(report, separators=(',', ':'))}\n".encode())
+
+    def count_call(self):
+        now = time.monotonic()
+        self.calls.append(now)
+        while self.calls and self.calls[0] < now - ORDER_RATE_WINDOW_S:
+            self.calls.popleft()
+        if len(self.calls) == ORDER_RATE_LIMIT + 1:
+            log(f"more than {ORDER_RATE_LIMIT} order calls in {ORDER_RATE_WINDOW_S:.0f} s: "
+                "the broker suspends the service for a minute at this rate (reference §5)")
+
+    # --- engine -> SDK -------------------------------------------------------------------------
+
+    def on_order_line(self, line):
+        try:
+            req = json.loads(line)
+            cid, op = int(req["id"]), req["op"]
+        except (ValueError, KeyError, TypeError) as e:
+            log(f"order line not understood ({e!r}): {line[:200]!r}")
+            return
+        if op == "place":
+            self.place(cid, req)
+            return
+        o = self.orders.get(cid)
+        if o is None:
+            stub = {"code": req.get("code", ""), "action": "Buy"}
+            self.emit(cid, "rejected", stub, op_code="bridge", msg=f"{op}: unknown order")
+            return
+        self.count_call()
+        try:
+            if op == "cancel":
+                self.api.cancel_order(o["trade"])
+            elif op == "update":
+                self.update(cid, o, Decimal(req["price"]), int(req["qty"]))
+            else:
+                self.emit(cid, "rejected", o, op_code="bridge", msg=f"unknown op {op!r}")
+        except Exception as e:  # noqa: BLE001 - the SDK refused synchronously
+            o["pending"] = None
+            self.emit(cid, "rejected", o, op_code="bridge", msg=f"{op}: {e}")
+
+    def make_order(self, req, stock):
+        c = self.const
+        price = Decimal(req["price"])
+        kwargs = dict(price=int(price) if price == price.to_integral_value() else float(price),
+                      quantity=int(req["qty"]), action=getattr(c.Action, req["action"]),
+                      order_type=getattr(c.OrderType, req["order_type"]))
+        if stock:  # quantity in board lots (order_lot Common), reference §4.1
+            kwargs.update(price_type=getattr(c.StockPriceType, req["price_type"]),
+                          order_lot=c.StockOrderLot.Common, order_cond=c.StockOrderCond.Cash,
+                          account=self.api.stock_account)
+        else:  # contracts; the broker decides open/close (octype Auto), reference §4.2
+            kwargs.update(price_type=getattr(c.FuturesPriceType, req["price_type"]),
+                          octype=c.FuturesOCType.Auto, account=self.api.futopt_account)
+        if self.v15:
+            return (self.sj.StockOrder if stock else self.sj.FuturesOrder)(**kwargs)
+        return self.api.Order(**kwargs)
+
+    def place(self, cid, req):
+        o = {"code": req.get("code", ""), "action": req.get("action", "Buy"), "trade": None,
+             "leaves": int(req.get("qty", 0)), "price": req.get("price", "0"), "pending": None}
+        contract = lookup(self.api, o["code"])
+        target = getattr(contract, "target_code", "") or ""
+        if target and target != o["code"]:
+            contract = lookup(self.api, target) or contract  # TXFR1 -> the real month
+        if contract is None:
+            self.emit(cid, "rejected", o, op_code="bridge", msg=f"unknown contract {o['code']}")
+            return
+        self.count_call()
+        try:
+            trade = self.api.place_order(contract, self.make_order(req, req["security"] == "stock"))
+        except Exception as e:  # noqa: BLE001 - the SDK refused synchronously
+            self.emit(cid, "rejected", o, op_code="bridge", msg=f"place_order: {e}")
+            return
+        o["trade"] = trade
+        self.orders[cid] = o
+        self.by_broker[trade.order.id] = cid
+
+    def update(self, cid, o, price, qty):
+        """qty is the new open quantity; Shioaji's update_order(qty=n) cancels n (pitfall 24)."""
+        if qty > o["leaves"]:
+            self.emit(cid, "rejected", o, op_code="bridge", msg="quantity can only be reduced")
+            return
+        steps = []
+        if qty < o["leaves"]:
+            steps.append(dict(qty=o["leaves"] - qty))
+        if price != Decimal(o["price"]):
+            steps.append(dict(price=int(price) if price == price.to_integral_value()
+                              else float(price)))
+        if not steps:
+            self.emit(cid, "replaced", o, price=decimal_text(price), leaves=o["leaves"])
+            return
+        o["pending"] = {"steps": len(steps), "price": decimal_text(price),
+                        "cut": o["leaves"] - qty}
+        for step in steps:
+            self.api.update_order(o["trade"], **step)
+
+    # --- SDK events -> engine ------------------------------------------------------------------
+
+    def on_sdk_event(self, stat, msg):
+        topic = str(getattr(stat, "value", stat)).upper()
+        if "DEAL" in topic:
+            self.on_deal(msg)
+        else:
+            self.on_order_event(msg)
+
+    def lookup_order(self, broker_id):
+        cid = self.by_broker.get(broker_id)
+        if cid is None:
+            self.foreign += 1
+            if self.foreign <= 10 or self.foreign % 1000 == 0:
+                log(f"event of an order this engine did not place (id {broker_id!r}, "
+                    f"{self.foreign} so far): not forwarded")
+            return None, None
+        return cid, self.orders[cid]
+
+    def on_order_event(self, msg):
+        op, order = msg["operation"], msg["order"]
+        cid, o = self.lookup_order(order["id"])
+        if o is None:
+            return
+        status = msg.get("status") or {}
+        ts = epoch_ns(status.get("exchange_ts"))
+        op_type, code, text = op["op_type"], op.get("op_code", ""), op.get("op_msg", "")
+        if not op_ok(code):
+            o["pending"] = None
+            self.emit(cid, "rejected", o, op_code=str(code), msg=text, ts=ts)
+            return
+        if op_type == "New":
+            self.emit(cid, "ack", o, price=decimal_text(order["price"]), leaves=o["leaves"], ts=ts)
+        elif op_type == "Cancel":
+            o["leaves"] = 0
+            self.emit(cid, "cancelled", o, price=decimal_text(order["price"]), leaves=0, ts=ts)
+        elif op_type in ("UpdatePrice", "UpdateQty"):
+            pending = o["pending"]
+            if pending is None:
+                return  # the other half of a replace that was already refused
+            if op_type == "UpdatePrice":
+                o["price"] = pending["price"]
+            else:
+                o["leaves"] = max(0, o["leaves"] - pending["cut"])  # a deal may have come first
+            pending["steps"] -= 1
+            if pending["steps"] == 0:
+                o["pending"] = None
+                self.emit(cid, "replaced", o, price=o["price"], leaves=o["leaves"], ts=ts)
+        else:
+            log(f"order event with unknown op_type {op_type!r} ignored")
+
+    def on_deal(self, msg):
+        cid, o = self.lookup_order(msg["trade_id"])
+        if o is None:
+            return
+        qty = int(msg["quantity"])
+        o["leaves"] = max(0, o["leaves"] - qty)
+        # Dedupe key for the engine: the same deal replayed (pitfall 21) has the same numbers.
+        key = f"{msg.get('ordno', '')}|{msg.get('seqno', '')}|{msg.get('exchange_seq', '')}"
+        self.emit(cid, "fill", o, price=decimal_text(msg["price"]), qty=qty, leaves=o["leaves"],
+                  trade_id=zlib.crc32(key.encode()), ts=epoch_ns(msg.get("ts")))
+
+
 def two_arguments(handle):
     """1.x calls quote callbacks with (exchange, data); the arity must match exactly (pitfall 5:
     a mismatch aborts the SDK's C++ core), so no extra parameters, not even defaulted ones."""
@@ -150,6 +399,8 @@ def main():
     mode = ap.add_mutually_exclusive_group()
     mode.add_argument("--simulation", dest="simulation", action="store_true", default=True)
     mode.add_argument("--production", dest="simulation", action="store_false")
+    ap.add_argument("--orders", action="store_true",
+                    help="read order lines on stdin and send them to the broker")
     args = ap.parse_args()
 
     key, secret = os.environ.get("SHIOAJI_API_KEY", ""), os.environ.get("SHIOAJI_SECRET_KEY", "")
@@ -170,6 +421,21 @@ def main():
             if "451" in str(e) else ""
         log(f"login failed: {e}{hint}")
         return 1
+    if args.orders and not args.simulation:
+        # Production orders need the CA certificate (reference §1); never log the password.
+        ca_path = os.environ.get("SHIOAJI_CA_PATH", "")
+        if not ca_path:
+            log("production orders need the CA certificate: set shioaji.ca_path "
+                "(HFT_SHIOAJI_CA_PATH) and SHIOAJI_CA_PASSWORD")
+            return 2
+        try:
+            person_id = api.stock_account.person_id if api.stock_account is not None \
+                else api.futopt_account.person_id
+            api.activate_ca(ca_path=ca_path, ca_passwd=os.environ.get("SHIOAJI_CA_PASSWORD", ""),
+                            person_id=person_id)
+        except Exception as e:  # noqa: BLE001 - reported; orders would all fail without it
+            log(f"activate_ca({ca_path}) failed: {type(e).__name__}")
+            return 1
 
     v15 = hasattr(api, "subscribe") and hasattr(api, "set_on_tick_stk_v1_callback")
     host = api if v15 else api.quote
@@ -198,6 +464,9 @@ def main():
             else:
                 api.quote.subscribe(contract, quote_type=qt,
                                     version=sj.constant.QuoteVersion.v1)
+    if args.orders:
+        Orders(sj, api, writer).start()
+        log(f"orders: on ({'simulation' if args.simulation else 'PRODUCTION'})")
     writer.put(f"@ready {len(codes)}\n".encode())
     log(f"subscribed {', '.join(codes)} ({'simulation' if args.simulation else 'production'})")
 

@@ -1,12 +1,16 @@
 // `hft run live` end to end: the real binary starts bridge/shioaji_bridge.py, which imports a
 // stand-in Shioaji SDK (tests/integration/mock_shioaji: the documented payload fields, no
-// network) and writes binary records to the engine through a pipe.
+// network) and writes binary records to the engine through a pipe. With orders.mode=live the
+// engine's orders go to the bridge's stdin, the mock records each order call and answers with
+// the documented order/deal events, which come back as @exec lines.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "process.hpp"
 
@@ -23,11 +27,14 @@ class LiveEnv {
     set("HFT_ORDERS_MODE", orders_mode);
     set("PYTHONPATH", HFT_SOURCE_DIR "/tests/integration/mock_shioaji");
     set("HFT_SHIOAJI_BRIDGE", "python3 " HFT_SOURCE_DIR "/bridge/shioaji_bridge.py");
+    // Its own metrics port: live runs of tests running in parallel must not share 9090.
+    set("HFT_METRICS_PORT", std::to_string(test::free_port()).c_str());
   }
   ~LiveEnv() {
-    for (const char* name :
-         {"HFT_LIVE_CONFIRM", "SHIOAJI_API_KEY", "SHIOAJI_SECRET_KEY", "HFT_ORDERS_MODE",
-          "PYTHONPATH", "HFT_SHIOAJI_BRIDGE", "MOCK_SHIOAJI_LOGIN"}) {
+    for (const char* name : {"HFT_LIVE_CONFIRM", "SHIOAJI_API_KEY", "SHIOAJI_SECRET_KEY",
+                             "HFT_ORDERS_MODE", "PYTHONPATH", "HFT_SHIOAJI_BRIDGE",
+                             "MOCK_SHIOAJI_LOGIN", "MOCK_SHIOAJI_ORDERS", "MOCK_SHIOAJI_ORDER_LOG",
+                             "HFT_SHIOAJI_SIMULATION", "SHIOAJI_CA_PASSWORD", "HFT_METRICS_PORT"}) {
       unsetenv(name);
     }
   }
@@ -72,13 +79,134 @@ TEST(RunLive, BridgeQuotesReachTheEngineAndTheWal) {
   EXPECT_EQ(count_lines_with(dump.out(), "\"symbol\":1"), 50u) << "2330 without the trial tick";
 }
 
-TEST(RunLive, RefusesToSendOrdersWithoutABrokerGateway) {
+TEST(RunLive, RealOrdersNeedTheConfirmLiveFlag) {
   test::TempDir tmp("hft_it_live_orders");
-  LiveEnv env("live");
+  LiveEnv env("live");  // the live overlay: shioaji.simulation false (production)
   test::Child c;
   EXPECT_EQ(test::run_hft(tmp.path, {"run", "live", "--duration", "1s"}, &c), 2);
-  EXPECT_NE(c.err().find("order gateway"), std::string::npos) << c.err();
+  EXPECT_NE(c.err().find("--confirm-live"), std::string::npos) << c.err();
   EXPECT_NE(c.err().find("HFT_ORDERS_MODE=shadow"), std::string::npos) << c.err();
+}
+
+/// A live-orders run against the mock: strategy and risk from a config file, the mock's
+/// behaviour from MOCK_SHIOAJI_ORDERS, its order calls in orders.jsonl.
+struct OrderRun {
+  test::TempDir tmp{"hft_it_live_gateway"};
+  test::Child c;
+  std::string err;  // the run's stderr (the dump below reuses the output files)
+  nlohmann::json summary;
+  std::vector<nlohmann::json> calls;  // the mock's record of order calls
+  std::string exec_reports;           // `hft wal dump --type exec_report`
+
+  int run(const std::string& yaml, std::vector<std::string> extra = {}) {
+    const auto config = tmp.path / "orders.yaml";
+    std::ofstream(config) << yaml << "risk:\n  session_check: false\n";
+    LiveEnv::set("MOCK_SHIOAJI_ORDER_LOG", (tmp.path / "orders.jsonl").c_str());
+    std::vector<std::string> args{"run",
+                                  "live",
+                                  "--duration",
+                                  "3s",
+                                  "--no-progress",
+                                  "--config",
+                                  config.string(),
+                                  "--wal-dir",
+                                  (tmp.path / "wal").string(),
+                                  "--summary-json",
+                                  (tmp.path / "summary.json").string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const int rc = test::run_hft(tmp.path, args, &c);
+    err = c.err();
+    if (rc != 0) return rc;
+    std::ifstream in(tmp.path / "summary.json");
+    summary = nlohmann::json::parse(in);
+    std::ifstream log(tmp.path / "orders.jsonl");
+    for (std::string line; std::getline(log, line);) calls.push_back(nlohmann::json::parse(line));
+    test::Child dump;
+    test::run_hft(tmp.path, {"wal", "dump", (tmp.path / "wal").string(), "--type", "exec_report"},
+                  &dump);
+    exec_reports = dump.out();
+    return rc;
+  }
+  std::size_t calls_named(const std::string& name) const {
+    std::size_t n = 0;
+    for (const nlohmann::json& j : calls) n += j["call"] == name;
+    return n;
+  }
+};
+
+// TWAP buys 2 lots of 2330 in two IOC slices at the touch; the mock acks and fills each order
+// in full. Production (shioaji.simulation false) with --confirm-live: the bridge activates the
+// CA certificate first.
+constexpr const char* kTwapBuy2330 =
+    "strategy:\n  name: twap\n"
+    "  params: {symbol: 1, side: 1, total_qty: 2, duration_s: 1, slices: 2}\n";
+
+TEST(RunLive, OrdersReachTheBrokerAndFillsComeBack) {
+  LiveEnv env("live");
+  LiveEnv::set("MOCK_SHIOAJI_ORDERS", "fill");
+  LiveEnv::set("SHIOAJI_CA_PASSWORD", "ca-secret");
+  OrderRun r;
+  const auto ca = r.tmp.path / "Sinopac.pfx";
+  std::ofstream(ca) << "certificate";
+  ASSERT_EQ(r.run(std::string(kTwapBuy2330) + "shioaji:\n  ca_path: " + ca.string() + "\n",
+                  {"--confirm-live"}),
+            0)
+      << r.err;
+  ASSERT_GE(r.calls.size(), 2u) << r.err;
+  EXPECT_EQ(r.calls.front()["call"], "activate_ca");
+  EXPECT_EQ(r.calls.front()["person_id"], "A123456789");
+  const std::size_t placed = r.calls_named("place_order");
+  ASSERT_GE(placed, 1u) << r.err;
+  for (const nlohmann::json& j : r.calls) {
+    if (j["call"] != "place_order") continue;
+    EXPECT_EQ(j["code"], "2330");
+    EXPECT_EQ(j["action"], "Buy");
+    EXPECT_EQ(j["price_type"], "LMT");
+    EXPECT_EQ(j["order_type"], "IOC");
+    EXPECT_EQ(j["order_lot"], "Common");
+    EXPECT_EQ(j["account"], "S");
+  }
+  EXPECT_EQ(r.summary["orders"], placed);
+  EXPECT_EQ(r.summary["fills"], placed);
+  EXPECT_EQ(r.summary["symbols"][1]["position"], 2) << "both slices filled";
+  EXPECT_EQ(count_lines_with(r.exec_reports, "\"exec_type\":\"ack\""), placed);
+  EXPECT_EQ(count_lines_with(r.exec_reports, "\"exec_type\":\"fill\""), placed);
+  EXPECT_NE(r.err.find("PRODUCTION"), std::string::npos) << r.err;
+  for (const char* secret : {"test-secret", "ca-secret"}) {
+    EXPECT_EQ(r.err.find(secret), std::string::npos) << "secrets never logged";
+  }
+}
+
+// Shioaji's simulation environment needs no --confirm-live (the run says where orders go).
+TEST(RunLive, BrokerRejectsAreCountedAndLogged) {
+  LiveEnv env("live");
+  LiveEnv::set("HFT_SHIOAJI_SIMULATION", "true");
+  LiveEnv::set("MOCK_SHIOAJI_ORDERS", "reject");
+  OrderRun r;
+  ASSERT_EQ(r.run(kTwapBuy2330), 0) << r.err;
+  EXPECT_GE(r.calls_named("place_order"), 1u) << r.err;
+  EXPECT_EQ(r.summary["fills"], 0);
+  EXPECT_EQ(r.summary["symbols"][1]["position"], 0);
+  EXPECT_GE(count_lines_with(r.exec_reports, "\"exec_type\":\"rejected\""), 1u) << r.exec_reports;
+  EXPECT_NE(r.err.find("broker rejected"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("mock: price out of range"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("simulation environment"), std::string::npos) << r.err;
+}
+
+// The market maker quotes both symbols; the mock only acks, and every quote the moving book
+// leaves behind is cancelled at the broker.
+TEST(RunLive, CancelsReachTheBrokerAndComeBackCancelled) {
+  LiveEnv env("live");
+  LiveEnv::set("HFT_SHIOAJI_SIMULATION", "true");
+  LiveEnv::set("MOCK_SHIOAJI_ORDERS", "ack");
+  OrderRun r;
+  ASSERT_EQ(r.run("strategy:\n  name: market_maker\n"), 0) << r.err;
+  const std::size_t cancels = r.calls_named("cancel_order");
+  EXPECT_GE(cancels, 1u) << r.err;
+  EXPECT_EQ(r.summary["cancels"], cancels);
+  EXPECT_EQ(count_lines_with(r.exec_reports, "\"exec_type\":\"cancelled\""), cancels)
+      << r.exec_reports;
+  EXPECT_EQ(r.summary["fills"], 0);
 }
 
 TEST(RunLive, ABridgeThatCannotLogInEndsTheRunAsAFailure) {

@@ -26,6 +26,7 @@ struct RunArgs {
   std::string metrics_port;
   std::string summary_json;
   bool no_progress = false;
+  bool confirm_live = false;  // live: real orders to the production broker
   // replay
   std::string data;
   std::string speed = "max";
@@ -75,6 +76,15 @@ int run_mode(const RunArgs& a) {
       std::fprintf(stderr,
                    "hft run live: Shioaji credentials missing: set SHIOAJI_API_KEY and "
                    "SHIOAJI_SECRET_KEY (environment or a 0600 file)\n");
+      return 2;
+    }
+    if (loaded.config.orders.mode == "live" && !loaded.config.shioaji.simulation &&
+        !a.confirm_live) {
+      std::fprintf(stderr,
+                   "hft run live: orders.mode=live with shioaji.simulation=false sends real "
+                   "orders to the broker with real money; confirm with `hft run live "
+                   "--confirm-live`, or run without sending: HFT_ORDERS_MODE=shadow (checked and "
+                   "recorded) or HFT_ORDERS_MODE=sim (paper trading on live quotes)\n");
       return 2;
     }
     return engine::run_live(loaded.config, run_opts);
@@ -128,6 +138,8 @@ void register_run(CLI::App& app, int& exit_code) {
   run->add_option("--summary-json", args->summary_json,
                   "Also write the end-of-run summary as JSON here");
   run->add_flag("--no-progress", args->no_progress, "No progress line");
+  run->add_flag("--confirm-live", args->confirm_live,
+                "live: confirm sending real orders (orders.mode=live, production Shioaji)");
   run->add_option("--data", args->data,
                   "replay: imported data directory, .hmd or .csv file, or WAL directory");
   run->add_option("--speed", args->speed,

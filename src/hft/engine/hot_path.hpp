@@ -67,11 +67,13 @@ broker::QueueModel venue_queue(const config::Config& cfg);
 broker::LatencyModel venue_latency(const config::Config& cfg);
 
 /// Where orders go in orders.mode=live: the broker gateway's side of the order ring. Reports come
-/// back through HotPath::on_exec_report.
+/// back through HotPath::on_exec_report; the threaded runner takes them from next_report.
 class OrderGateway {
  public:
   virtual ~OrderGateway() = default;
   virtual void submit(const OrderEvent& order, Timestamp now) = 0;
+  /// Hot thread: the next execution report waiting for the hot path; false when none.
+  virtual bool next_report(ExecReport&) { return false; }
 };
 
 /// One counter series per symbol of a family. value() is the sum over symbols (summaries, tests).

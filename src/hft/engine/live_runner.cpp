@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "hft/core/clock.hpp"
+#include "hft/engine/bridge_gateway.hpp"
 #include "hft/feed/shioaji/normalizer.hpp"
 #include "hft/feed/shioaji/stream_framer.hpp"
 
@@ -36,19 +37,34 @@ class BridgeProcess {
  public:
   ~BridgeProcess() { stop(false); }
 
-  std::string start(const config::Config& cfg, const std::string& symbols) {
+  /// With `orders`, the bridge also gets `--orders` and its stdin on a second pipe (in_fd()).
+  std::string start(const config::Config& cfg, const std::string& symbols, bool orders) {
     int fds[2];
     if (::pipe(fds) != 0) return fmt::format("pipe: {}", std::strerror(errno));
-    const std::string cmd = fmt::format("exec {} --symbols {} {}", cfg.shioaji.bridge, symbols,
-                                        cfg.shioaji.simulation ? "--simulation" : "--production");
+    int in[2] = {-1, -1};
+    if (orders && ::pipe(in) != 0) {
+      ::close(fds[0]);
+      ::close(fds[1]);
+      return fmt::format("pipe: {}", std::strerror(errno));
+    }
+    const std::string cmd = fmt::format("exec {} --symbols {} {}{}", cfg.shioaji.bridge, symbols,
+                                        cfg.shioaji.simulation ? "--simulation" : "--production",
+                                        orders ? " --orders" : "");
     std::vector<std::string> env;
     for (char** e = environ; *e != nullptr; ++e) {
       const std::string_view kv(*e);
-      if (kv.starts_with("SHIOAJI_API_KEY=") || kv.starts_with("SHIOAJI_SECRET_KEY=")) continue;
+      if (kv.starts_with("SHIOAJI_API_KEY=") || kv.starts_with("SHIOAJI_SECRET_KEY=") ||
+          kv.starts_with("SHIOAJI_CA_PATH=") || kv.starts_with("SHIOAJI_CA_PASSWORD=")) {
+        continue;
+      }
       env.emplace_back(kv);
     }
     env.push_back("SHIOAJI_API_KEY=" + cfg.shioaji.api_key);
     env.push_back("SHIOAJI_SECRET_KEY=" + cfg.shioaji.secret_key);
+    if (orders) {  // production orders need the CA certificate (reference §1)
+      env.push_back("SHIOAJI_CA_PATH=" + cfg.shioaji.ca_path);
+      env.push_back("SHIOAJI_CA_PASSWORD=" + cfg.shioaji.ca_password);
+    }
     env.emplace_back("PYTHONUNBUFFERED=1");
     std::vector<char*> envp;
     for (std::string& kv : env) envp.push_back(kv.data());
@@ -58,19 +74,30 @@ class BridgeProcess {
     posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
     posix_spawn_file_actions_addclose(&fa, fds[0]);
     posix_spawn_file_actions_addclose(&fa, fds[1]);
+    if (orders) {
+      posix_spawn_file_actions_adddup2(&fa, in[0], STDIN_FILENO);
+      posix_spawn_file_actions_addclose(&fa, in[0]);
+      posix_spawn_file_actions_addclose(&fa, in[1]);
+    }
     const char* argv[] = {"/bin/sh", "-c", cmd.c_str(), nullptr};
     const int rc =
         posix_spawn(&pid_, "/bin/sh", &fa, nullptr, const_cast<char**>(argv), envp.data());
     posix_spawn_file_actions_destroy(&fa);
     ::close(fds[1]);
+    if (orders) ::close(in[0]);
     if (rc != 0) {
       ::close(fds[0]);
+      if (orders) ::close(in[1]);
       pid_ = -1;
       return fmt::format("cannot start the bridge '{}': {}", cfg.shioaji.bridge, std::strerror(rc));
     }
     fd_ = fds[0];
+    in_fd_ = in[1];
     return "";
   }
+
+  /// The write end of the bridge's stdin (orders), -1 without orders; the caller owns it.
+  int in_fd() const { return in_fd_; }
 
   int fd() const { return fd_; }
 
@@ -108,6 +135,7 @@ class BridgeProcess {
 
   pid_t pid_ = -1;
   int fd_ = -1;
+  int in_fd_ = -1;
   int status_ = -1;
 };
 
@@ -142,8 +170,14 @@ class BridgeFeed final : public FeedSource {
       odd.set(odd_lot_.load(std::memory_order_relaxed));
       trial.set(trial_trades_.load(std::memory_order_relaxed));
     });
-    return bridge_.start(cfg_, codes);
+    const bool orders = cfg_.orders.mode == "live";
+    if (orders) gateway_ = std::make_unique<BridgeGateway>(cfg_, symbols, registry);
+    std::string error = bridge_.start(cfg_, codes, orders);
+    if (error.empty() && orders) gateway_->start(bridge_.in_fd());
+    return error;
   }
+
+  OrderGateway* gateway() override { return gateway_.get(); }
 
   void run(bus::SpscRing<MarketData>& raw, const std::atomic<bool>& stop) override {
     pollfd p{bridge_.fd(), POLLIN, 0};
@@ -162,6 +196,11 @@ class BridgeFeed final : public FeedSource {
         if (n > 0) framer_.commit(static_cast<std::size_t>(n));
         for (std::string_view frame; framer_.next(frame);) {
           if (frame.empty()) continue;
+          if (frame.starts_with("@exec ")) {
+            if (gateway_ == nullptr) continue;  // the bridge routes no orders without --orders
+            if (!gateway_->on_exec_line(frame.substr(6), wall_ns(), stop)) return;
+            continue;
+          }
           if (frame.front() == '@') {
             control(frame);
             continue;
@@ -189,11 +228,16 @@ class BridgeFeed final : public FeedSource {
         if (feed::shioaji::RejectSample s; shioaji_->take_reject_sample(s)) {
           std::fprintf(stderr, "%s\n", describe(s).c_str());
         }
+        if (gateway_ != nullptr) gateway_->log_samples();
       }
     }
   }
 
   void close() override {
+    if (gateway_ != nullptr) {
+      gateway_->stop();  // queued orders written, then end of file on the bridge's stdin
+      gateway_->log_samples();
+    }
     const int status = bridge_.stop(ended_);
     if (ended_) {
       std::fprintf(stderr,
@@ -248,6 +292,7 @@ class BridgeFeed final : public FeedSource {
 
   const config::Config& cfg_;
   BridgeProcess bridge_;
+  std::unique_ptr<BridgeGateway> gateway_;  // orders.mode=live
   std::unique_ptr<feed::shioaji::Normalizer> shioaji_;
   feed::shioaji::StreamFramer framer_;
   std::array<obs::Counter*, kReasons> rejected_{};
@@ -262,11 +307,9 @@ class BridgeFeed final : public FeedSource {
 int run_live(const config::Config& cfg, const RunOptions& options) {
   if (cfg.orders.mode == "live") {
     std::fprintf(stderr,
-                 "hft run live: orders.mode=live needs the broker order gateway, which is not part "
-                 "of this build; set HFT_ORDERS_MODE=shadow (orders checked and recorded, not "
-                 "sent) or HFT_ORDERS_MODE=sim (paper trading: the simulated exchange on live "
-                 "quotes)\n");
-    return 2;
+                 "hft run live: orders.mode=live — orders go to the broker through the bridge "
+                 "(Shioaji %s)\n",
+                 cfg.shioaji.simulation ? "simulation environment" : "PRODUCTION, real money");
   }
   BridgeFeed feed(cfg);
   return run_engine(cfg, options, "hft run live", feed);

@@ -178,10 +178,18 @@ int run_engine(const config::Config& cfg, const RunOptions& options, const char*
     feed_done.store(true, std::memory_order_release);
   });
 
+  OrderGateway* const gateway = source.gateway();
+  if (gateway != nullptr) hot.set_gateway(gateway);
+
   std::thread hot_thread([&] {
     pin_to_cpu(1);
     const std::int64_t wall_offset = wall_ns() - mono_ns();
     hot.start();
+    // Execution reports of a live gateway, handled before each record and between wait rounds.
+    const auto take_reports = [&] {
+      if (gateway == nullptr) return;
+      for (ExecReport r; gateway->next_report(r);) hot.on_exec_report(r, mono_ns() + wall_offset);
+    };
     MarketData md;
     // Timer work (stale feed, ack timeouts, circuit-breaker expiry) runs every millisecond,
     // piggy-backing on the receive clock read while busy and on the wait rounds otherwise.
@@ -197,10 +205,12 @@ int run_engine(const config::Config& cfg, const RunOptions& options, const char*
     // its rounds the loop still sees the kill switch, runs due timers and notices the end.
     const auto stop_waiting = [&] {
       control->poll(hot, wall_ns);
+      take_reports();
       return mono_ns() >= next_timer || feed_done.load(std::memory_order_acquire);
     };
     for (;;) {
       control->poll(hot, wall_ns);  // kill switch and `hft risk resume`: one cache line
+      take_reports();
       if (!raw.try_pop(md)) {
         if (loop.busy()) loop.on_idle(mono_ns());
         if (feed_done.load(std::memory_order_acquire) && raw.size() == 0) break;
@@ -214,6 +224,7 @@ int run_engine(const config::Config& cfg, const RunOptions& options, const char*
       hot.on_market_data(md, t + wall_offset);
       maybe_timer(t);
     }
+    take_reports();
     hot.flush_venue();  // orders and reports still in flight reach their ends
     hot.stop();
   });

@@ -23,6 +23,8 @@
 
 namespace hft::engine {
 
+class OrderGateway;
+
 struct RunOptions {
   std::string summary_json;  // write the summary here too (for scripts and tests)
   bool progress = true;      // a progress line once a second on stderr
@@ -47,6 +49,9 @@ class FeedSource {
   virtual bool failed() const { return false; }
   /// The summary table's first line.
   virtual std::string title(const SymbolTable& symbols, double seconds) const = 0;
+  /// orders.mode=live: where the hot path sends orders and takes execution reports from
+  /// (nullptr: the source routes no orders). Valid after open().
+  virtual OrderGateway* gateway() { return nullptr; }
 };
 
 /// Pushes `md`, yielding while the ring is full; false when `stop` came first.

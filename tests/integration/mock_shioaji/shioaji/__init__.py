@@ -11,9 +11,22 @@ contract a book and a tick. Futures quotes carry the real code of the continuous
 (TXFR1 -> TXFD6, pitfall 17). Once, for stocks: a tick whose price has more decimals than the
 stock's ladder allows (the engine must refuse it: bad_price), a trial-match tick (simtrade) and
 an intraday odd-lot tick.
+
+Orders (reference §4.1-4.5): api.Order(...) with the constant enums, stock_account /
+futopt_account, activate_ca, place_order / cancel_order / update_order returning a Trade(contract,
+order, status), and set_order_callback(fn(stat, msg)): from its own thread, as the SDK does, the
+order events (StockOrder / FuturesOrder: operation, order, status, contract) and deal events
+(StockDeal / FuturesDeal) with the documented field names. Test controls:
+  MOCK_SHIOAJI_ORDERS     fill (default: ack, then one deal for the whole quantity), partial (ack,
+                          then a deal of 1 when the quantity is above 1), ack (ack only), reject
+                          (order event with op_code "88"), raise (place_order raises)
+  MOCK_SHIOAJI_ORDER_LOG  a file that gets one JSON line per order call (the request as received)
 """
 
+import itertools
+import json
 import os
+import queue
 import threading
 import time
 from datetime import datetime, timedelta
@@ -31,9 +44,40 @@ class QuoteVersion:
     v1 = "v1"
 
 
+class _Names:
+    """A string enum stand-in: _Names("Buy", "Sell").Buy == "Buy"."""
+
+    def __init__(self, *names):
+        self.__dict__.update({n: n for n in names})
+
+
+Action = _Names("Buy", "Sell")
+StockPriceType = _Names("LMT", "MKT", "MKP")
+FuturesPriceType = _Names("LMT", "MKT", "MKP")
+OrderType = _Names("ROD", "IOC", "FOK")
+StockOrderLot = _Names("Common", "Fixing", "Odd", "IntradayOdd")
+StockOrderCond = _Names("Cash", "MarginTrading", "ShortSelling")
+FuturesOCType = _Names("Auto", "New", "Cover", "DayTrade")
+
+
+class OrderState:
+    StockOrder = "SORDER"
+    StockDeal = "SDEAL"
+    FuturesOrder = "FORDER"
+    FuturesDeal = "FDEAL"
+
+
 class constant:  # noqa: N801 - the SDK's spelling
     QuoteType = QuoteType
     QuoteVersion = QuoteVersion
+    Action = Action
+    StockPriceType = StockPriceType
+    FuturesPriceType = FuturesPriceType
+    OrderType = OrderType
+    StockOrderLot = StockOrderLot
+    StockOrderCond = StockOrderCond
+    FuturesOCType = FuturesOCType
+    OrderState = OrderState
 
 
 class Contract:
@@ -163,11 +207,149 @@ class _Quote:
             time.sleep(0.005)
 
 
+class Account(_Payload):
+    pass
+
+
+class Order(_Payload):
+    pass
+
+
+class OrderStatus(_Payload):
+    pass
+
+
+class Trade:
+    def __init__(self, contract, order, status):
+        self.contract, self.order, self.status = contract, order, status
+
+
+def _account_dict(account):
+    return dict(account_type=account.account_type, person_id=account.person_id,
+                broker_id=account.broker_id, account_id=account.account_id,
+                signed=account.signed, username=account.username)
+
+
+class _Broker:
+    """Order calls -> events from one thread (the SDK's callback thread), in call order."""
+
+    def __init__(self):
+        self.callback = None
+        self.events = queue.SimpleQueue()
+        self.ids = itertools.count(1)
+        self.deals = itertools.count(1)
+        threading.Thread(target=self._deliver, daemon=True).start()
+
+    def _deliver(self):
+        while True:
+            stat, msg = self.events.get()
+            time.sleep(0.002)
+            if self.callback is not None:
+                self.callback(stat, msg)
+
+    @staticmethod
+    def record(call, **fields):
+        path = os.environ.get("MOCK_SHIOAJI_ORDER_LOG")
+        if path:
+            with open(path, "a", encoding="utf-8") as f:
+                f.write(json.dumps(dict(call=call, **fields), default=str) + "\n")
+
+    def order_event(self, trade, op_type, op_code="00", op_msg="", cancel_quantity=0,
+                    modified_price=0):
+        o, c = trade.order, trade.contract
+        stock = c.security_type == "STK"
+        order = dict(id=o.id, seqno=o.seqno, ordno=o.ordno, account=_account_dict(o.account),
+                     action=o.action, price=o.price, quantity=o.quantity,
+                     order_type=o.order_type, price_type=o.price_type)
+        if stock:
+            order.update(order_cond=o.order_cond, order_lot=o.order_lot, custom_field="")
+            contract = dict(security_type="STK", exchange="TSE", code=c.code,
+                            symbol="TSE" + c.code, name=c.code, currency="TWD")
+        else:
+            order.update(market_type="Day", oc_type=o.octype, subaccount="", combo=False)
+            contract = dict(security_type="FUT", code=c.code[:3], full_code=c.code,
+                            exchange="TIM", delivery_month="202604", delivery_date="2026/04/15",
+                            strike_price=0.0, option_right="Future")
+        status = dict(id=o.id, exchange_ts=time.time(), modified_price=modified_price,
+                      cancel_quantity=cancel_quantity, order_quantity=o.quantity, web_id="137")
+        msg = dict(operation=dict(op_type=op_type, op_code=op_code, op_msg=op_msg), order=order,
+                   status=status, contract=contract)
+        self.events.put((OrderState.StockOrder if stock else OrderState.FuturesOrder, msg))
+
+    def deal_event(self, trade, quantity):
+        o, c = trade.order, trade.contract
+        n = next(self.deals)
+        deal = dict(trade_id=o.id, seqno=o.seqno, ordno=o.ordno[:5] + f"{n % 1000:03d}",
+                    exchange_seq=f"{n:06d}", broker_id=o.account.broker_id,
+                    account_id=o.account.account_id, action=o.action, code=c.code, price=o.price,
+                    quantity=quantity, ts=int(time.time()))
+        if c.security_type == "STK":
+            deal.update(order_cond=o.order_cond, order_lot=o.order_lot, web_id="137",
+                        custom_field="")
+            topic = OrderState.StockDeal
+        else:
+            deal.update(code=c.code[:3], full_code=c.code, subaccount="", security_type="FUT",
+                        delivery_month="202604", strike_price=0.0, option_right="Future",
+                        market_type="Day", combo=False)
+            topic = OrderState.FuturesDeal
+        trade.status.deal_quantity += quantity
+        self.events.put((topic, deal))
+
+    def place(self, contract, order):
+        behaviour = os.environ.get("MOCK_SHIOAJI_ORDERS", "fill")
+        self.record("place_order", code=contract.code, **{
+            k: v for k, v in order.__dict__.items() if k != "account"},
+            account=order.account.account_type)
+        if behaviour == "raise":
+            raise RuntimeError("mock: place_order refused")
+        n = next(self.ids)
+        order.id = f"{0x531e2700 + n:08x}"
+        order.seqno = f"{n:06d}"
+        order.ordno = f"X{n:04d}"
+        trade = Trade(contract, order, OrderStatus(
+            id=order.id, status="PendingSubmit", status_code="00", order_datetime=_taipei_now(),
+            web_id="137", msg="", modified_time=None, modified_price=0,
+            order_quantity=order.quantity, deal_quantity=0, cancel_quantity=0, deals=[]))
+        if behaviour == "reject":
+            self.order_event(trade, "New", op_code="88", op_msg="mock: price out of range")
+            return trade
+        self.order_event(trade, "New")
+        if behaviour == "fill":
+            self.deal_event(trade, order.quantity)
+        elif behaviour == "partial" and order.quantity > 1:
+            self.deal_event(trade, 1)
+        return trade
+
+    def cancel(self, trade):
+        self.record("cancel_order", id=trade.order.id)
+        left = trade.order.quantity - trade.status.deal_quantity - trade.status.cancel_quantity
+        trade.status.cancel_quantity += left
+        self.order_event(trade, "Cancel", cancel_quantity=trade.status.cancel_quantity)
+        return trade
+
+    def update(self, trade, price=None, qty=None):
+        self.record("update_order", id=trade.order.id, price=price, qty=qty)
+        if price is not None:
+            trade.order.price = price
+            self.order_event(trade, "UpdatePrice", modified_price=price)
+        if qty is not None:
+            trade.status.cancel_quantity += qty
+            self.order_event(trade, "UpdateQty", cancel_quantity=trade.status.cancel_quantity)
+        return trade
+
+
 class Shioaji:
     def __init__(self, simulation=False, proxies=None, currency="NTD"):
         self.simulation = simulation
         self.Contracts = _Contracts()
         self.quote = _Quote()
+        self.stock_account = Account(account_type="S", person_id="A123456789",
+                                     broker_id="9A95", account_id="1234567", signed=True,
+                                     username="mock")
+        self.futopt_account = Account(account_type="F", person_id="A123456789",
+                                      broker_id="F002000", account_id="7654321", signed=True,
+                                      username="mock")
+        self._broker = _Broker()
 
     def login(self, api_key, secret_key, fetch_contract=True, contracts_timeout=0,
               contracts_cb=None, subscribe_trade=True, receive_window=30000):
@@ -179,3 +361,26 @@ class Shioaji:
 
     def logout(self):
         return True
+
+    def activate_ca(self, ca_path, ca_passwd, person_id):
+        if not os.path.exists(ca_path) or not ca_passwd:
+            raise ValueError("mock: certificate not found or no password")
+        _Broker.record("activate_ca", ca_path=ca_path, person_id=person_id)
+        return True
+
+    def Order(self, price, quantity, action, price_type, order_type, account=None,  # noqa: N802
+              **kwargs):
+        return Order(price=price, quantity=quantity, action=action, price_type=price_type,
+                     order_type=order_type, account=account, **kwargs)
+
+    def set_order_callback(self, fn):
+        self._broker.callback = fn
+
+    def place_order(self, contract, order, timeout=5000, cb=None):
+        return self._broker.place(contract, order)
+
+    def cancel_order(self, trade, timeout=5000, cb=None):
+        return self._broker.cancel(trade)
+
+    def update_order(self, trade, price=None, qty=None, timeout=5000, cb=None):
+        return self._broker.update(trade, price=price, qty=qty)
