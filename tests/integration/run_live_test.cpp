@@ -86,6 +86,8 @@ TEST(RunLive, RealOrdersNeedTheConfirmLiveFlag) {
   EXPECT_EQ(test::run_hft(tmp.path, {"run", "live", "--duration", "1s"}, &c), 2);
   EXPECT_NE(c.err().find("--confirm-live"), std::string::npos) << c.err();
   EXPECT_NE(c.err().find("HFT_ORDERS_MODE=shadow"), std::string::npos) << c.err();
+  EXPECT_EQ(test::run_hft(tmp.path, {"run", "live", "--duration", "1s", "--confirm-live"}, &c), 2);
+  EXPECT_NE(c.err().find("shioaji.ca_path"), std::string::npos) << c.err();
 }
 
 /// A live-orders run against the mock: strategy and risk from a config file, the mock's

@@ -87,6 +87,13 @@ int run_mode(const RunArgs& a) {
                    "recorded) or HFT_ORDERS_MODE=sim (paper trading on live quotes)\n");
       return 2;
     }
+    if (loaded.config.orders.mode == "live" && !loaded.config.shioaji.simulation &&
+        loaded.config.shioaji.ca_path.empty()) {
+      std::fprintf(stderr,
+                   "hft run live: production orders need the Sinopac CA certificate: set "
+                   "shioaji.ca_path (HFT_SHIOAJI_CA_PATH) and SHIOAJI_CA_PASSWORD\n");
+      return 2;
+    }
     return engine::run_live(loaded.config, run_opts);
   }
   if (a.mode == "replay") {
