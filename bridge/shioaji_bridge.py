@@ -109,6 +109,12 @@ class Writer:
     def put(self, data):
         self.q.put(data)
 
+    def drain(self, seconds):
+        """Gives the queue up to `seconds` to reach stdout before the process exits."""
+        end = time.monotonic() + seconds
+        while not self.q.empty() and time.monotonic() < end:
+            time.sleep(0.01)
+
     def callback(self, kind):
         def handle(data):
             try:
@@ -172,8 +178,8 @@ class Orders:
     order are handled after its place_order returned, so a deal that comes before the order
     event (pitfall 20) still finds its order."""
 
-    def __init__(self, sj, api, writer):
-        self.sj, self.api, self.writer = sj, api, writer
+    def __init__(self, sj, api, writer, on_eof):
+        self.sj, self.api, self.writer, self.on_eof = sj, api, writer, on_eof
         self.v15 = hasattr(sj, "StockOrder")
         self.const = sj.constant if hasattr(sj, "constant") else sj
         self.q = queue.SimpleQueue()
@@ -198,7 +204,8 @@ class Orders:
     def _read_stdin(self):
         for line in sys.stdin:
             self.q.put(("order", line))
-        log("the engine closed the order stream")
+        log("the engine closed the order stream; stopping")
+        self.on_eof()
 
     def _work(self):
         while True:
@@ -464,17 +471,18 @@ def main():
             else:
                 api.quote.subscribe(contract, quote_type=qt,
                                     version=sj.constant.QuoteVersion.v1)
+    stop = threading.Event()
     if args.orders:
-        Orders(sj, api, writer).start()
+        Orders(sj, api, writer, stop.set).start()
         log(f"orders: on ({'simulation' if args.simulation else 'PRODUCTION'})")
     writer.put(f"@ready {len(codes)}\n".encode())
     log(f"subscribed {', '.join(codes)} ({'simulation' if args.simulation else 'production'})")
 
-    stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
     while not stop.wait(1.0):  # pitfall 1: callbacks run on SDK threads; stay alive
         pass
+    writer.drain(1.0)
     try:
         api.logout()
     except Exception:  # noqa: BLE001 - leaving anyway

@@ -31,10 +31,11 @@ class LiveEnv {
     set("HFT_METRICS_PORT", std::to_string(test::free_port()).c_str());
   }
   ~LiveEnv() {
-    for (const char* name : {"HFT_LIVE_CONFIRM", "SHIOAJI_API_KEY", "SHIOAJI_SECRET_KEY",
-                             "HFT_ORDERS_MODE", "PYTHONPATH", "HFT_SHIOAJI_BRIDGE",
-                             "MOCK_SHIOAJI_LOGIN", "MOCK_SHIOAJI_ORDERS", "MOCK_SHIOAJI_ORDER_LOG",
-                             "HFT_SHIOAJI_SIMULATION", "SHIOAJI_CA_PASSWORD", "HFT_METRICS_PORT"}) {
+    for (const char* name :
+         {"HFT_LIVE_CONFIRM", "SHIOAJI_API_KEY", "SHIOAJI_SECRET_KEY", "HFT_ORDERS_MODE",
+          "PYTHONPATH", "HFT_SHIOAJI_BRIDGE", "MOCK_SHIOAJI_LOGIN", "MOCK_SHIOAJI_ORDERS",
+          "MOCK_SHIOAJI_ORDER_LOG", "HFT_SHIOAJI_SIMULATION", "SHIOAJI_CA_PASSWORD",
+          "HFT_METRICS_PORT", "MOCK_SHIOAJI_ROUNDS"}) {
       unsetenv(name);
     }
   }
@@ -209,6 +210,76 @@ TEST(RunLive, CancelsReachTheBrokerAndComeBackCancelled) {
   EXPECT_EQ(count_lines_with(r.exec_reports, "\"exec_type\":\"cancelled\""), cancels)
       << r.exec_reports;
   EXPECT_EQ(r.summary["fills"], 0);
+}
+
+// The bridge alone, order lines on its stdin a moment apart: a stock order partly filled, cut
+// to 1 open lot at a new price (two SDK calls, one replaced report), cancelled; a cancel of an
+// order it does not know; a futures order on the continuous code placed on the real month.
+TEST(RunLive, BridgeMapsOrderLinesToSdkCallsAndEventsToExecLines) {
+  test::TempDir tmp("hft_it_live_bridge_orders");
+  LiveEnv env("live");
+  LiveEnv::set("MOCK_SHIOAJI_ORDERS", "partial");
+  LiveEnv::set("MOCK_SHIOAJI_ROUNDS", "0");  // no quotes: stdout holds the control lines only
+  LiveEnv::set("MOCK_SHIOAJI_ORDER_LOG", (tmp.path / "calls.jsonl").c_str());
+  const auto lines = tmp.path / "orders.sh";
+  std::ofstream(lines)
+      << "echo '{\"op\":\"place\",\"id\":7,\"code\":\"2330\",\"security\":\"stock\","
+         "\"action\":\"Buy\",\"price\":\"585.5\",\"qty\":3,\"price_type\":\"LMT\","
+         "\"order_type\":\"ROD\"}'; sleep 1\n"
+         "echo '{\"op\":\"update\",\"id\":7,\"code\":\"2330\",\"price\":\"586\","
+         "\"qty\":1}'; sleep 0.3\n"
+         "echo '{\"op\":\"cancel\",\"id\":7,\"code\":\"2330\"}'; sleep 0.3\n"
+         "echo '{\"op\":\"cancel\",\"id\":99,\"code\":\"2330\"}'\n"
+         "echo '{\"op\":\"place\",\"id\":8,\"code\":\"TXFR1\",\"security\":\"futures\","
+         "\"action\":\"Sell\",\"price\":\"0\",\"qty\":1,\"price_type\":\"MKT\","
+         "\"order_type\":\"IOC\"}'; sleep 0.5\n";
+  const std::string out = (tmp.path / "bridge.out").string();
+  const std::string cmd =
+      "sh " + lines.string() +
+      " | timeout 20 python3 " HFT_SOURCE_DIR
+      "/bridge/shioaji_bridge.py --symbols TXFR1,2330 --simulation --orders > " +
+      out + " 2>" + (tmp.path / "bridge.err").string();
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << test::Child::slurp((tmp.path / "bridge.err").string());
+  std::vector<nlohmann::json> execs;
+  std::ifstream in(out);
+  for (std::string line; std::getline(in, line);) {
+    if (line.starts_with("@exec ")) execs.push_back(nlohmann::json::parse(line.substr(6)));
+  }
+  const auto expect = [](const nlohmann::json& j, const char* json) {
+    nlohmann::json want = nlohmann::json::parse(json);
+    nlohmann::json got = j;
+    got.erase("ts");  // exchange time of the event
+    if (got.contains("trade_id")) got["trade_id"] = 0;
+    EXPECT_EQ(got, want);
+  };
+  ASSERT_EQ(execs.size(), 6u) << test::Child::slurp(out);
+  expect(execs[0],
+         R"({"id":7,"type":"ack","code":"2330","action":"Buy","price":"585.5","leaves":3})");
+  expect(execs[1], R"({"id":7,"type":"fill","code":"2330","action":"Buy","price":"585.5",)"
+                   R"("qty":1,"leaves":2,"trade_id":0})");
+  expect(execs[2],
+         R"({"id":7,"type":"replaced","code":"2330","action":"Buy","price":"586","leaves":1})");
+  expect(execs[3],
+         R"({"id":7,"type":"cancelled","code":"2330","action":"Buy","price":"586","leaves":0})");
+  expect(execs[4], R"({"id":99,"type":"rejected","code":"2330","action":"Buy",)"
+                   R"("op_code":"bridge","msg":"cancel: unknown order"})");
+  expect(execs[5],
+         R"({"id":8,"type":"ack","code":"TXFR1","action":"Sell","price":"0","leaves":1})");
+  EXPECT_NE(execs[1]["trade_id"], 0);
+
+  std::vector<nlohmann::json> calls;
+  std::ifstream log(tmp.path / "calls.jsonl");
+  for (std::string line; std::getline(log, line);) calls.push_back(nlohmann::json::parse(line));
+  ASSERT_EQ(calls.size(), 5u);
+  EXPECT_EQ(calls[1]["call"], "update_order");
+  EXPECT_EQ(calls[1]["qty"], 1) << "Shioaji's qty is the amount to cancel: 2 open -> 1";
+  EXPECT_EQ(calls[2]["call"], "update_order");
+  EXPECT_EQ(calls[2]["price"], 586);
+  EXPECT_EQ(calls[3]["call"], "cancel_order");
+  EXPECT_EQ(calls[4]["code"], "TXFD6");
+  EXPECT_EQ(calls[4]["octype"], "Auto");
+  EXPECT_EQ(calls[4]["account"], "F");
+  EXPECT_EQ(calls[4]["price_type"], "MKT");
 }
 
 TEST(RunLive, ABridgeThatCannotLogInEndsTheRunAsAFailure) {
