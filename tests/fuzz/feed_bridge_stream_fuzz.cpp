@@ -4,37 +4,23 @@
 // of at most kMaxLine bytes; frames and what is pending never cover more bytes than the stream.
 #include <algorithm>
 #include <cstdint>
-#include <cstdlib>
 #include <cstring>
 #include <string_view>
 
-#include "hft/core/contract.hpp"
-#include "hft/feed/shioaji/normalizer.hpp"
 #include "hft/feed/shioaji/stream_framer.hpp"
 #include "hft/feed/shioaji/wire_record.hpp"
+#include "shioaji_fixture.hpp"
 
 namespace {
 
 using hft::feed::shioaji::StreamFramer;
 using hft::feed::shioaji::WireRecord;
-
-struct Fixture {
-  Fixture() {
-    for (const char* code : {"2330", "TXFD6", "TXFR1"}) symbols.add(*hft::builtin_contract(code));
-    norm = new hft::feed::shioaji::Normalizer(symbols);
-  }
-  hft::SymbolTable symbols;
-  hft::feed::shioaji::Normalizer* norm = nullptr;  // lives for the whole process
-};
-
-void check(bool ok) {
-  if (!ok) std::abort();
-}
+using hft::fuzz::check;
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static Fixture f;
+  static hft::fuzz::ShioajiFixture f({"2330", "TXFD6", "TXFR1"});
   static hft::feed::shioaji::Decoded out;
   if (size == 0) return 0;
   const std::size_t chunk = 1 + data[0] * 17u;  // 1 .. 4336 bytes per read

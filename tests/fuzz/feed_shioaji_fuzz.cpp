@@ -3,32 +3,21 @@
 // one or two well-formed events of a known symbol, or rejected with a real reason; the counters
 // add up; the reject sample can always be taken and described.
 #include <cstdint>
-#include <cstdlib>
 #include <string_view>
 
-#include "hft/core/contract.hpp"
-#include "hft/feed/shioaji/normalizer.hpp"
+#include "shioaji_fixture.hpp"
 
 namespace {
 
 using hft::feed::RejectReason;
 using hft::feed::shioaji::Normalizer;
+using hft::fuzz::check;
 
-struct Fixture {
-  Fixture() {
-    for (const char* code : {"2330", "2890", "TXFD6", "TXFR1", "MXFF6", "TXO22000F6"}) {
-      symbols.add(*hft::builtin_contract(code));
-    }
-    norm = new Normalizer(symbols);
+struct Fixture : hft::fuzz::ShioajiFixture {
+  Fixture() : ShioajiFixture({"2330", "2890", "TXFD6", "TXFR1", "MXFF6", "TXO22000F6"}) {
     norm->add_alias("TXFF6", "TXFR1");
   }
-  hft::SymbolTable symbols;
-  Normalizer* norm = nullptr;  // lives for the whole process
 };
-
-void check(bool ok) {
-  if (!ok) std::abort();
-}
 
 }  // namespace
 
