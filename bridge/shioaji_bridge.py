@@ -295,6 +295,11 @@ class Orders:
         except Exception as e:  # noqa: BLE001 - the SDK refused synchronously
             self.emit(cid, "rejected", o, op_code="bridge", msg=f"place_order: {e}")
             return
+        status = getattr(trade, "status", None)
+        if str(getattr(status, "status", "")).endswith("Failed"):  # refused before any event
+            self.emit(cid, "rejected", o, op_code=str(getattr(status, "status_code", "")),
+                      msg=str(getattr(status, "msg", "")))
+            return
         o["trade"] = trade
         self.orders[cid] = o
         self.by_broker[trade.order.id] = cid

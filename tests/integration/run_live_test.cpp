@@ -212,74 +212,100 @@ TEST(RunLive, CancelsReachTheBrokerAndComeBackCancelled) {
   EXPECT_EQ(r.summary["fills"], 0);
 }
 
-// The bridge alone, order lines on its stdin a moment apart: a stock order partly filled, cut
-// to 1 open lot at a new price (two SDK calls, one replaced report), cancelled; a cancel of an
-// order it does not know; a futures order on the continuous code placed on the real month.
+/// Runs the bridge alone with --orders against the mock (no quotes): `script` is a shell
+/// script writing order lines; returns the @exec reports (ts dropped, trade_id kept) and the
+/// mock's record of SDK calls.
+struct BridgeRun {
+  test::TempDir tmp{"hft_it_live_bridge_orders"};
+  std::vector<nlohmann::json> execs;
+  std::vector<nlohmann::json> calls;
+  std::string out, err;
+
+  void run(const std::string& script) {
+    LiveEnv::set("MOCK_SHIOAJI_ROUNDS", "0");  // stdout holds the control lines only
+    LiveEnv::set("MOCK_SHIOAJI_ORDER_LOG", (tmp.path / "calls.jsonl").c_str());
+    std::ofstream(tmp.path / "orders.sh") << script;
+    const std::string cmd = "sh " + (tmp.path / "orders.sh").string() +
+                            " | timeout 20 python3 " HFT_SOURCE_DIR
+                            "/bridge/shioaji_bridge.py --symbols TXFR1,2330 --simulation "
+                            "--orders > " +
+                            (tmp.path / "out").string() + " 2>" + (tmp.path / "err").string();
+    const int rc = std::system(cmd.c_str());
+    out = test::Child::slurp((tmp.path / "out").string());
+    err = test::Child::slurp((tmp.path / "err").string());
+    EXPECT_EQ(rc, 0) << err;
+    std::istringstream lines(out);
+    for (std::string line; std::getline(lines, line);) {
+      if (!line.starts_with("@exec ")) continue;
+      execs.push_back(nlohmann::json::parse(line.substr(6)));
+      execs.back().erase("ts");  // the event's exchange time
+    }
+    std::ifstream log(tmp.path / "calls.jsonl");
+    for (std::string line; std::getline(log, line);) calls.push_back(nlohmann::json::parse(line));
+  }
+};
+
+constexpr const char* kPlace2330 =
+    R"(echo '{"op":"place","id":7,"code":"2330","security":"stock","action":"Buy",)"
+    R"("price":"585.5","qty":3,"price_type":"LMT","order_type":"ROD"}')";
+
+// Order lines a moment apart: a stock order partly filled, cut to 1 open lot at a new price (two
+// SDK calls, one replaced report), cancelled; a cancel of an order the bridge does not know; a
+// futures order on the continuous code placed on the real month.
 TEST(RunLive, BridgeMapsOrderLinesToSdkCallsAndEventsToExecLines) {
-  test::TempDir tmp("hft_it_live_bridge_orders");
   LiveEnv env("live");
   LiveEnv::set("MOCK_SHIOAJI_ORDERS", "partial");
-  LiveEnv::set("MOCK_SHIOAJI_ROUNDS", "0");  // no quotes: stdout holds the control lines only
-  LiveEnv::set("MOCK_SHIOAJI_ORDER_LOG", (tmp.path / "calls.jsonl").c_str());
-  const auto lines = tmp.path / "orders.sh";
-  std::ofstream(lines)
-      << "echo '{\"op\":\"place\",\"id\":7,\"code\":\"2330\",\"security\":\"stock\","
-         "\"action\":\"Buy\",\"price\":\"585.5\",\"qty\":3,\"price_type\":\"LMT\","
-         "\"order_type\":\"ROD\"}'; sleep 1\n"
-         "echo '{\"op\":\"update\",\"id\":7,\"code\":\"2330\",\"price\":\"586\","
-         "\"qty\":1}'; sleep 0.3\n"
-         "echo '{\"op\":\"cancel\",\"id\":7,\"code\":\"2330\"}'; sleep 0.3\n"
-         "echo '{\"op\":\"cancel\",\"id\":99,\"code\":\"2330\"}'\n"
-         "echo '{\"op\":\"place\",\"id\":8,\"code\":\"TXFR1\",\"security\":\"futures\","
-         "\"action\":\"Sell\",\"price\":\"0\",\"qty\":1,\"price_type\":\"MKT\","
-         "\"order_type\":\"IOC\"}'; sleep 0.5\n";
-  const std::string out = (tmp.path / "bridge.out").string();
-  const std::string cmd =
-      "sh " + lines.string() +
-      " | timeout 20 python3 " HFT_SOURCE_DIR
-      "/bridge/shioaji_bridge.py --symbols TXFR1,2330 --simulation --orders > " +
-      out + " 2>" + (tmp.path / "bridge.err").string();
-  ASSERT_EQ(std::system(cmd.c_str()), 0) << test::Child::slurp((tmp.path / "bridge.err").string());
-  std::vector<nlohmann::json> execs;
-  std::ifstream in(out);
-  for (std::string line; std::getline(in, line);) {
-    if (line.starts_with("@exec ")) execs.push_back(nlohmann::json::parse(line.substr(6)));
-  }
-  const auto expect = [](const nlohmann::json& j, const char* json) {
-    nlohmann::json want = nlohmann::json::parse(json);
-    nlohmann::json got = j;
-    got.erase("ts");  // exchange time of the event
-    if (got.contains("trade_id")) got["trade_id"] = 0;
-    EXPECT_EQ(got, want);
+  BridgeRun b;
+  b.run(std::string(kPlace2330) + "; sleep 1\n" +
+        R"(echo '{"op":"update","id":7,"code":"2330","price":"586","qty":1}'; sleep 0.3)"
+        "\n"
+        R"(echo '{"op":"cancel","id":7,"code":"2330"}'; sleep 0.3)"
+        "\n"
+        R"(echo '{"op":"cancel","id":99,"code":"2330"}')"
+        "\n"
+        R"(echo '{"op":"place","id":8,"code":"TXFR1","security":"futures","action":"Sell",)"
+        R"("price":"0","qty":1,"price_type":"MKT","order_type":"IOC"}'; sleep 0.5)"
+        "\n");
+  ASSERT_EQ(b.execs.size(), 6u) << b.out << b.err;
+  ASSERT_TRUE(b.execs[1].contains("trade_id")) << b.execs[1];
+  EXPECT_NE(b.execs[1]["trade_id"], 0);
+  b.execs[1]["trade_id"] = 0;
+  const char* want[] = {
+      R"({"id":7,"type":"ack","code":"2330","action":"Buy","price":"585.5","leaves":3})",
+      R"({"id":7,"type":"fill","code":"2330","action":"Buy","price":"585.5","qty":1,"leaves":2,)"
+      R"("trade_id":0})",
+      R"({"id":7,"type":"replaced","code":"2330","action":"Buy","price":"586","leaves":1})",
+      R"({"id":7,"type":"cancelled","code":"2330","action":"Buy","price":"586","leaves":0})",
+      R"({"id":99,"type":"rejected","code":"2330","action":"Buy","op_code":"bridge",)"
+      R"("msg":"cancel: unknown order"})",
+      R"({"id":8,"type":"ack","code":"TXFR1","action":"Sell","price":"0","leaves":1})",
   };
-  ASSERT_EQ(execs.size(), 6u) << test::Child::slurp(out);
-  expect(execs[0],
-         R"({"id":7,"type":"ack","code":"2330","action":"Buy","price":"585.5","leaves":3})");
-  expect(execs[1], R"({"id":7,"type":"fill","code":"2330","action":"Buy","price":"585.5",)"
-                   R"("qty":1,"leaves":2,"trade_id":0})");
-  expect(execs[2],
-         R"({"id":7,"type":"replaced","code":"2330","action":"Buy","price":"586","leaves":1})");
-  expect(execs[3],
-         R"({"id":7,"type":"cancelled","code":"2330","action":"Buy","price":"586","leaves":0})");
-  expect(execs[4], R"({"id":99,"type":"rejected","code":"2330","action":"Buy",)"
-                   R"("op_code":"bridge","msg":"cancel: unknown order"})");
-  expect(execs[5],
-         R"({"id":8,"type":"ack","code":"TXFR1","action":"Sell","price":"0","leaves":1})");
-  EXPECT_NE(execs[1]["trade_id"], 0);
+  for (std::size_t i = 0; i < 6; ++i) EXPECT_EQ(b.execs[i], nlohmann::json::parse(want[i])) << i;
 
-  std::vector<nlohmann::json> calls;
-  std::ifstream log(tmp.path / "calls.jsonl");
-  for (std::string line; std::getline(log, line);) calls.push_back(nlohmann::json::parse(line));
-  ASSERT_EQ(calls.size(), 5u);
-  EXPECT_EQ(calls[1]["call"], "update_order");
-  EXPECT_EQ(calls[1]["qty"], 1) << "Shioaji's qty is the amount to cancel: 2 open -> 1";
-  EXPECT_EQ(calls[2]["call"], "update_order");
-  EXPECT_EQ(calls[2]["price"], 586);
-  EXPECT_EQ(calls[3]["call"], "cancel_order");
-  EXPECT_EQ(calls[4]["code"], "TXFD6");
-  EXPECT_EQ(calls[4]["octype"], "Auto");
-  EXPECT_EQ(calls[4]["account"], "F");
-  EXPECT_EQ(calls[4]["price_type"], "MKT");
+  ASSERT_EQ(b.calls.size(), 5u) << b.err;
+  EXPECT_EQ(b.calls[1]["call"], "update_order");
+  EXPECT_EQ(b.calls[1]["qty"], 1) << "Shioaji's qty is the amount to cancel: 2 open -> 1";
+  EXPECT_EQ(b.calls[2]["call"], "update_order");
+  EXPECT_EQ(b.calls[2]["price"], 586);
+  EXPECT_EQ(b.calls[3]["call"], "cancel_order");
+  EXPECT_EQ(b.calls[4]["code"], "TXFD6");
+  EXPECT_EQ(b.calls[4]["octype"], "Auto");
+  EXPECT_EQ(b.calls[4]["account"], "F");
+  EXPECT_EQ(b.calls[4]["price_type"], "MKT");
+}
+
+// place_order refusing synchronously (an exception, or a Trade already Failed) is a reject.
+TEST(RunLive, BridgeRejectsOrdersTheSdkRefusesAtOnce) {
+  LiveEnv env("live");
+  for (const char* mode : {"raise", "failed"}) {
+    LiveEnv::set("MOCK_SHIOAJI_ORDERS", mode);
+    BridgeRun b;
+    b.run(std::string(kPlace2330) + "; sleep 0.5\n");
+    ASSERT_EQ(b.execs.size(), 1u) << mode << b.out << b.err;
+    EXPECT_EQ(b.execs[0]["type"], "rejected") << mode;
+    EXPECT_EQ(b.execs[0]["id"], 7) << mode;
+    EXPECT_NE(b.execs[0]["msg"].get<std::string>().find("mock:"), std::string::npos) << mode;
+  }
 }
 
 TEST(RunLive, ABridgeThatCannotLogInEndsTheRunAsAFailure) {

@@ -2,11 +2,13 @@
 // global operator new to count allocations made by the test thread while counting is on.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <new>
 
 #include "engine_fixture.hpp"
+#include "hft/engine/bridge_gateway.hpp"
 #include "hft/engine/hot_path.hpp"
 #include "hft/feed/sim_market.hpp"
 
@@ -81,6 +83,31 @@ TEST(HotPathAllocation, SteadyStateSimRunAllocatesNothing) {
   EXPECT_GT(hot.metrics().fills.value(), fills_before);
   rec.stop();
   std::filesystem::remove_all(dir);
+}
+
+// The live gateway's hot-thread side: submit (accepted or refused by a full order ring) and
+// next_report (refusals, then the exec ring).
+TEST(HotPathAllocation, LiveGatewayHotSideAllocatesNothing) {
+  const SymbolTable symbols = test::two_symbols();
+  config::Config cfg;
+  cfg.bus.order = 8;
+  obs::Registry registry;
+  BridgeGateway gw(cfg, symbols, registry);  // not started: the ring fills up
+  const std::atomic<bool> stop{false};
+  ASSERT_TRUE(gw.on_exec_line(R"({"id":1,"type":"ack","code":"2330","action":"Buy"})", 1, stop));
+  OrderEvent o{};
+  o.h = EventHeader{0, 0, 0, 1, EventType::kOrder, 0};
+  o.qty = 1;
+  ExecReport r{};
+  std::size_t reports = 0;
+  const std::uint64_t before = t_allocations;
+  t_counting = true;
+  for (int i = 0; i < 40; ++i) gw.submit(o, i);
+  while (gw.next_report(r)) ++reports;
+  t_counting = false;
+  EXPECT_EQ(t_allocations - before, 0u);
+  EXPECT_EQ(gw.refused(), 32u);
+  EXPECT_EQ(reports, 33u) << "the ack and one refusal per refused order";
 }
 
 }  // namespace

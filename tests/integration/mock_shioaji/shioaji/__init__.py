@@ -19,7 +19,8 @@ order events (StockOrder / FuturesOrder: operation, order, status, contract) and
 (StockDeal / FuturesDeal) with the documented field names. Test controls:
   MOCK_SHIOAJI_ORDERS     fill (default: ack, then one deal for the whole quantity), partial (ack,
                           then a deal of 1 when the quantity is above 1), ack (ack only), reject
-                          (order event with op_code "88"), raise (place_order raises)
+                          (order event with op_code "88"), failed (place_order returns a Trade
+                          whose status is Failed, no event), raise (place_order raises)
   MOCK_SHIOAJI_ORDER_LOG  a file that gets one JSON line per order call (the request as received)
 """
 
@@ -310,6 +311,10 @@ class _Broker:
             id=order.id, status="PendingSubmit", status_code="00", order_datetime=_taipei_now(),
             web_id="137", msg="", modified_time=None, modified_price=0,
             order_quantity=order.quantity, deal_quantity=0, cancel_quantity=0, deals=[]))
+        if behaviour == "failed":
+            trade.status.status, trade.status.status_code = "Failed", "99"
+            trade.status.msg = "mock: insufficient balance"
+            return trade
         if behaviour == "reject":
             self.order_event(trade, "New", op_code="88", op_msg="mock: price out of range")
             return trade
