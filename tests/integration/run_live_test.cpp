@@ -91,12 +91,19 @@ TEST(RunLive, RealOrdersNeedTheConfirmLiveFlag) {
   EXPECT_NE(c.err().find("shioaji.ca_path"), std::string::npos) << c.err();
 }
 
+/// The summary title's gateway part: every order line acknowledged and filled, nothing refused.
+std::string fmt_gateway_line(std::size_t lines, std::size_t reports) {
+  return "gateway: " + std::to_string(lines) + " order lines, 0 refused, " +
+         std::to_string(reports) + " reports, 0 unreadable";
+}
+
 /// A live-orders run against the mock: strategy and risk from a config file, the mock's
 /// behaviour from MOCK_SHIOAJI_ORDERS, its order calls in orders.jsonl.
 struct OrderRun {
   test::TempDir tmp{"hft_it_live_gateway"};
   test::Child c;
-  std::string err;  // the run's stderr (the dump below reuses the output files)
+  std::string err;  // the run's stderr and stdout (the dump below reuses the output files)
+  std::string out;
   nlohmann::json summary;
   std::vector<nlohmann::json> calls;  // the mock's record of order calls
   std::string exec_reports;           // `hft wal dump --type exec_report`
@@ -119,6 +126,7 @@ struct OrderRun {
     args.insert(args.end(), extra.begin(), extra.end());
     const int rc = test::run_hft(tmp.path, args, &c);
     err = c.err();
+    out = c.out();
     if (rc != 0) return rc;
     std::ifstream in(tmp.path / "summary.json");
     summary = nlohmann::json::parse(in);
@@ -175,6 +183,7 @@ TEST(RunLive, OrdersReachTheBrokerAndFillsComeBack) {
   EXPECT_EQ(count_lines_with(r.exec_reports, "\"exec_type\":\"ack\""), placed);
   EXPECT_EQ(count_lines_with(r.exec_reports, "\"exec_type\":\"fill\""), placed);
   EXPECT_NE(r.err.find("PRODUCTION"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find(fmt_gateway_line(placed, 2 * placed)), std::string::npos) << r.out;
   for (const char* secret : {"test-secret", "ca-secret"}) {
     EXPECT_EQ(r.err.find(secret), std::string::npos) << "secrets never logged";
   }

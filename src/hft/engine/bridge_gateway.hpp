@@ -53,6 +53,10 @@ class BridgeGateway final : public OrderGateway {
   void log_samples();
 
   std::uint64_t refused() const { return refused_.value(); }
+  /// Order lines written to the bridge (all ops).
+  std::uint64_t written() const {
+    return lines_[0]->value() + lines_[1]->value() + lines_[2]->value();
+  }
   std::uint64_t exec_rejected(ExecLineError e) const {
     return exec_rejected_[static_cast<std::size_t>(e)]->value();
   }

@@ -253,11 +253,21 @@ class BridgeFeed final : public FeedSource {
   std::string title(const SymbolTable& symbols, double seconds) const override {
     std::uint64_t rejects = 0;
     for (std::size_t r = 0; r < kReasons; ++r) rejects += rejected(r);
-    return fmt::format(
+    std::string title = fmt::format(
         "hft run live — {:.1f} s, {} symbols, Shioaji {}, orders {}; bridge: {} payloads, {} "
         "refused",
         seconds, symbols.size(), cfg_.shioaji.simulation ? "simulation" : "production",
         cfg_.orders.mode, shioaji_->accepted(), rejects);
+    if (gateway_ != nullptr) {
+      std::uint64_t bad = 0;
+      for (std::size_t e = 1; e < static_cast<std::size_t>(ExecLineError::kCount); ++e) {
+        bad += gateway_->exec_rejected(static_cast<ExecLineError>(e));
+      }
+      title += fmt::format("; gateway: {} order lines, {} refused, {} reports, {} unreadable",
+                           gateway_->written(), gateway_->refused(),
+                           gateway_->exec_rejected(ExecLineError::kOk), bad);
+    }
+    return title;
   }
 
  private:
