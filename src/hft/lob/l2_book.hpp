@@ -1,14 +1,18 @@
 // Incremental L2 price-level books (CSV import, replay, feeds that send level deltas) for every
 // symbol, with the same BookStats as the snapshot books, refreshed on every change.
 //
+// Both sides are kept by *key*: the ladder tick number for asks and minus it for bids, so on
+// either side a lower key is a better price and one branch-free code path serves both.
 // Storage per symbol and side (flat arrays indexed by symbol id, allocated once):
-//  - a dense window of `window_ticks` quantity slots indexed by ladder tick number minus the
-//    window base (LadderIndex), plus a bitmap of non-empty slots;
+//  - a dense window of `window_ticks` quantity slots indexed by key minus the window base, a
+//    bitmap of non-empty slots and a summary word of non-empty bitmap words;
 //  - a sorted flat array of the levels outside the window ("far" levels), reserved up front.
 // The best level always lies inside the window: when it leaves the inner 3/4 of the window the
-// window is recentred on it (O(window/64 + levels), rare). Removing the best level finds the
-// next one by scanning the bitmap, at most window/64 words, then the far array's nearest end.
-// apply() never allocates unless a side holds more far levels than `far_capacity` (counted).
+// window is recentred on it (O(window/64 + levels), rare). Every update finds the best as the
+// lowest set bit (summary word, then bitmap word) and sums the best 5 levels from the 64 bitmap
+// slots starting at the best, so insert / update / remove, at or behind the touch, inside or
+// behind the 5th level, on either side all take the same path. apply() never allocates unless a
+// side holds more far levels than `far_capacity` (counted).
 #pragma once
 
 #include <cstddef>
@@ -25,7 +29,7 @@
 namespace hft::lob {
 
 struct L2Config {
-  std::uint32_t window_ticks = 512;  // dense slots per side (rounded up to a multiple of 64)
+  std::uint32_t window_ticks = 512;  // dense slots per side (a multiple of 64 in [64, 4096])
   std::uint32_t far_capacity = 256;  // far levels per side reserved at start-up
   Timestamp flow_bucket_ns = kDefaultFlowBucketNs;
   int flow_buckets = kDefaultFlowBuckets;
@@ -46,6 +50,7 @@ class L2Books {
   explicit L2Books(const SymbolTable& symbols, const L2Config& config = {});
 
   /// Sets the aggregate qty at one price (0 removes the level) and refreshes the statistics.
+  /// Prices beyond 2^62 ticks are refused (kBadPrice) so that key arithmetic cannot overflow.
   /// Crossed/locked books are kept; they are counted when the event ends an atomic update
   /// (kFlagLastInBatch).
   L2Reject apply(const BookLevelEvent& ev);
@@ -80,55 +85,58 @@ class L2Books {
   std::uint32_t window_ticks() const { return window_; }
 
  private:
-  static constexpr std::int64_t kNone = INT64_MIN;
+  static constexpr std::int64_t kMaxIndex = std::int64_t{1} << 62;
+  static constexpr std::uint32_t kMaxWindow = 64 * 64;  // one summary word
 
   struct FarLevel {
-    std::int64_t idx;  // ladder tick number
+    std::int64_t key;
     Qty qty;
   };
-  // Hot per-side state, one cache line. The best 5 levels are summarised incrementally: an
-  // update behind the 5th level changes nothing there, a quantity change inside adjusts the
-  // sum, and a level appearing or vanishing inside the top 5 re-walks the five from the touch
-  // through the bitmap (a few bit scans; the far levels only when the window runs out).
+  // Hot per-side state.
   struct alignas(64) SideState {
-    std::int64_t base = 0;       // tick number of dense slot 0
-    std::int64_t best = kNone;   // tick number of the best level (always in the window)
-    std::int64_t fifth = kNone;  // tick number of the 5th level (kNone with fewer levels)
-    Price best_px{0};
+    std::int64_t base = 0;      // key of dense slot 0
+    std::int64_t best = 0;      // key of the best level (meaningful while levels > 0)
+    std::uint64_t summary = 0;  // bit w: bitmap word w has a level
+    std::uint32_t levels = 0;   // non-empty levels, dense + far
+  };
+  struct Top {  // one side's touch quantity and depth over the best 5 levels
     Qty best_qty = 0;
-    Qty depth5 = 0;            // qty over the best 5 levels
-    std::uint32_t levels = 0;  // non-empty levels, dense + far
-    std::uint32_t far_count = 0;
+    Qty depth5 = 0;
   };
   static std::size_t side_index(SymbolId id, Side side) {
     return static_cast<std::size_t>(id) * 2 + static_cast<std::size_t>(side);
   }
+  static std::int64_t key_of(bool bid, std::int64_t idx) { return bid ? -idx : idx; }
   Qty* dense(std::size_t s) { return &qty_[s * window_]; }
   const Qty* dense(std::size_t s) const { return &qty_[s * window_]; }
-  std::uint64_t* bits(std::size_t s) { return &bits_[s * words_]; }
-  const std::uint64_t* bits(std::size_t s) const { return &bits_[s * words_]; }
+  // words_ + 1 words per side: the last one stays zero, so reading the 64 slots from any slot
+  // of the window (two words) stays inside the side's bitmap.
+  std::uint64_t* bits(std::size_t s) { return &bits_[s * (words_ + 1)]; }
+  const std::uint64_t* bits(std::size_t s) const { return &bits_[s * (words_ + 1)]; }
 
-  // Returns whether the touch or the top-5 depth changed.
-  template <bool kBid>
-  [[gnu::always_inline]] inline bool set_level(std::size_t s, std::int64_t idx, Qty qty);
-  Qty set_far(std::size_t s, std::int64_t idx, Qty qty);  // returns the previous qty
-  std::int64_t find_best(std::size_t s, bool bid, std::int64_t from_slot) const;
-  void recentre(std::size_t s, bool bid, std::int64_t around);
+  // Stores a level inside the window (branch-free bookkeeping).
+  [[gnu::always_inline]] inline void store_dense(std::size_t s, std::int64_t slot, Qty qty);
+  // Stores a level anywhere (first level of a side, far levels, a new best beyond the window).
+  void store(std::size_t s, std::int64_t key, Qty qty);
+  // Best and top 5 of a side in the common case (best in the inner window, 5 levels within 64
+  // slots of it); false leaves the rest to settle().
+  [[gnu::always_inline]] inline bool fast_top(std::size_t s, Top& top);
+  // Best and top 5 of a side in every case: recentres the window when needed.
+  [[gnu::noinline]] Top settle(std::size_t s);
+  void set_far(std::size_t s, std::int64_t key, Qty qty);
+  void recentre(std::size_t s, std::int64_t around);
   void clear_side(std::size_t s);
-  void walk_top5(std::size_t s, bool bid);
-  template <bool kBid>
-  [[gnu::always_inline]] inline void walk_top5_dense(std::size_t s);
-  // Nearest non-empty dense slot strictly worse (kWorse) or better than from_slot; -1 if none.
-  template <bool kBid, bool kWorse>
-  [[gnu::always_inline]] inline std::int64_t scan_dense(std::size_t s,
-                                                        std::int64_t from_slot) const;
-  // Copies the changed side(s) into the statistics and derives the features.
-  enum class Refresh : std::uint8_t { kBid, kAsk, kBoth };
-  template <Refresh kWhich>
-  [[gnu::always_inline]] inline void refresh(SymbolId id, const EventHeader& h, bool top_changed);
+  Top walk_top5(std::size_t s) const;  // through the window, then the far levels
+  // Copies one side into the statistics and derives the features.
+  [[gnu::always_inline]] inline void refresh_side(BookStats& st, std::size_t s, bool ask,
+                                                  Top top) const;
+  // Update time and count, trade-flow expiry, crossed/locked count at the end of a batch.
+  void finish(BookStats& st, SymbolId id, const EventHeader& h);
+  // Tick number of a price, -1 when off the ladder, <= 0 or beyond kMaxIndex.
+  std::int64_t tick_index(SymbolId id, Price p) const;
 
   template <class Fn>
-  void for_each_level(std::size_t s, bool bid, Fn&& fn) const;
+  void for_each_level(std::size_t s, Fn&& fn) const;  // fn(key, qty) -> continue?
 
   const SymbolTable& symbols_;
   std::size_t n_symbols_;
@@ -139,7 +147,7 @@ class L2Books {
   std::vector<SideState> sides_;
   std::vector<Qty> qty_;
   std::vector<std::uint64_t> bits_;
-  std::vector<std::vector<FarLevel>> far_;  // sorted by idx ascending, none inside the window
+  std::vector<std::vector<FarLevel>> far_;  // sorted by key descending (nearest last)
   std::vector<BookStats> stats_;
   std::vector<TradeAccumulator> trades_;
   std::vector<FarLevel> scratch_;  // recentring

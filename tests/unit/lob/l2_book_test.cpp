@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <vector>
 
 #include "hft/core/symbol_table.hpp"
@@ -91,6 +92,24 @@ TEST_F(L2BooksTest, OffLadderPriceIsRejectedAndCounted) {
   EXPECT_EQ(b.apply(level(99, Side::kBuy, 50000, 1)), L2Reject::kUnknownSymbol);
   EXPECT_EQ(b.stats(tsmc).rejected, 3U);
   EXPECT_EQ(b.stats(tsmc).bid_levels, 0U);
+}
+
+TEST_F(L2BooksTest, PricesBeyondTwoToTheSixtySecondTicksAreRefused) {
+  // Bids are kept by minus their tick number: the bound keeps the window arithmetic in range.
+  L2Books b(symbols);
+  constexpr std::int64_t kTop = std::int64_t{1} << 62;  // TXF: one tick per point
+  EXPECT_EQ(b.apply(level(txf, Side::kBuy, INT64_MAX, 1)), L2Reject::kBadPrice);
+  EXPECT_EQ(b.apply(level(txf, Side::kSell, kTop + 1, 1)), L2Reject::kBadPrice);
+  EXPECT_EQ(b.stats(txf).rejected, 2U);
+  EXPECT_EQ(b.apply(level(txf, Side::kBuy, kTop, 3)), L2Reject::kNone);
+  EXPECT_EQ(b.apply(level(txf, Side::kBuy, kTop - 1000, 4)), L2Reject::kNone);  // a far level
+  EXPECT_EQ(b.stats(txf).best_bid.v, kTop);
+  EXPECT_EQ(b.stats(txf).bid_depth, 7);
+  EXPECT_EQ(b.qty_at(txf, Side::kBuy, Price{kTop - 1000}), 4);
+  EXPECT_EQ(b.qty_at(txf, Side::kBuy, Price{INT64_MAX}), 0);
+  b.apply(level(txf, Side::kBuy, kTop, 0));  // the far level becomes the best
+  EXPECT_EQ(b.stats(txf).best_bid.v, kTop - 1000);
+  EXPECT_EQ(b.stats(txf).bid_levels, 1U);
 }
 
 TEST_F(L2BooksTest, CrossedAndLockedBooksAreKeptAndCountedAtTheEndOfAnUpdate) {

@@ -1,5 +1,6 @@
 // Property: after every one of millions of random level updates and clears, the L2 book's top
-// 20 levels per side, touch, depth and level counts equal those of a std::map reference book.
+// 20 levels per side, touch, depth, level counts and features (mid, spread, microprice,
+// imbalances) equal those of a std::map reference book.
 // The stream is built to visit the hard cases: tick-band boundaries of a stock ladder (10, 50,
 // 100, 500, 1000 NTD), levels far outside the dense window, drifts that force recentring, and
 // crossed/locked books. Save/restore is checked against the reference along the way.
@@ -93,6 +94,20 @@ bool same_top(const L2Books& books, SymbolId id, Side side, const Map& ref, Qty*
   }
   if (s.valid() && s.spread_ticks != ladder.ticks_between(s.best_bid, s.best_ask)) {
     return ::testing::AssertionFailure() << "spread in ticks differs";
+  }
+  // The features, derived from the reference touch and depth (exactly: the same arithmetic).
+  BookStats want{};
+  want.best_bid = Price{has_b ? ref.bids.begin()->first : 0};
+  want.best_ask = Price{has_a ? ref.asks.begin()->first : 0};
+  want.bid_qty = has_b ? ref.bids.begin()->second : 0;
+  want.ask_qty = has_a ? ref.asks.begin()->second : 0;
+  want.bid_depth = bd;
+  want.ask_depth = ad;
+  derive_features(want, want.valid() ? ladder.ticks_between(want.best_bid, want.best_ask) : 0);
+  if (s.mid_x2 != want.mid_x2 || s.spread_ticks != want.spread_ticks ||
+      s.microprice != want.microprice || s.imbalance_l1 != want.imbalance_l1 ||
+      s.imbalance_l5 != want.imbalance_l5) {
+    return ::testing::AssertionFailure() << "features differ";
   }
   return ::testing::AssertionSuccess();
 }
