@@ -35,9 +35,13 @@ void BM_TickToOrder(benchmark::State& state) {
   engine::HotPath hot(symbols, cfg, *strat, nullptr, registry, ids);
   hot.start();
 
-  feed::SimMarket market(symbols, feed::SimMarketParams{});
+  // A busy market: at 100 µs per record the quote moves on about half of the book updates, so
+  // most ticks make the maker requote.
+  feed::SimMarket market(symbols, feed::SimMarketParams{.volatility_ticks = 60});
   std::vector<MarketData> input(1 << 16);
-  for (std::size_t i = 0; i < input.size(); ++i) market.next(input[i], static_cast<Timestamp>(i));
+  for (std::size_t i = 0; i < input.size(); ++i) {
+    market.next(input[i], static_cast<Timestamp>(i) * 100'000);
+  }
   // 100 µs between records, stamped by the exchange 50 µs before we receive them: the simulated
   // venue's clock (1 ms order and report latency by default) runs on the exchange stamps.
   std::int64_t now = 1'000'000;

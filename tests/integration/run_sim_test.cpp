@@ -7,6 +7,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "hft/core/fixed_point.hpp"
@@ -187,15 +188,21 @@ TEST(RunSim, KillSwitchHaltsTheRunningEngineAndCancelsOrders) {
       test::spawn_hft(tmp.path, {"run", "sim", "--duration", "3s", "--rate", "20000", "--wal-dir",
                                  wal_dir.string(), "--metrics-port", std::to_string(port),
                                  "--summary-json", summary_path.string(), "--no-progress"});
-  // Engage once the engine is trading.
+  // Engage once the engine has sent orders (hft_orders_sent_total{symbol=...} summed).
   httplib::Client http("127.0.0.1", port);
-  for (int attempt = 0; attempt < 50; ++attempt) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  const auto orders_sent = [&] {
+    double total = 0;
     auto res = http.Get("/metrics");
-    if (res && res->body.find("hft_orders_sent_total 0") == std::string::npos &&
-        res->body.find("hft_orders_sent_total") != std::string::npos) {
-      break;
+    if (!res) return total;
+    std::istringstream lines(res->body);
+    for (std::string line; std::getline(lines, line);) {
+      if (line.starts_with("hft_orders_sent_total"))
+        total += std::stod(line.substr(line.rfind(' ')));
     }
+    return total;
+  };
+  for (int attempt = 0; attempt < 50 && orders_sent() == 0; ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   ipc::KillSwitch::open(name).engage("integration test");
   ASSERT_EQ(child.wait(), 0) << child.err();

@@ -17,7 +17,7 @@ namespace hft::config {
 struct SimConfig {
   std::int64_t rate = 100'000;  // market-data events per second across all symbols (0 = max)
   std::uint64_t seed = 42;
-  double volatility_ticks = 0.6;   // stddev of the mid's random walk per book update, in ticks
+  double volatility_ticks = 1.0;   // stddev of the fair value's moves over one second, in ticks
   double trade_probability = 0.3;  // chance that an update also prints a trade
   // The simulated venue of orders.mode=sim (`hft run sim` and `hft run replay`); the same models
   // and defaults as `hft backtest run --latency constant:1000,1000 --queue risk_averse`.

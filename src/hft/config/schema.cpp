@@ -46,7 +46,9 @@ const Field kFields[] = {
      .description = "random seed; same seed and inputs give bit-identical runs",
      .ref = HFT_REF(sim.seed)},
     {.key = "sim.volatility_ticks",
-     .description = "stddev of the simulated mid's random walk per book update, in ticks",
+     .description =
+         "stddev of the simulated fair value's moves over one second, in ticks (the touch "
+         "follows it a whole tick at a time)",
      .ref = HFT_REF(sim.volatility_ticks),
      .min = 0},
     {.key = "sim.trade_probability",
@@ -379,8 +381,10 @@ const Field kFields[] = {
      .description = "Sinopac.pfx certificate, needed to place live orders",
      .ref = HFT_REF(shioaji.ca_path)},
     {.key = "shioaji.bridge",
-     .description = "hft run live: command of the Shioaji bridge process (its stdout is the quote "
-                    "stream; --symbols and --simulation are appended)",
+     .description =
+         "hft run live: command of the Shioaji bridge process (its stdout carries quotes "
+         "and execution reports, its stdin our orders; --symbols, --simulation or "
+         "--production and, with orders.mode=live, --orders are appended)",
      .ref = HFT_REF(shioaji.bridge)},
     {.key = "shioaji.ca_password",
      .description = "password of the certificate (secret)",

@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <vector>
 
@@ -145,10 +147,8 @@ TEST(SimMarket, TradesPrintAtTheLastTouch) {
   EXPECT_GT(checked, 1'000);
 }
 
-// Futures, stocks and ETFs, whose reference is hundreds to thousands of ticks wide. (An option
-// premium of 150 points is only 150 ticks: the walk's stationary spread of ~10 ticks is several
-// percent there, and it does leave +-10 % within 1e6 events; the reversion is per tick, not per
-// cent.)
+// Futures, stocks and ETFs over 1000 s of exchange time: the fair value's reversion keeps the
+// mid within a few percent of the reference (stationary stddev ~ 1 tick/s^0.5 * sqrt(300 s)).
 TEST(SimMarket, MidRevertsToStayWithinTenPercentOfTheReference) {
   SymbolTable symbols;
   for (const char* code : {"TXFD6", "2330", "0050"}) symbols.add(*builtin_contract(code));
@@ -156,7 +156,7 @@ TEST(SimMarket, MidRevertsToStayWithinTenPercentOfTheReference) {
   MarketData md;
   std::vector<double> worst(symbols.size(), 0.0);
   for (int i = 0; i < 1'000'000; ++i) {
-    sim.next(md, i);
+    sim.next(md, static_cast<Timestamp>(i) * 1'000'000);  // 1 ms apart
     if (md.h.type != EventType::kBookSnapshot) continue;
     const double ref = static_cast<double>(sim.reference(md.h.symbol).v);
     const double bid = static_cast<double>(md.snapshot.bid_px[0].v);
@@ -165,7 +165,94 @@ TEST(SimMarket, MidRevertsToStayWithinTenPercentOfTheReference) {
   }
   for (SymbolId id = 0; id < symbols.size(); ++id) {
     EXPECT_LT(worst[id], 0.10) << symbols.spec(id).code;
+    EXPECT_GT(worst[id], 0.0) << symbols.spec(id).code << " never moved";
   }
+}
+
+/// Touch moves of TXF over `seconds` of exchange time at `rate` events per second.
+int touch_moves(double rate, int seconds) {
+  SymbolTable symbols;
+  symbols.add(*builtin_contract("TXFD6"));
+  SimMarket sim(symbols, SimMarketParams{.seed = 5});
+  MarketData md;
+  Price last{0};
+  int moves = 0;
+  const auto n = static_cast<std::int64_t>(rate * seconds);
+  for (std::int64_t i = 0; i < n; ++i) {
+    sim.next(md, static_cast<Timestamp>(static_cast<double>(i) * 1e9 / rate));
+    if (md.h.type != EventType::kBookSnapshot) continue;
+    if (last.v != 0 && md.snapshot.bid_px[0] != last) ++moves;
+    last = md.snapshot.bid_px[0];
+  }
+  return moves;
+}
+
+// The touch moves when the fair value is a whole tick away: about vol^2 = 1 move a second,
+// whether the feed sends five hundred events a second or twenty thousand.
+TEST(SimMarket, TouchMovesAtARateSetInTimeNotInEvents) {
+  const int slow = touch_moves(500, 120);
+  const int fast = touch_moves(20'000, 120);
+  EXPECT_GT(slow, 30) << "about 120 expected";
+  EXPECT_LT(slow, 600);
+  EXPECT_GT(fast, 30) << "about 120 expected";
+  EXPECT_LT(fast, 600);
+  EXPECT_LT(std::abs(fast - slow), std::max(fast, slow) / 2) << slow << " vs " << fast;
+  std::printf("touch moves in 120 s: %d at 500 events/s, %d at 20000 events/s\n", slow, fast);
+}
+
+// Queues persist between updates: while the touch stays put, each level changes by a few
+// units per update (and a print takes from the queue it hit), never redrawn from scratch.
+TEST(SimMarket, QueuesPersistWhileThePriceStays) {
+  SymbolTable symbols;
+  symbols.add(*builtin_contract("TXFD6"));
+  SimMarket sim(symbols, SimMarketParams{.seed = 9, .trade_probability = 0});
+  MarketData md;
+  BookSnapshot prev{};
+  int compared = 0;
+  for (int i = 0; i < 20'000; ++i) {
+    sim.next(md, static_cast<Timestamp>(i) * 100'000);
+    if (prev.bid_px[0] == md.snapshot.bid_px[0] && prev.bid_px[0].v != 0) {
+      for (int l = 0; l < kBookDepth; ++l) {
+        ASSERT_LE(std::abs(md.snapshot.bid_qty[l] - prev.bid_qty[l]), 2) << "event " << i;
+        ASSERT_LE(std::abs(md.snapshot.ask_qty[l] - prev.ask_qty[l]), 2) << "event " << i;
+      }
+      ++compared;
+    }
+    prev = md.snapshot;
+  }
+  EXPECT_GT(compared, 15'000);
+}
+
+// Informed flow: the prints before an up-move are mostly buys, before a down-move mostly sells.
+TEST(SimMarket, PrintsLeanTheWayThePriceIsAboutToMove) {
+  SymbolTable symbols;
+  symbols.add(*builtin_contract("TXFD6"));
+  SimMarket sim(symbols, SimMarketParams{.seed = 13});
+  MarketData md;
+  Price last{0};
+  int buys = 0, sells = 0;
+  int buys_before_up = 0, sells_before_up = 0, buys_before_down = 0, sells_before_down = 0;
+  for (int i = 0; i < 2'000'000; ++i) {
+    sim.next(md, static_cast<Timestamp>(i) * 100'000);
+    if (md.h.type == EventType::kTrade) {
+      (md.trade.aggressor == Side::kBuy ? buys : sells)++;
+      continue;
+    }
+    const Price bid = md.snapshot.bid_px[0];
+    if (last.v != 0 && bid != last) {
+      if (bid > last) {
+        buys_before_up += buys;
+        sells_before_up += sells;
+      } else {
+        buys_before_down += buys;
+        sells_before_down += sells;
+      }
+      buys = sells = 0;
+    }
+    last = bid;
+  }
+  EXPECT_GT(buys_before_up, sells_before_up * 11 / 10);
+  EXPECT_GT(sells_before_down, buys_before_down * 11 / 10);
 }
 
 }  // namespace
