@@ -78,12 +78,15 @@ class ClickHouseTest : public ::testing::Test {
     server_ = std::make_unique<itest::ClickHouseServer>(dir_->path() / "clickhouse");
     server_error_ = server_->start();
     if (!server_error_.empty()) return;
-    // A short simulated session: market data, orders, fills, cancels in the WAL.
+    // A short simulated session: market data, orders, fills, cancels in the WAL. The maker
+    // quotes at the touch (cover_costs 0) so that two seconds bring fills.
     wal_ = dir_->path() / "wal";
-    itest::Process sim =
-        hft({"run", "sim", "--duration", "2s", "--rate", "10000", "--no-progress", "--metrics-port",
-             std::to_string(itest::free_port()), "--wal-dir", wal_.string()},
-            "sim");
+    const fs::path active = dir_->path() / "active.yaml";
+    std::ofstream(active) << "strategy:\n  params: {cover_costs: 0}\n";
+    itest::Process sim = hft({"run", "sim", "--duration", "2s", "--rate", "10000", "--no-progress",
+                              "--metrics-port", std::to_string(itest::free_port()), "--wal-dir",
+                              wal_.string(), "--config", active.string()},
+                             "sim");
     const auto rc = sim.wait_exit(60s);
     if (rc != 0) server_error_ = "hft run sim failed:\n" + itest::tail_lines(sim.err());
   }
@@ -163,6 +166,35 @@ TEST_F(ClickHouseTest, InitDbCreatesEveryTableAndTheFillsView) {
   // Idempotent.
   EXPECT_EQ(run({"recorder", "init-db", "--url", server_->url(), "--database", "t_init"}, &out), 0)
       << out;
+}
+
+// A table created by an older build gains the columns added since (risk_events without
+// action / client_order_id, as before they existed); its rows stay.
+TEST_F(ClickHouseTest, InitDbAddsTheColumnsAnOlderTableLacks) {
+  ASSERT_EQ(server_->query("CREATE DATABASE IF NOT EXISTS t_old"), "");
+  ASSERT_EQ(
+      server_->query(
+          "CREATE TABLE t_old.risk_events (seq UInt64, date Date, local_ts UInt64, exch_ts UInt64, "
+          "src_seq UInt32, flags UInt8, symbol String, symbol_id UInt16, price_scale UInt32, "
+          "strategy_id UInt16, side Enum8('B' = 0, 'S' = 1), price Int64, qty Int64, reason UInt8) "
+          "ENGINE = ReplacingMergeTree() PARTITION BY toYYYYMMDD(date) ORDER BY (symbol, local_ts, "
+          "seq)"),
+      "");
+  ASSERT_EQ(server_->query("INSERT INTO t_old.risk_events VALUES (1, '2026-06-01', 5, 4, 1, 0, "
+                           "'TXFD6', 0, 1, 1, 'B', "
+                           "22000, 1, 3)"),
+            "");
+  std::string out;
+  ASSERT_EQ(run({"recorder", "init-db", "--url", server_->url(), "--database", "t_old"}, &out), 0)
+      << out;
+  const std::string cols = server_->query(
+      "SELECT name, type FROM system.columns WHERE database = 't_old' AND table = "
+      "'risk_events' ORDER BY name");
+  EXPECT_NE(cols.find("action\tEnum8("), std::string::npos) << cols;
+  EXPECT_NE(cols.find("client_order_id\tUInt64"), std::string::npos) << cols;
+  EXPECT_EQ(server_->query("SELECT count(), any(action), any(client_order_id) FROM "
+                           "t_old.risk_events"),
+            "1\tnew\t0\n");
 }
 
 TEST_F(ClickHouseTest, LoadGivesOneRowPerWalRecordAndReRunsAddNothing) {

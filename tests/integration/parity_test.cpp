@@ -216,9 +216,15 @@ TEST_F(Parity, BacktestAndReplayGiveTheSameOrdersAndFills) {
   // Final positions and realised cash follow from the fills; check the engine's own books too.
   std::map<std::string, std::int64_t> pos;
   for (const Fill& f : bt) pos[f.symbol] += f.side == 'B' ? f.qty : -f.qty;
+  std::int64_t fees = 0, taxes = 0;  // Money units (1/10000 NTD)
   for (const auto& s : rp.summary["symbols"]) {
     EXPECT_EQ(s["position"].get<std::int64_t>(), pos[s["code"].get<std::string>()]) << s["code"];
+    fees += s["fees"].get<std::int64_t>();
+    taxes += s["taxes"].get<std::int64_t>();
   }
+  // One cost model: the same fills cost the same in both.
+  EXPECT_DOUBLE_EQ(static_cast<double>(fees) / 1e4, stats["pnl"]["commissions"].get<double>());
+  EXPECT_DOUBLE_EQ(static_cast<double>(taxes) / 1e4, stats["pnl"]["taxes"].get<double>());
 }
 
 TEST_F(Parity, ReplayIsDeterministic) {

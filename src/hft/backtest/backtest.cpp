@@ -34,7 +34,7 @@ Backtest::Backtest(const MarketInput& input, strategy::Strategy& strategy,
       symbols_(table_of(input)),
       books_(symbols_),
       venue_(symbols_, books_, config.venue, config.queue, config.latency),
-      positions_(symbols_) {
+      positions_(symbols_, config.fees) {
   if (config_.sample_ns <= 0) config_.sample_ns = kNsPerSec;
 }
 
@@ -167,9 +167,8 @@ void Backtest::on_report(const ExecReport& r) {
       return;
     case ExecType::kFill: {
       const ContractSpec& spec = symbols_.spec(o->symbol);
-      positions_.on_fill(o->symbol, o->side, r.price, r.qty);
-      const broker::FillCost c = broker::fill_cost(config_.fees, spec, o->side, r.price, r.qty);
-      commissions_ += c.commission;
+      const execution::FillCost c = positions_.on_fill(o->symbol, o->side, r.price, r.qty);
+      commissions_ += c.fee;
       taxes_ += c.tax;
       o->filled += r.qty;
       o->fill_notional += notional(r.price, r.qty, spec.price_scale, spec.multiplier);
@@ -183,7 +182,7 @@ void Backtest::on_report(const ExecReport& r) {
       f.side = o->side;
       f.price = r.price;
       f.qty = r.qty;
-      f.commission = c.commission;
+      f.commission = c.fee;
       f.tax = c.tax;
       f.maker = r.h.exch_ts != o->arrived_ts;  // not matched on arrival: it rested
       f.position_after = positions_.get(o->symbol).qty;
@@ -285,7 +284,7 @@ strategy::PositionInfo Backtest::position_info(SymbolId symbol) const {
   info.qty = p.qty;
   info.realized = p.realized;
   info.unrealized = positions_.unrealized(symbol, mark(symbol));
-  info.fees = commissions_ + taxes_;
+  info.fees = p.fees + p.taxes;
   info.avg_price = positions_.average_price(symbol);
   return info;
 }

@@ -24,7 +24,6 @@
 #include <vector>
 
 #include "hft/backtest/market_input.hpp"
-#include "hft/broker/fee_model.hpp"
 #include "hft/broker/sim_venue.hpp"
 #include "hft/execution/positions.hpp"
 #include "hft/lob/l2_book.hpp"
@@ -36,7 +35,7 @@ struct BacktestConfig {
   broker::VenueConfig venue;
   broker::QueueModel queue = broker::RiskAverseQueue{};
   broker::LatencyModel latency = broker::ConstantLatency{};
-  broker::FeeSchedule fees;
+  execution::FeeSchedule fees;  // the engine's cost model (fees.*: engine::fee_schedule)
   strategy::Params params;
   Timestamp from = 0;  // local_ts range [from, to); 0 = unbounded
   Timestamp to = 0;
@@ -171,6 +170,9 @@ class Backtest final : public strategy::Context {
   const strategy::Params& params() const override { return config_.params; }
   std::uint32_t series(std::string_view name) override;
   void record(std::uint32_t series, double value) override;
+  Money fill_cost(SymbolId symbol, Side side, Price price, Qty qty) const override {
+    return positions_.fee_model().cost(symbol, side, price, qty, 0).total();
+  }
 
   // ---- results -----------------------------------------------------------------------
   const std::deque<OrderRecord>& orders() const { return orders_; }

@@ -42,7 +42,6 @@
 #include <limits>
 #include <vector>
 
-#include "hft/broker/fee_model.hpp"
 #include "hft/broker/latency_model.hpp"
 #include "hft/broker/queue_model.hpp"
 #include "hft/broker/tw_rules.hpp"

@@ -19,6 +19,8 @@
 #include "hft/backtest/results.hpp"
 #include "hft/cli/commands.hpp"
 #include "hft/cli/duration.hpp"
+#include "hft/cli/run_symbols.hpp"
+#include "hft/engine/hot_path.hpp"
 
 namespace hft::cli {
 namespace {
@@ -35,6 +37,7 @@ struct BacktestArgs {
   std::string queue = "risk_averse";
   std::string latency = "constant:1000,1000";
   std::string symbols;
+  std::string config_file;
   std::string sample = "1s";
   bool no_sessions = false;
   bool no_progress = false;
@@ -155,6 +158,11 @@ int run_backtest(const BacktestArgs& a) {
   if (!a.params_file.empty()) err = backtest::load_params_yaml(a.params_file, cfg.params);
   for (const std::string& kv : a.params) {
     if (err.empty()) err = backtest::apply_param_override(kv, cfg.params);
+  }
+  {  // costs as `hft run sim` charges them (fees.*)
+    config::Config run_cfg;
+    if (!load_run_config("sim", a.config_file, "", run_cfg)) return 2;
+    cfg.fees = engine::fee_schedule(run_cfg);
   }
   if (err.empty()) err = parse_queue(a.queue, cfg.queue);
   if (err.empty()) err = parse_latency(a.latency, cfg.latency);
@@ -279,6 +287,9 @@ void register_backtest(CLI::App& app, int& exit_code) {
   run->add_option("--to", args->to, "End (exclusive), same formats as --from");
   run->add_option("--out", args->out, "Output directory")->required();
   run->add_option("--seed", args->seed, "Seed (recorded; today's models are deterministic)");
+  run->add_option("--config", args->config_file,
+                  "Extra YAML config file over the layers of $HFT_CONFIG_DIR (default ./config); "
+                  "the backtest takes its costs (fees.*) from them, as hft run sim does");
   run->add_option("--queue", args->queue, "Queue model: risk_averse | power:N")
       ->capture_default_str();
   run->add_option("--latency", args->latency,

@@ -54,13 +54,12 @@ int run_init(const Target& t) {
     return 2;
   }
   ch::HttpClient http(t.url);
-  for (const std::string& ddl : ch::schema_ddl(t.database)) {
-    const ch::HttpResult r = http.query(ddl);
-    if (!r.ok()) {
-      std::fprintf(stderr, "recorder init-db: %s failed at:\n  %s\n", t.url.c_str(),
-                   r.describe().c_str());
-      return 1;
-    }
+  const ch::HttpResult r =
+      ch::apply_schema(t.database, [&](const std::string& sql) { return http.query(sql); });
+  if (!r.ok()) {
+    std::fprintf(stderr, "recorder init-db: %s failed at:\n  %s\n", t.url.c_str(),
+                 r.describe().c_str());
+    return 1;
   }
   fmt::print("recorder init-db: {} database {} ready:", t.url, t.database);
   for (ch::Table tb : ch::kAllTables) fmt::print(" {}", ch::table_name(tb));

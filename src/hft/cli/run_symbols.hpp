@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "hft/config/config.hpp"
 #include "hft/core/symbol_table.hpp"
 
 namespace hft::cli {
@@ -11,8 +12,14 @@ namespace hft::cli {
 /// $HFT_CONFIG_DIR, else ./config.
 std::string config_dir();
 
-/// Loads the configuration (mode overlay, `config_file`, `symbols` as --symbols) and builds the
-/// run's symbol table. Errors go to stderr, prefixed with `who`; false on any.
+/// Loads the layered configuration as `hft run <mode>` does (config_dir(), the mode and HFT_ENV
+/// overlays, the environment, `config_file` on top, `symbols` as --symbols). Errors go to
+/// stderr; false on any.
+bool load_run_config(const std::string& mode, const std::string& config_file,
+                     const std::string& symbols, config::Config& out);
+
+/// load_run_config, then builds the run's symbol table. Errors go to stderr, prefixed with `who`;
+/// false on any.
 bool load_run_symbols(const std::string& mode, const std::string& config_file,
                       const std::string& symbols, const char* who, SymbolTable& table);
 

@@ -175,6 +175,8 @@ Json to_json(const WalRecord& rec, const std::string& segment) {
       j["qty"] = e.qty;
       j["reason"] = e.reason;
       j["reason_name"] = risk::to_string(static_cast<risk::RejectReason>(e.reason));
+      j["action"] = name(e.action);  // what was refused: new, cancel or replace of client_id
+      j["client_id"] = e.client_id;
       return j;
     }
     case EventType::kStateChange: {

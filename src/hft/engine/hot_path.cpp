@@ -366,6 +366,10 @@ strategy::PositionInfo HotPath::position_info(SymbolId symbol) const {
   return info;
 }
 
+Money HotPath::fill_cost(SymbolId symbol, Side side, Price price, Qty qty) const {
+  return positions_.fee_model().cost(symbol, side, price, qty, 0).total();
+}
+
 std::size_t HotPath::depth(SymbolId symbol, Side side, std::span<lob::L2Level> out) const {
   std::size_t n = 0;
   for (int level = 0; level < kBookDepth && n < out.size(); ++level) {
@@ -598,12 +602,14 @@ strategy::PlaceResult HotPath::submit(const strategy::OrderRequest& r) {
 strategy::PlaceResult HotPath::reject(const risk::OrderRequest& req, risk::RejectReason reason,
                                       std::uint16_t strategy_id, bool counted_by_gate) {
   if (!counted_by_gate) risk_.add_reject(reason);
-  record_refusal(req.symbol, req.side, req.price, req.qty, strategy_id, reason);
+  record_refusal(OrderAction::kNew, 0, req.symbol, req.side, req.price, req.qty, strategy_id,
+                 reason);
   return {0, static_cast<strategy::RejectCode>(reason)};
 }
 
-void HotPath::record_refusal(SymbolId symbol, Side side, Price price, Qty qty,
-                             std::uint16_t strategy_id, risk::RejectReason reason) {
+void HotPath::record_refusal(OrderAction action, ClientOrderId id, SymbolId symbol, Side side,
+                             Price price, Qty qty, std::uint16_t strategy_id,
+                             risk::RejectReason reason) {
   metrics_.risk_rejects[static_cast<std::size_t>(reason)]->inc();
   RiskRejectEvent ev{};
   ev.h = EventHeader{now_, now_, ++order_seq_, symbol, EventType::kRiskReject, 0};
@@ -612,6 +618,8 @@ void HotPath::record_refusal(SymbolId symbol, Side side, Price price, Qty qty,
   ev.strategy_id = strategy_id;
   ev.reason = static_cast<std::uint8_t>(reason);
   ev.side = side;
+  ev.action = action;
+  ev.client_id = id;
   record(ev);
 }
 
@@ -700,7 +708,8 @@ bool HotPath::cancel_order(ClientOrderId id, bool force) {
       risk_.add_reject(reason);
     }
     if (reason != risk::RejectReason::kNone) {
-      record_refusal(o->symbol, o->side, o->price, 0, o->strategy_id, reason);  // qty 0: a cancel
+      record_refusal(OrderAction::kCancel, id, o->symbol, o->side, o->price, 0, o->strategy_id,
+                     reason);
       return false;
     }
   } else {
@@ -740,7 +749,8 @@ bool HotPath::replace(ClientOrderId id, Price price, Qty qty) {
   risk::RejectReason reason = risk_.check_replace(req, now_);
   if (reason == risk::RejectReason::kNone) reason = adapter_check();
   if (reason != risk::RejectReason::kNone) {
-    record_refusal(o->symbol, o->side, price, qty, o->strategy_id, reason);
+    record_refusal(OrderAction::kReplace, id, o->symbol, o->side, price, qty, o->strategy_id,
+                   reason);
     return false;
   }
   o->state = sent.next;

@@ -191,6 +191,7 @@ class HotPath final : public strategy::Context {
   /// register them in on_start (registration takes the registry's lock).
   std::uint32_t series(std::string_view name) override;
   void record(std::uint32_t series, double value) override;
+  Money fill_cost(SymbolId symbol, Side side, Price price, Qty qty) const override;
   static constexpr std::size_t kMaxSeries = 32;
 
   /// Gateway for orders.mode=live (without one, live orders are refused as orders_disabled).
@@ -226,8 +227,8 @@ class HotPath final : public strategy::Context {
   strategy::PlaceResult reject(const risk::OrderRequest& req, risk::RejectReason reason,
                                std::uint16_t strategy_id, bool counted_by_gate);
   /// Counts and records a refused order, cancel (qty 0) or replace.
-  void record_refusal(SymbolId symbol, Side side, Price price, Qty qty, std::uint16_t strategy_id,
-                      risk::RejectReason reason);
+  void record_refusal(OrderAction action, ClientOrderId id, SymbolId symbol, Side side, Price price,
+                      Qty qty, std::uint16_t strategy_id, risk::RejectReason reason);
   /// Order-adapter guards for a request that is not a new order (circuit, then a token).
   risk::RejectReason adapter_check();
   bool cancel_order(ClientOrderId id, bool force);

@@ -136,13 +136,18 @@ struct alignas(64) ExecReport {
 };
 static_assert(sizeof(ExecReport) == 64);
 
+/// An order request the engine refused before it left (risk gate or order-adapter guards).
+/// `action` and `client_id` say what was refused: a new order (client_id 0), or a cancel or
+/// replace of order client_id (records written before they existed read as new orders).
 struct alignas(64) RiskRejectEvent {
   EventHeader h;
   Price price;
-  Qty qty;
+  Qty qty;  // a replace: the new open quantity; a cancel: 0
   std::uint16_t strategy_id;
   std::uint8_t reason;  // risk::RejectReason
   Side side;
+  OrderAction action;
+  ClientOrderId client_id;
 };
 static_assert(sizeof(RiskRejectEvent) == 64);
 

@@ -46,6 +46,7 @@ struct FeeSchedule {
 struct FillCost {
   Money fee{0};
   Money tax{0};
+  Money total() const { return fee + tax; }
 };
 
 /// Per-symbol cost parameters resolved from a FeeSchedule once; cost() never allocates.

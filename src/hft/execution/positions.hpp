@@ -60,6 +60,8 @@ class Positions {
     const Position& p = get(strategy, symbol);
     return gross(p, symbol, mark) - p.fees - p.taxes;
   }
+  /// The cost model fills are charged with (Context::fill_cost).
+  const FeeModel& fee_model() const { return fees_; }
   /// New trading day: day-trade matching starts over.
   void start_day();
   std::size_t size() const { return n_; }

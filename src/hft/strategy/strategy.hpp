@@ -105,6 +105,11 @@ class Context {
   /// a sink ignore them.
   virtual std::uint32_t series(std::string_view /*name*/) { return 0; }
   virtual void record(std::uint32_t /*series*/, double /*value*/) {}
+  /// Commission plus tax one fill of `qty` at `price` would pay under the engine's fee model
+  /// (fees.*; a stock sell at the full tax, not the day-trade rate). Default: 0, unknown.
+  virtual Money fill_cost(SymbolId /*symbol*/, Side /*side*/, Price /*price*/, Qty /*qty*/) const {
+    return Money{0};
+  }
 };
 
 class Strategy {

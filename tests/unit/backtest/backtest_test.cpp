@@ -135,11 +135,12 @@ TEST(Backtest, FillsPayTaiwanCostsAndTheSummaryAddsThemUp) {
   Probe p;
   Backtest bt(in, p, BacktestConfig{});
   bt.run();
-  // One TXF contract at 20001: NT$50 commission + 0.002 % of 4,000,200 = NT$80 tax.
-  EXPECT_EQ(bt.commissions().v, 50 * Money::kScale);
+  // One TXF contract at 20001: NT$60 commission (TXF) + 0.002 % of 4,000,200 = NT$80 tax.
+  EXPECT_EQ(bt.commissions().v, 60 * Money::kScale);
   EXPECT_EQ(bt.taxes().v, 80 * Money::kScale);
   const Summary s = summarize(bt, BacktestConfig{});
-  EXPECT_DOUBLE_EQ(s.net_pnl, s.gross_pnl - 130.0);
+  EXPECT_DOUBLE_EQ(s.net_pnl, s.gross_pnl - 140.0);
+  EXPECT_EQ(bt.position_info(0).fees.v, 140 * Money::kScale);  // the symbol's own costs
   EXPECT_EQ(s.orders, 1u);
   EXPECT_EQ(s.fills, 1u);
   EXPECT_DOUBLE_EQ(s.fill_ratio, 1.0);

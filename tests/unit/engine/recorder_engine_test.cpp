@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <random>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "engine_fixture.hpp"
@@ -182,6 +183,44 @@ TEST_F(RecorderEngineTest, RecordsTickToOrderLatencyAndPositionSnapshots) {
     EXPECT_EQ(s.costs, hot.positions().get(0).fees + hot.positions().get(0).taxes);
   }
   EXPECT_GT(snaps[0].costs.v, 0);
+}
+
+// A refused request is recorded with what it was: a new order (client id 0), or a replace or
+// cancel of a named order — the WAL tells them apart.
+TEST_F(RecorderEngineTest, RefusalsRecordWhatWasRefused) {
+  strat.armed = false;
+  cfg.risk.max_cancels_per_window = 1;
+  ASSERT_EQ(rec->start(), "");
+  HotPath hot(symbols, cfg, strat, rec.get(), registry, ids);
+  hot.start();
+  MarketData md = test::book(symbols, 0, 23000);
+  hot.on_market_data(md, test::kT0);
+  const strategy::PlaceResult placed = hot.place(0, Side::kBuy, Price{22998}, 3, TimeInForce::kROD);
+  ASSERT_TRUE(placed.ok());
+  hot.on_timer(test::kT0 + 1);                                                      // acknowledged
+  EXPECT_FALSE(hot.place(0, Side::kBuy, Price{22000}, 1, TimeInForce::kROD).ok());  // collar
+  EXPECT_FALSE(hot.replace(placed.id, Price{22998}, 4));  // quantity may only go down
+  const strategy::PlaceResult other = hot.place(0, Side::kBuy, Price{22997}, 1, TimeInForce::kROD);
+  ASSERT_TRUE(other.ok());
+  hot.on_timer(test::kT0 + 2);
+  ASSERT_TRUE(hot.cancel(other.id));
+  EXPECT_FALSE(hot.cancel(placed.id));  // the cancel throttle (1 per window)
+  rec->stop();
+
+  std::vector<std::vector<unsigned char>> payloads;
+  const auto recs = read_wal(payloads);
+  std::vector<std::tuple<OrderAction, ClientOrderId, Qty>> refused;
+  for (std::size_t i = 0; i < recs.size(); ++i) {
+    if (recs[i].type != EventType::kRiskReject) continue;
+    RiskRejectEvent e;
+    std::memcpy(&e, payloads[i].data(), sizeof e);
+    refused.emplace_back(e.action, e.client_id, e.qty);
+  }
+  const std::vector<std::tuple<OrderAction, ClientOrderId, Qty>> want = {
+      {OrderAction::kNew, 0, 1},
+      {OrderAction::kReplace, placed.id, 4},
+      {OrderAction::kCancel, placed.id, 0}};
+  EXPECT_EQ(refused, want);
 }
 
 }  // namespace

@@ -137,6 +137,30 @@ TEST(ClickHouseMapping, OrderRow) {
   EXPECT_EQ(columns(Table::kOrders).size(), 17u);
 }
 
+// A refused replace names the order it was for (risk_events.action, client_order_id).
+TEST(ClickHouseMapping, RiskRejectRowSaysWhatWasRefused) {
+  RiskRejectEvent r{};
+  r.h = EventHeader{kTs - 1000, kTs, 10, 0, EventType::kRiskReject, 0};
+  r.price = Price{22003};
+  r.qty = 1;
+  r.strategy_id = 1;
+  r.reason = 25;
+  r.side = Side::kSell;
+  r.action = OrderAction::kReplace;
+  r.client_id = 4242;
+  RowBinaryWriter w;
+  ASSERT_EQ(append_row(record_of(r, 12), symbols(), w), "");
+  Bytes want = prefix(12, 10, 0);
+  want.str("TXFD6").le<std::uint16_t>(0).le<std::uint32_t>(1);
+  want.le<std::uint16_t>(1).le<std::int8_t>(1).le<std::int64_t>(22003).le<std::int64_t>(1);
+  want.le<std::uint8_t>(25).le<std::int8_t>(2).le<std::uint64_t>(4242);
+  EXPECT_EQ(w.bytes(), want.s);
+  EXPECT_EQ(columns(Table::kRiskEvents).size(), 16u);
+  r.action = static_cast<OrderAction>(3);
+  RowBinaryWriter bad;
+  EXPECT_NE(append_row(record_of(r, 12), symbols(), bad), "");
+}
+
 TEST(ClickHouseMapping, ExecReportAndStateChangeRows) {
   ExecReport r{};
   r.h = EventHeader{kTs - 1000, kTs, 4, 1, EventType::kExecReport, 0};
@@ -188,6 +212,23 @@ TEST(ClickHouseMapping, EveryRecordTypeHasATableAndColumnsMatchTheDdl) {
         EventType::kLobStats, EventType::kLatencySample, EventType::kPositionSnapshot}) {
     EXPECT_TRUE(table_of(t).has_value()) << to_string(t);
   }
+}
+
+// An older build's risk_events (before action / client_order_id) gains exactly those two
+// columns, in table order; current tables and tables not created yet need nothing.
+TEST(ClickHouseMapping, MissingColumnsOfAnOlderTableAreAdded) {
+  std::string existing;
+  for (const std::string& c : columns(Table::kOrders)) existing += "orders\t" + c + "\n";
+  for (const std::string& c : columns(Table::kRiskEvents)) {
+    if (c != "action" && c != "client_order_id") existing += "risk_events\t" + c + "\n";
+  }
+  const std::vector<std::string> want = {
+      "ALTER TABLE hft.risk_events ADD COLUMN action Enum8('new' = 0, 'cancel' = 1, "
+      "'replace' = 2)",
+      "ALTER TABLE hft.risk_events ADD COLUMN client_order_id UInt64"};
+  EXPECT_EQ(missing_column_ddl("hft", existing), want);
+  EXPECT_TRUE(missing_column_ddl("hft", "").empty());
+  EXPECT_TRUE(missing_column_ddl("hft", "garbage without a tab\n").empty());
 }
 
 TEST(ClickHouseMapping, LatencySampleAndPositionSnapshotRows) {

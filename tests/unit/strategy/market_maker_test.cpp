@@ -36,6 +36,9 @@ class FakeContext final : public Context {
   const lob::BookStats& book(SymbolId id) const override { return books_[id]; }
   const SymbolTable& symbols() const override { return symbols_; }
   Timestamp now() const override { return t; }
+  Money fill_cost(SymbolId, Side side, Price, Qty qty) const override {
+    return Money{(side == Side::kBuy ? buy_cost : sell_cost).v * qty};
+  }
 
   void clear() {
     placed.clear();
@@ -51,6 +54,7 @@ class FakeContext final : public Context {
   Qty pos = 0;
   Timestamp t = 0;
   bool reject_places = false;
+  Money buy_cost{0}, sell_cost{0};  // per unit
   std::vector<Placed> placed;
   std::vector<ClientOrderId> cancelled;
 
@@ -70,8 +74,11 @@ lob::BookStats touch(std::int64_t bid, std::int64_t ask) {
   lob::BookStats b;
   b.best_bid = Price{bid};
   b.best_ask = Price{ask};
+  b.spread_ticks = ask - bid;  // TXF: a 1-point tick
   return b;
 }
+
+constexpr std::int64_t kNtd = Money::kScale;
 
 class MarketMakerTest : public ::testing::Test {
  protected:
@@ -98,6 +105,48 @@ TEST_F(MarketMakerTest, EdgeTicksQuoteOutsideTheTouch) {
   mm.on_book(ctx, 0, touch(20000, 20001));
   EXPECT_EQ(ctx.placed_on(Side::kBuy)->price, Price{19997});
   EXPECT_EQ(ctx.placed_on(Side::kSell)->price, Price{20004});
+}
+
+// TXF: a tick is worth NT$200 a contract; a round trip of NT$150 + NT$150 is NT$100 more than
+// the one-tick spread earns, so each quote moves out by ceil(100 / 400) = 1 tick.
+TEST_F(MarketMakerTest, CoverCostsWidensBothQuotesUntilARoundTripPaysItsCosts) {
+  ctx.buy_cost = Money{150 * kNtd};
+  ctx.sell_cost = Money{150 * kNtd};
+  MarketMaker mm = maker({});
+  mm.on_book(ctx, 0, touch(20000, 20001));
+  EXPECT_EQ(ctx.placed_on(Side::kBuy)->price, Price{19999});
+  EXPECT_EQ(ctx.placed_on(Side::kSell)->price, Price{20002});
+  // On top of edge_ticks; costs the spread already pays move nothing.
+  ctx.clear();
+  MarketMaker wide = maker({.edge_ticks = 2});
+  ctx.buy_cost = ctx.sell_cost = Money{50 * kNtd};
+  wide.on_book(ctx, 0, touch(20000, 20001));
+  EXPECT_EQ(ctx.placed_on(Side::kBuy)->price, Price{19998});
+  EXPECT_EQ(ctx.placed_on(Side::kSell)->price, Price{20003});
+}
+
+TEST_F(MarketMakerTest, CoverCostsOffQuotesAtTheTouchWhateverTheCosts) {
+  ctx.buy_cost = ctx.sell_cost = Money{900 * kNtd};
+  MarketMaker mm = maker({.cover_costs = false});
+  mm.on_book(ctx, 0, touch(20000, 20001));
+  EXPECT_EQ(ctx.placed_on(Side::kBuy)->price, Price{20000});
+  EXPECT_EQ(ctx.placed_on(Side::kSell)->price, Price{20001});
+}
+
+// The cost edge is refreshed once a second of engine time, not on every book.
+TEST_F(MarketMakerTest, CoverCostsFollowsTheCostsOncePerSecond) {
+  MarketMaker mm = maker({.requote_ticks = 1});
+  mm.on_book(ctx, 0, touch(20000, 20001));  // free: at the touch
+  EXPECT_EQ(ctx.placed_on(Side::kBuy)->price, Price{20000});
+  ctx.buy_cost = ctx.sell_cost = Money{250 * kNtd};  // short by 300: 1 tick a side
+  ctx.clear();
+  ctx.t = 500'000'000;
+  mm.on_book(ctx, 0, touch(20000, 20001));
+  EXPECT_TRUE(ctx.placed.empty());
+  ctx.t = 1'000'000'000;
+  mm.on_book(ctx, 0, touch(20000, 20001));
+  ASSERT_NE(ctx.placed_on(Side::kBuy), nullptr);
+  EXPECT_EQ(ctx.placed_on(Side::kBuy)->price, Price{19999});
 }
 
 TEST_F(MarketMakerTest, SkewsBothQuotesDownWhenLong) {
@@ -318,6 +367,15 @@ TEST(MarketMakerParams, RejectsABackoffLongerThanADay) {
   const MarketMakerParams p = market_maker_params({{"reject_backoff_ms", 86'400'001}}, &error);
   EXPECT_NE(error.find("reject_backoff_ms"), std::string::npos) << error;
   EXPECT_EQ(p.reject_backoff_ms, 86'400'000);
+}
+
+TEST(MarketMakerParams, CoverCostsIsOnByDefaultAndTakesZeroOrOne) {
+  std::string error;
+  EXPECT_TRUE(market_maker_params({}, &error).cover_costs);
+  EXPECT_FALSE(market_maker_params({{"cover_costs", 0}}, &error).cover_costs);
+  EXPECT_EQ(error, "");
+  EXPECT_TRUE(market_maker_params({{"cover_costs", 2}}, &error).cover_costs);
+  EXPECT_NE(error.find("'cover_costs' must be 0 or 1"), std::string::npos) << error;
 }
 
 TEST(MarketMakerParams, RejectsAnUnknownParameterByName) {

@@ -239,18 +239,22 @@ bool Loader::wait_backoff(std::chrono::milliseconds& delay, Clock::time_point si
 bool Loader::ensure_schema() {
   auto delay = opt_.backoff_initial;
   const auto since = Clock::now();
-  for (const std::string& ddl : schema_ddl(opt_.database)) {
+  bool gave_up = false;
+  const HttpResult r = apply_schema(opt_.database, [&](const std::string& sql) {
     while (true) {
-      const HttpResult r = http_.query(ddl);
-      if (r.ok()) break;
-      if (!r.retriable()) {
-        std::fprintf(log_, "recorder load: creating the schema failed: %s\n", r.describe().c_str());
-        return false;
+      HttpResult one = http_.query(sql);
+      if (one.ok() || !one.retriable()) return one;
+      if (!wait_backoff(delay, since, one.describe())) {
+        gave_up = true;
+        return one;
       }
-      if (!wait_backoff(delay, since, r.describe())) return false;
     }
+  });
+  if (r.ok()) return true;
+  if (!gave_up) {
+    std::fprintf(log_, "recorder load: creating the schema failed: %s\n", r.describe().c_str());
   }
-  return true;
+  return false;
 }
 
 // For each table: the rows ClickHouse holds past the recorded position are the ones a crash

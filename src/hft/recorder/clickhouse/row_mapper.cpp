@@ -168,7 +168,10 @@ std::string risk_reject(const WalRecord& rec, const SymbolDirectory& symbols,
                         RowBinaryWriter& out) {
   RiskRejectEvent e;
   if (auto err = load(rec, e); !err.empty()) return err;
-  if (auto err = check_enum("side", static_cast<unsigned>(e.side), 1); !err.empty()) return err;
+  for (auto err : {check_enum("side", static_cast<unsigned>(e.side), 1),
+                   check_enum("action", static_cast<unsigned>(e.action), 2)}) {
+    if (!err.empty()) return err;
+  }
   if (auto err = prefix(rec, e.h, out); !err.empty()) return err;
   if (auto err = symbol_columns(e.h, symbols, true, out); !err.empty()) return err;
   out.u16(e.strategy_id);
@@ -176,6 +179,8 @@ std::string risk_reject(const WalRecord& rec, const SymbolDirectory& symbols,
   out.i64(e.price.v);
   out.i64(e.qty);
   out.u8(e.reason);  // risk::RejectReason code
+  out.enum8(static_cast<std::int8_t>(e.action));
+  out.u64(e.client_id);
   return {};
 }
 

@@ -1,5 +1,8 @@
 #include "hft/recorder/clickhouse/schema.hpp"
 
+#include <algorithm>
+#include <map>
+#include <set>
 #include <utility>
 
 namespace hft::recorder::clickhouse {
@@ -14,6 +17,7 @@ struct Column {
 // Enum8 definitions shared by several tables; values are the C++ enum values (events.hpp,
 // risk/risk_gate.hpp), so a row is the event's byte, checked by the mapper.
 constexpr const char* kSide = "Enum8('B' = 0, 'S' = 1)";
+constexpr const char* kOrderAction = "Enum8('new' = 0, 'cancel' = 1, 'replace' = 2)";
 constexpr const char* kMdSide = "Enum8('B' = 0, 'S' = 1, '-' = 2)";
 constexpr const char* kTradingState = "Enum8('ACTIVE' = 0, 'REDUCE_ONLY' = 1, 'HALTED' = 2)";
 
@@ -55,7 +59,7 @@ const std::vector<TableDef>& defs() {
        with_prefix(true, true,
                    {{"client_order_id", "UInt64"},
                     {"strategy_id", "UInt16"},
-                    {"action", "Enum8('new' = 0, 'cancel' = 1, 'replace' = 2)"},
+                    {"action", kOrderAction},
                     {"side", kSide},
                     {"price", "Int64"},
                     {"qty", "Int64"},
@@ -79,7 +83,9 @@ const std::vector<TableDef>& defs() {
                     {"side", kSide},
                     {"price", "Int64"},
                     {"qty", "Int64"},
-                    {"reason", "UInt8"}})},
+                    {"reason", "UInt8"},
+                    {"action", kOrderAction},          // what was refused (new / cancel / replace)
+                    {"client_order_id", "UInt64"}})},  // the order a cancel/replace was for
       {Table::kStateChanges, "state_changes", "(local_ts, seq)",
        with_prefix(
            false, false,
@@ -159,6 +165,51 @@ std::vector<std::string> schema_ddl(const std::string& database) {
   out.push_back("CREATE VIEW IF NOT EXISTS " + database + ".fills AS SELECT * FROM " + database +
                 ".exec_reports WHERE exec_type = 'fill'");
   return out;
+}
+
+std::string existing_columns_query(const std::string& database) {
+  return "SELECT table, name FROM system.columns WHERE database = '" + database +
+         "' FORMAT TabSeparated";
+}
+
+std::vector<std::string> missing_column_ddl(const std::string& database,
+                                            std::string_view existing) {
+  std::map<std::string, std::set<std::string>, std::less<>> have;  // table -> column names
+  while (!existing.empty()) {
+    const std::size_t end = std::min(existing.find('\n'), existing.size());
+    const std::string_view line = existing.substr(0, end);
+    existing.remove_prefix(std::min(end + 1, existing.size()));
+    const std::size_t tab = line.find('\t');
+    if (tab != std::string_view::npos) {
+      have[std::string(line.substr(0, tab))].insert(std::string(line.substr(tab + 1)));
+    }
+  }
+  std::vector<std::string> out;
+  for (const TableDef& d : defs()) {
+    const auto it = have.find(d.name);
+    if (it == have.end()) continue;      // not created (yet): CREATE TABLE makes it whole
+    for (const Column& c : d.columns) {  // in order: a new column goes after the older ones
+      if (it->second.count(c.name) == 0) {
+        out.push_back("ALTER TABLE " + database + "." + d.name + " ADD COLUMN " + c.name + " " +
+                      c.type);
+      }
+    }
+  }
+  return out;
+}
+
+HttpResult apply_schema(const std::string& database,
+                        const std::function<HttpResult(const std::string&)>& run) {
+  HttpResult r;
+  for (const std::string& ddl : schema_ddl(database)) {
+    if (r = run(ddl); !r.ok()) return r;
+  }
+  if (r = run(existing_columns_query(database)); !r.ok()) return r;
+  const std::string existing = r.body;
+  for (const std::string& ddl : missing_column_ddl(database, existing)) {
+    if (r = run(ddl); !r.ok()) return r;
+  }
+  return r;
 }
 
 const std::vector<std::string>& columns(Table t) {

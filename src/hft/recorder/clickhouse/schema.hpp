@@ -7,12 +7,14 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "hft/events/events.hpp"
+#include "hft/recorder/clickhouse/http_client.hpp"
 
 namespace hft::recorder::clickhouse {
 
@@ -40,6 +42,19 @@ std::optional<Table> table_of(EventType t);
 /// Statements that create the schema in `database`, idempotently (IF NOT EXISTS): the
 /// database, every table, and the `fills` view.
 std::vector<std::string> schema_ddl(const std::string& database);
+
+/// A query listing the (table, column) pairs `database` has, tab separated.
+std::string existing_columns_query(const std::string& database);
+/// ALTER statements that add to each table the columns it lacks, given the answer of
+/// existing_columns_query: a table created by an older build gains the columns added since
+/// (ClickHouse 18.16 has no ADD COLUMN IF NOT EXISTS). Empty when the schema is current.
+std::vector<std::string> missing_column_ddl(const std::string& database, std::string_view existing);
+
+/// Creates or upgrades the schema of `database`: schema_ddl, then missing_column_ddl. `run`
+/// executes one statement (with whatever retrying the caller wants); the first failure is
+/// returned, else the last (ok) result.
+HttpResult apply_schema(const std::string& database,
+                        const std::function<HttpResult(const std::string&)>& run);
 
 /// The column names of `t` in the order rows are encoded (and listed in the INSERT).
 const std::vector<std::string>& columns(Table t);

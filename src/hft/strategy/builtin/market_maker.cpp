@@ -1,5 +1,6 @@
 #include "hft/strategy/builtin/market_maker.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace hft::strategy {
@@ -23,12 +24,17 @@ MarketMakerParams market_maker_params(const Params& p, std::string* error) {
       out.requote_ticks = whole;
     else if (key == "reject_backoff_ms")
       out.reject_backoff_ms = whole;
-    else {
+    else if (key == "cover_costs" && (value == 0 || value == 1))
+      out.cover_costs = value == 1;
+    else if (key == "cover_costs") {
+      if (error != nullptr) *error = "market_maker: parameter 'cover_costs' must be 0 or 1";
+      continue;
+    } else {
       if (error != nullptr) {
         *error =
             "market_maker: unknown parameter '" + key +
             "' (known: quote_qty, edge_ticks, skew_ticks_per_unit, max_position, requote_ticks, "
-            "reject_backoff_ms)";
+            "reject_backoff_ms, cover_costs)";
       }
       continue;
     }
@@ -47,13 +53,35 @@ MarketMakerParams market_maker_params(const Params& p, std::string* error) {
   return out;
 }
 
+std::int64_t MarketMaker::cost_ticks(const Context& ctx, SymbolId symbol,
+                                     const lob::BookStats& book) const {
+  const Qty q = params_.quote_qty;
+  const std::int64_t costs = ctx.fill_cost(symbol, Side::kBuy, book.best_bid, q).v +
+                             ctx.fill_cost(symbol, Side::kSell, book.best_ask, q).v;
+  if (costs <= 0) return 0;
+  // What one tick at the touch is worth for a quote, and what the spread already earns.
+  const ContractSpec& spec = ctx.symbols().spec(symbol);
+  const Price tick{ctx.symbols().ladder(symbol).next_tick(book.best_bid).v - book.best_bid.v};
+  const std::int64_t tick_value = notional(tick, q, spec.price_scale, spec.multiplier).v;
+  if (tick_value <= 0) return 0;
+  const std::int64_t short_by = costs - std::max<std::int64_t>(book.spread_ticks, 0) * tick_value;
+  if (short_by <= 0) return 0;
+  return (short_by + 2 * tick_value - 1) / (2 * tick_value);  // each side takes half, rounded up
+}
+
 void MarketMaker::on_book(Context& ctx, SymbolId symbol, const lob::BookStats& book) {
   if (!book.valid()) return;
+  SymbolQuotes& sq = quotes_[symbol];
+  if (params_.cover_costs && ctx.now() >= sq.cost_due) {  // costs move slowly with the price
+    sq.cost_ticks = cost_ticks(ctx, symbol, book);
+    sq.cost_due = ctx.now() + kCostRefreshNs;
+  }
   const TickLadder& ladder = ctx.symbols().ladder(symbol);
   const Qty pos = ctx.position(symbol);
   const std::int64_t skew = pos * params_.skew_ticks_per_unit;
-  const Price bid = ladder.add_ticks(book.best_bid, -params_.edge_ticks - skew);
-  const Price ask = ladder.add_ticks(book.best_ask, params_.edge_ticks - skew);
+  const std::int64_t edge = params_.edge_ticks + sq.cost_ticks;
+  const Price bid = ladder.add_ticks(book.best_bid, -edge - skew);
+  const Price ask = ladder.add_ticks(book.best_ask, edge - skew);
   requote(ctx, symbol, Side::kBuy, bid, pos);
   requote(ctx, symbol, Side::kSell, ask, pos);
 }

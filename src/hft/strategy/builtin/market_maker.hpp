@@ -20,6 +20,7 @@ struct MarketMakerParams {
   Qty max_position = 5;                  // stop adding on a side beyond this
   std::int64_t requote_ticks = 1;        // move a quote when its target moved this far
   std::int64_t reject_backoff_ms = 100;  // after a refused order, leave that side alone this long
+  bool cover_costs = true;  // widen both quotes until a round trip at them pays its costs
 };
 
 MarketMakerParams market_maker_params(const Params& p, std::string* error);
@@ -43,6 +44,8 @@ class MarketMaker final : public Strategy {
   };
   struct SymbolQuotes {
     Quote bid, ask;
+    std::int64_t cost_ticks = 0;  // extra edge that covers the costs (cover_costs)
+    Timestamp cost_due = 0;       // engine time of the next cost_ticks refresh
   };
   struct Open {  // an order of ours the exchange may still fill
     ClientOrderId id;
@@ -51,8 +54,12 @@ class MarketMaker final : public Strategy {
   };
   /// Open orders tracked per symbol; fixed capacity so on_book never allocates.
   static constexpr std::size_t kMaxOpen = 32;
+  static constexpr Timestamp kCostRefreshNs = 1'000'000'000;
 
   void requote(Context& ctx, SymbolId symbol, Side side, Price target, Qty position);
+  /// Ticks to add outside the touch so that buying at the bid and selling at the ask earns the
+  /// round trip's commission and tax (Context::fill_cost) at the current prices.
+  std::int64_t cost_ticks(const Context& ctx, SymbolId symbol, const lob::BookStats& book) const;
   /// Clears the quote the report is about; true when it was one of the working quotes.
   bool forget(const ExecReport& report);
   /// Open quantity of our orders on `side` of `symbol` (working and being cancelled).
