@@ -35,7 +35,7 @@ class LiveEnv {
          {"HFT_LIVE_CONFIRM", "SHIOAJI_API_KEY", "SHIOAJI_SECRET_KEY", "HFT_ORDERS_MODE",
           "PYTHONPATH", "HFT_SHIOAJI_BRIDGE", "MOCK_SHIOAJI_LOGIN", "MOCK_SHIOAJI_ORDERS",
           "MOCK_SHIOAJI_ORDER_LOG", "HFT_SHIOAJI_SIMULATION", "SHIOAJI_CA_PASSWORD",
-          "HFT_METRICS_PORT", "MOCK_SHIOAJI_ROUNDS"}) {
+          "HFT_METRICS_PORT", "MOCK_SHIOAJI_ROUNDS", "MOCK_SHIOAJI_CANCELS"}) {
       unsetenv(name);
     }
   }
@@ -219,6 +219,48 @@ TEST(RunLive, CancelsReachTheBrokerAndComeBackCancelled) {
   EXPECT_EQ(count_lines_with(r.exec_reports, "\"exec_type\":\"cancelled\""), cancels)
       << r.exec_reports;
   EXPECT_EQ(r.summary["fills"], 0);
+}
+
+// A live run ends with nothing working at the broker: the market maker's last quotes (the mock
+// only acks) are cancelled after the duration, before the bridge is stopped, and every order the
+// run placed ends cancelled.
+TEST(RunLive, WorkingOrdersAreCancelledAtTheBrokerWhenTheRunStops) {
+  LiveEnv env("live");
+  LiveEnv::set("HFT_SHIOAJI_SIMULATION", "true");
+  LiveEnv::set("MOCK_SHIOAJI_ORDERS", "ack");
+  OrderRun r;
+  ASSERT_EQ(r.run("strategy:\n  name: market_maker\n"), 0) << r.err;
+  const std::size_t placed = r.calls_named("place_order");
+  ASSERT_GE(placed, 2u) << r.err;
+  EXPECT_EQ(r.calls_named("cancel_order"), placed) << "every quote ends cancelled";
+  EXPECT_EQ(r.summary["working_orders"], 0);
+  EXPECT_EQ(count_lines_with(r.exec_reports, "\"exec_type\":\"cancelled\""), placed);
+  EXPECT_NE(r.err.find(" at the broker before stopping"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("working at end"), std::string::npos) << r.out;
+}
+
+// A broker that never confirms the cancels: the run waits orders.stop_cancel_timeout_ms, then
+// says which orders may still be working; 0 leaves the working orders at the broker untouched.
+TEST(RunLive, UnconfirmedCancelsAtStopAreReported) {
+  LiveEnv env("live");
+  LiveEnv::set("HFT_SHIOAJI_SIMULATION", "true");
+  LiveEnv::set("MOCK_SHIOAJI_ORDERS", "ack");
+  LiveEnv::set("MOCK_SHIOAJI_CANCELS", "ignore");
+  OrderRun r;
+  ASSERT_EQ(r.run("strategy:\n  name: market_maker\norders:\n  stop_cancel_timeout_ms: 300\n"), 0)
+      << r.err;
+  EXPECT_GT(r.summary["working_orders"].get<int>(), 0);
+  EXPECT_NE(r.err.find("may still be working at the broker: no confirmation of the cancels "
+                       "within 300 ms"),
+            std::string::npos)
+      << r.err;
+
+  OrderRun keep;
+  ASSERT_EQ(keep.run("strategy:\n  name: market_maker\norders:\n  stop_cancel_timeout_ms: 0\n"), 0)
+      << keep.err;
+  EXPECT_EQ(keep.err.find("before stopping"), std::string::npos) << keep.err;
+  EXPECT_EQ(keep.err.find("may still be working"), std::string::npos) << keep.err;
+  EXPECT_GT(keep.summary["working_orders"].get<int>(), 0);
 }
 
 /// Runs the bridge alone with --orders against the mock (no quotes): `script` is a shell

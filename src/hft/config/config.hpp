@@ -74,6 +74,9 @@ struct OrdersConfig {
   std::int64_t circuit_failures = 5;   // consecutive rejects/timeouts that open the circuit
   double circuit_open_s = 60;          // OPEN this long, then one HALF_OPEN probe
   std::int64_t ack_timeout_ms = 5000;  // an unacknowledged order counts as a failure after this
+  // orders.mode=live: at the end of a run, cancel every working order at the broker and wait
+  // this long for the broker to confirm (0 = leave working orders at the broker).
+  std::int64_t stop_cancel_timeout_ms = 5000;
 };
 
 /// Taiwan trading costs (docs/risk.md "Fees and taxes").

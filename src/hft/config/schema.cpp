@@ -252,6 +252,12 @@ const Field kFields[] = {
      .description = "an order without an ack after this many ms counts as a broker failure",
      .ref = HFT_REF(orders.ack_timeout_ms),
      .min = 1},
+    {.key = "orders.stop_cancel_timeout_ms",
+     .description = "orders.mode=live: when the run stops, every working order is cancelled at "
+                    "the broker and the run waits up to this many ms for the confirmations; 0 = "
+                    "leave working orders at the broker",
+     .ref = HFT_REF(orders.stop_cancel_timeout_ms),
+     .min = 0},
     {.key = "fees.stock_commission_rate",
      .description = "stock/ETF broker commission rate per side, before discount (0.1425 %)",
      .ref = HFT_REF(fees.stock_commission_rate),

@@ -635,7 +635,8 @@ risk::RejectReason HotPath::adapter_check() {
 }
 
 strategy::PlaceResult HotPath::place(const risk::OrderRequest& req, std::uint16_t strategy_id) {
-  if (mode_ == RouterMode::kDisabled || (mode_ == RouterMode::kLive && gateway_ == nullptr)) {
+  if (closing_ || mode_ == RouterMode::kDisabled ||
+      (mode_ == RouterMode::kLive && gateway_ == nullptr)) {
     metrics_.dropped_orders.inc();
     return reject(req, risk::RejectReason::kOrdersDisabled, strategy_id, false);
   }
@@ -746,7 +747,8 @@ bool HotPath::replace(ClientOrderId id, Price price, Qty qty) {
                                           o->filled > 0);
   if (!sent.legal) return false;  // a cancel or another replace is in flight
   const risk::ReplaceRequest req{o->symbol, o->side, o->price, o->leaves, price, qty};
-  risk::RejectReason reason = risk_.check_replace(req, now_);
+  risk::RejectReason reason =
+      closing_ ? risk::RejectReason::kOrdersDisabled : risk_.check_replace(req, now_);
   if (reason == risk::RejectReason::kNone) reason = adapter_check();
   if (reason != risk::RejectReason::kNone) {
     record_refusal(OrderAction::kReplace, id, o->symbol, o->side, price, qty, o->strategy_id,
@@ -785,11 +787,19 @@ void HotPath::submit(const OrderEvent& order) {
   }
 }
 
-void HotPath::cancel_all() {
+std::size_t HotPath::cancel_all() {
   // Collect ids first since cancelling touches the table.
   std::size_t n = 0;
   orders_.for_each([&](execution::WorkingOrder& o) { cancel_ids_[n++] = o.id; });
-  for (std::size_t i = 0; i < n; ++i) cancel_order(cancel_ids_[i], /*force=*/true);
+  std::size_t sent = 0;
+  for (std::size_t i = 0; i < n; ++i) sent += cancel_order(cancel_ids_[i], /*force=*/true);
+  return sent;
+}
+
+std::size_t HotPath::close_out(Timestamp now) {
+  now_ = now;
+  closing_ = true;
+  return cancel_all();
 }
 
 void HotPath::on_exec_report(const ExecReport& r, Timestamp now) {

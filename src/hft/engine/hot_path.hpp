@@ -162,6 +162,10 @@ class HotPath final : public strategy::Context {
   void halt(Timestamp now, risk::StateTrigger why = risk::StateTrigger::kKillSwitch);
   /// The explicit operator command that leaves HALTED (and the loss latch).
   void resume(Timestamp now);
+  /// The end of a run that routes to a broker: no new order or replace from here on (refused as
+  /// orders_disabled; cancels still go out) and every working order cancelled. Idempotent;
+  /// returns how many cancels it sent.
+  std::size_t close_out(Timestamp now);
   void stop();
 
   // strategy::Context
@@ -234,7 +238,7 @@ class HotPath final : public strategy::Context {
   bool cancel_order(ClientOrderId id, bool force);
   /// Builds, records and sends a cancel or replace of a working order.
   void send_request(const execution::WorkingOrder& o, OrderAction action, Price price, Qty qty);
-  void cancel_all();
+  std::size_t cancel_all();  // returns the cancels sent
   /// Simulated venue up to exchange time `exch_ts` and local time `local_ts`: arrivals and
   /// report deliveries in time order (an arrival first on a tie), as the backtester's drain.
   void pump_venue(Timestamp exch_ts, Timestamp local_ts);
@@ -282,6 +286,7 @@ class HotPath final : public strategy::Context {
   execution::RecentIds seen_fills_;     // (client id, trade id) of recent fills
   execution::RecentIds closed_orders_;  // ids of recently finished orders
   RouterMode mode_ = RouterMode::kSim;
+  bool closing_ = false;  // close_out(): the run is ending, nothing new goes out
   Timestamp ack_timeout_ns_ = 0;
   Timestamp snapshot_period_ns_ = 0;  // recorder.position_snapshot_ms; 0 = no snapshots
   Timestamp next_snapshot_ = 0;

@@ -30,6 +30,7 @@ RunSummary collect_summary(const HotPath& hot, const SymbolTable& symbols,
   for (std::size_t i = 1; i < static_cast<std::size_t>(risk::RejectReason::kCount); ++i) {
     s.risk_rejects += hot.risk().count(static_cast<risk::RejectReason>(i));
   }
+  s.working_orders = hot.working_orders();
   if (rec != nullptr) {
     s.wal_records = rec->records_written();
     s.wal_bytes = rec->bytes_written();
@@ -61,6 +62,7 @@ std::string format_summary(const RunSummary& s, const std::string& title) {
   out += fmt::format("  {:<22}{:>14}\n", "cancels sent", s.cancels);
   out += fmt::format("  {:<22}{:>14}\n", "fills", s.fills);
   out += fmt::format("  {:<22}{:>14}\n", "risk rejects", s.risk_rejects);
+  out += fmt::format("  {:<22}{:>14}\n", "working at end", s.working_orders);
   out += fmt::format("  {:<22}{:>14}\n", "tick→order p50 (ns)", s.t2o_p50_ns);
   out += fmt::format("  {:<22}{:>14}\n", "tick→order p99 (ns)", s.t2o_p99_ns);
   out += fmt::format("  {:<22}{:>14}\n", "tick→order p99.9 (ns)", s.t2o_p999_ns);
@@ -95,6 +97,7 @@ std::string summary_to_json(const RunSummary& s) {
   j["cancels"] = s.cancels;
   j["fills"] = s.fills;
   j["risk_rejects"] = s.risk_rejects;
+  j["working_orders"] = s.working_orders;
   j["wal_records"] = s.wal_records;
   j["wal_bytes"] = s.wal_bytes;
   j["wal_dropped"] = s.wal_dropped;

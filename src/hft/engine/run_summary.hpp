@@ -43,6 +43,7 @@ struct RunSummary {
   std::uint64_t cancels = 0;
   std::uint64_t fills = 0;
   std::uint64_t risk_rejects = 0;
+  std::uint64_t working_orders = 0;  // orders still working when the run ended
   std::uint64_t wal_records = 0;
   std::uint64_t wal_bytes = 0;
   std::uint64_t wal_dropped = 0;

@@ -13,6 +13,7 @@
 #include "hft/bus/spsc_ring.hpp"
 #include "hft/config/symbols.hpp"
 #include "hft/core/clock.hpp"
+#include "hft/engine/close_out.hpp"
 #include "hft/engine/hot_loop_metrics.hpp"
 #include "hft/engine/hot_path.hpp"
 #include "hft/engine/operator_control.hpp"
@@ -180,6 +181,7 @@ int run_engine(const config::Config& cfg, const RunOptions& options, const char*
 
   OrderGateway* const gateway = source.gateway();
   if (gateway != nullptr) hot.set_gateway(gateway);
+  CloseOut close_out;  // live: working orders are cancelled at the broker before the feed stops
 
   std::thread hot_thread([&] {
     pin_to_cpu(1);
@@ -201,16 +203,21 @@ int run_engine(const config::Config& cfg, const RunOptions& options, const char*
       loop.on_timer(now_mono);
       next_timer = now_mono + kTimerPeriodNs;
     };
-    // While the ring is empty the wait strategy (bus.raw_wait) spins, yields or sleeps; between
-    // its rounds the loop still sees the kill switch, runs due timers and notices the end.
-    const auto stop_waiting = [&] {
-      control->poll(hot, wall_ns);
+    // Before each record: the kill switch, the end-of-run close-out, the broker's reports.
+    const auto poll_control = [&] {
+      control->poll(hot, wall_ns);  // kill switch and `hft risk resume`: one cache line
+      if (close_out.requested()) [[unlikely]]
+        close_out.act(hot, mono_ns() + wall_offset);
       take_reports();
+    };
+    // While the ring is empty the wait strategy (bus.raw_wait) spins, yields or sleeps; between
+    // its rounds the loop still polls the above, runs due timers and notices the end.
+    const auto stop_waiting = [&] {
+      poll_control();
       return mono_ns() >= next_timer || feed_done.load(std::memory_order_acquire);
     };
     for (;;) {
-      control->poll(hot, wall_ns);  // kill switch and `hft risk resume`: one cache line
-      take_reports();
+      poll_control();
       if (!raw.try_pop(md)) {
         if (loop.busy()) loop.on_idle(mono_ns());
         if (feed_done.load(std::memory_order_acquire) && raw.size() == 0) break;
@@ -259,7 +266,13 @@ int run_engine(const config::Config& cfg, const RunOptions& options, const char*
   }
   if (options.progress) progress.finish();
 
-  // Shutdown: stop the feed, let the hot thread drain the raw ring, then flush the WAL.
+  // Shutdown: a live run first cancels what is working at the broker (the feed still carries
+  // the confirmations); then stop the feed, let the hot thread drain the raw ring, flush the WAL.
+  if (gateway != nullptr && cfg.orders.stop_cancel_timeout_ms > 0) {
+    const std::string said =
+        describe(close_out.run(cfg.orders.stop_cancel_timeout_ms, feed_done), who);
+    if (!said.empty()) std::fprintf(stderr, "%s\n", said.c_str());
+  }
   feed_stop.store(true);
   feed.join();
   hot_thread.join();

@@ -187,6 +187,39 @@ struct CapturingGateway final : OrderGateway {
   void submit(const OrderEvent& order, Timestamp) override { sent.push_back(order); }
 };
 
+// The end of a live run: every working order cancelled, nothing new (order or replace) sent.
+TEST_F(HotPathTest, CloseOutCancelsWorkingOrdersAndSendsNothingNew) {
+  cfg.orders.mode = "live";
+  HotPath live{symbols, cfg, strat, nullptr, registry, ids};
+  CapturingGateway gw;
+  live.set_gateway(&gw);
+  ClientOrderId bid = 0;
+  strat.book_action = [&](strategy::Context& ctx, SymbolId s) {
+    bid = ctx.place(s, Side::kBuy, Price{22998}, 1, TimeInForce::kROD).id;
+    ctx.place(s, Side::kSell, Price{23003}, 1, TimeInForce::kROD);
+    strat.book_action = nullptr;
+  };
+  MarketData md = test::book(symbols, txf, 23000);
+  live.on_market_data(md, test::kT0);
+  ASSERT_EQ(gw.sent.size(), 2u);
+  EXPECT_EQ(live.close_out(test::kT0 + 1), 2u);
+  ASSERT_EQ(gw.sent.size(), 4u);
+  EXPECT_EQ(gw.sent[2].action, OrderAction::kCancel);
+  EXPECT_EQ(gw.sent[3].action, OrderAction::kCancel);
+  EXPECT_EQ(live.close_out(test::kT0 + 2), 0u) << "idempotent: the cancels are in flight";
+  EXPECT_EQ(live.working_orders(), 2u) << "working until the broker confirms";
+  EXPECT_FALSE(live.replace(bid, Price{22997}, 1));
+  strategy::PlaceResult r;
+  strat.book_action = [&](strategy::Context& ctx, SymbolId s) {
+    r = ctx.place(s, Side::kBuy, Price{22998}, 1, TimeInForce::kROD);
+  };
+  md = test::book(symbols, txf, 23000);
+  live.on_market_data(md, test::kT0 + 3);
+  EXPECT_EQ(r.reject, static_cast<strategy::RejectCode>(risk::RejectReason::kOrdersDisabled));
+  EXPECT_EQ(gw.sent.size(), 4u);
+  EXPECT_EQ(live.risk().state(), risk::TradingState::kActive) << "stopping is not a halt";
+}
+
 // The WAL's tick->order latency is order.h.local_ts - order.tick_ts: the router stamps the exit
 // time from one clock read against the tick's receipt (mono) time.
 TEST_F(HotPathTest, OrdersAreStampedWhenTheyLeaveTheRouter) {

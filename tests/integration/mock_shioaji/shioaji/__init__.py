@@ -21,6 +21,7 @@ order events (StockOrder / FuturesOrder: operation, order, status, contract) and
                           then a deal of 1 when the quantity is above 1), ack (ack only), reject
                           (order event with op_code "88"), failed (place_order returns a Trade
                           whose status is Failed, no event), raise (place_order raises)
+  MOCK_SHIOAJI_CANCELS    ignore: cancel_order is recorded but never confirmed by an event
   MOCK_SHIOAJI_ORDER_LOG  a file that gets one JSON line per order call (the request as received)
 """
 
@@ -327,6 +328,8 @@ class _Broker:
 
     def cancel(self, trade):
         self.record("cancel_order", id=trade.order.id)
+        if os.environ.get("MOCK_SHIOAJI_CANCELS") == "ignore":
+            return trade  # a broker that never confirms the cancel
         left = trade.order.quantity - trade.status.deal_quantity - trade.status.cancel_quantity
         trade.status.cancel_quantity += left
         self.order_event(trade, "Cancel", cancel_quantity=trade.status.cancel_quantity)
