@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "hft/engine/position_info.hpp"
+
 namespace hft::backtest {
 
 namespace {
@@ -279,14 +281,7 @@ bool Backtest::replace(ClientOrderId id, Price price, Qty qty) {
 }
 
 strategy::PositionInfo Backtest::position_info(SymbolId symbol) const {
-  const execution::Position& p = positions_.get(symbol);
-  strategy::PositionInfo info;
-  info.qty = p.qty;
-  info.realized = p.realized;
-  info.unrealized = positions_.unrealized(symbol, mark(symbol));
-  info.fees = p.fees + p.taxes;
-  info.avg_price = positions_.average_price(symbol);
-  return info;
+  return engine::position_info(positions_, symbol, mark(symbol));
 }
 
 bool Backtest::set_timer(Timestamp at, std::uint64_t tag) {

@@ -171,7 +171,7 @@ class Backtest final : public strategy::Context {
   std::uint32_t series(std::string_view name) override;
   void record(std::uint32_t series, double value) override;
   Money fill_cost(SymbolId symbol, Side side, Price price, Qty qty) const override {
-    return positions_.fee_model().cost(symbol, side, price, qty, 0).total();
+    return positions_.fill_cost(symbol, side, price, qty);
   }
 
   // ---- results -----------------------------------------------------------------------

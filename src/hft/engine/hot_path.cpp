@@ -6,6 +6,7 @@
 #include "hft/core/clock.hpp"
 #include "hft/core/session.hpp"
 #include "hft/core/tsc_clock.hpp"
+#include "hft/engine/position_info.hpp"
 
 namespace hft::engine {
 
@@ -356,18 +357,11 @@ HotPath::HotPath(const SymbolTable& symbols, const config::Config& cfg,
 void HotPath::start() { strategy_.on_start(*this); }
 
 strategy::PositionInfo HotPath::position_info(SymbolId symbol) const {
-  const execution::Position& p = positions_.get(symbol);
-  strategy::PositionInfo info;
-  info.qty = p.qty;
-  info.realized = p.realized;
-  info.unrealized = positions_.unrealized(symbol, mark(symbol));
-  info.fees = p.fees + p.taxes;
-  info.avg_price = positions_.average_price(symbol);
-  return info;
+  return engine::position_info(positions_, symbol, mark(symbol));
 }
 
 Money HotPath::fill_cost(SymbolId symbol, Side side, Price price, Qty qty) const {
-  return positions_.fee_model().cost(symbol, side, price, qty, 0).total();
+  return positions_.fill_cost(symbol, side, price, qty);
 }
 
 std::size_t HotPath::depth(SymbolId symbol, Side side, std::span<lob::L2Level> out) const {
