@@ -11,7 +11,6 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
-#include <nlohmann/json.hpp>
 
 #include "hft/broker/tw_rules.hpp"
 #include "hft/engine/ring_metrics.hpp"
@@ -144,7 +143,8 @@ void BridgeGateway::write_loop() {
 bool BridgeGateway::on_exec_line(std::string_view json, Timestamp recv,
                                  const std::atomic<bool>& stop) {
   ExecReport r;
-  const ExecLineError e = parse_exec_line(json, symbols_, recv, r);
+  BrokerRejectText why;
+  const ExecLineError e = parse_exec_line(json, symbols_, recv, r, &why);
   exec_rejected_[static_cast<std::size_t>(e)]->inc();
   if (e != ExecLineError::kOk) {
     ++bad_since_log_;
@@ -153,10 +153,8 @@ bool BridgeGateway::on_exec_line(std::string_view json, Timestamp recv,
   }
   if (r.exec_type == ExecType::kRejected) {
     ++rejects_since_log_;
-    const nlohmann::json j = nlohmann::json::parse(json, nullptr, false);
-    reject_sample_ =
-        fmt::format("order {} ({}): op_code {} {}", r.client_id, symbols_.spec(r.h.symbol).code,
-                    j.value("op_code", "-"), j.value("msg", ""));
+    reject_sample_ = fmt::format("order {} ({}): op_code {} {}", r.client_id,
+                                 symbols_.spec(r.h.symbol).code, why.op_code, why.msg);
   }
   r.h.seq = ++exec_seq_;
   while (!reports_.try_push(r)) {  // never lose a fill: wait for the hot thread

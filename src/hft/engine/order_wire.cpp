@@ -92,7 +92,7 @@ const char* to_string(ExecLineError e) {
 }
 
 ExecLineError parse_exec_line(std::string_view json, const SymbolTable& symbols, Timestamp recv,
-                              ExecReport& out) {
+                              ExecReport& out, BrokerRejectText* reject_text) {
   const nlohmann::json j = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
   if (!j.is_object()) return ExecLineError::kBadJson;
   const auto id = j.find("id");
@@ -141,15 +141,22 @@ ExecLineError parse_exec_line(std::string_view json, const SymbolTable& symbols,
     }
     r.trade_id = trade->get<std::uint32_t>();
   }
-  if (const auto op = j.find("op_code"); op != j.end() && op->is_string()) {
-    r.reject_reason = reject_reason(op->get_ref<const std::string&>());
-  }
+  const auto op = j.find("op_code");
+  const bool has_op = op != j.end() && op->is_string();
+  if (has_op) r.reject_reason = reject_reason(op->get_ref<const std::string&>());
   Timestamp exch = recv;
   if (const auto ts = j.find("ts"); ts != j.end() && ts->is_number_integer()) {
     exch = ts->get<std::int64_t>();
   }
   r.h = EventHeader{exch, recv, 0, *symbol, EventType::kExecReport, 0};
   r.client_id = id->get<std::uint64_t>();
+  if (reject_text != nullptr && r.exec_type == ExecType::kRejected) {
+    *reject_text = BrokerRejectText{};
+    if (has_op) reject_text->op_code = op->get_ref<const std::string&>();
+    if (const auto msg = j.find("msg"); msg != j.end() && msg->is_string()) {
+      reject_text->msg = msg->get_ref<const std::string&>();
+    }
+  }
   out = r;
   return ExecLineError::kOk;
 }

@@ -39,10 +39,18 @@ enum class ExecLineError : std::uint8_t {
 };
 const char* to_string(ExecLineError e);
 
+/// The broker's own words on a rejected request, kept for the log (the report carries only
+/// reject_reason).
+struct BrokerRejectText {
+  std::string op_code = "-";  // "op_code" as sent; "-" when absent or not a string
+  std::string msg;            // "msg" as sent; empty when absent or not a string
+};
+
 /// Parses the JSON after "@exec " into `out`: h.local_ts = `recv`, h.exch_ts = "ts" (else
 /// `recv`), h.symbol from "code", reject_reason from "op_code" (broker::broker_rejection's codes;
-/// others are 0, "none"). h.seq is left 0 for the caller.
+/// others are 0, "none"). h.seq is left 0 for the caller. For a parsed "rejected" line,
+/// `reject_text` (when given) receives op_code and msg, so the line is parsed once.
 ExecLineError parse_exec_line(std::string_view json, const SymbolTable& symbols, Timestamp recv,
-                              ExecReport& out);
+                              ExecReport& out, BrokerRejectText* reject_text = nullptr);
 
 }  // namespace hft::engine

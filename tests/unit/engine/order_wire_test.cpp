@@ -131,6 +131,30 @@ TEST(OrderWire, ExecLinesBecomeReports) {
   EXPECT_EQ(r.price.v, 22999);
 }
 
+TEST(OrderWire, RejectLinesHandBackTheBrokersWords) {
+  const SymbolTable symbols = test::two_symbols();
+  ExecReport r{};
+  BrokerRejectText why;
+  ASSERT_EQ(parse_exec_line(R"({"id":5,"type":"rejected","code":"TXFD6","action":"Buy",)"
+                            R"("op_code":"9938","msg":"MKT must be IOC or FOK"})",
+                            symbols, 7, r, &why),
+            ExecLineError::kOk);
+  EXPECT_EQ(why.op_code, "9938");
+  EXPECT_EQ(why.msg, "MKT must be IOC or FOK");
+
+  ASSERT_EQ(parse_exec_line(R"({"id":5,"type":"rejected","code":"TXFD6","action":"Buy"})", symbols,
+                            7, r, &why),
+            ExecLineError::kOk);
+  EXPECT_EQ(why.op_code, "-") << "no op_code";
+  EXPECT_EQ(why.msg, "") << "no msg; nothing left from the line before";
+
+  why.msg = "untouched";
+  ASSERT_EQ(parse_exec_line(R"({"id":5,"type":"ack","code":"TXFD6","action":"Buy","msg":"ok"})",
+                            symbols, 7, r, &why),
+            ExecLineError::kOk);
+  EXPECT_EQ(why.msg, "untouched") << "only rejects fill it";
+}
+
 TEST(OrderWire, MalformedExecLinesAreRefusedByReason) {
   const SymbolTable symbols = test::two_symbols();
   const std::pair<const char*, ExecLineError> cases[] = {
