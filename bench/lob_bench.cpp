@@ -123,18 +123,27 @@ const std::vector<BookLevelEvent>& l2_stream() {
   return s;
 }
 
-void BM_Lob_ApplyL2(benchmark::State& state) {
+/// The loop every BM_Lob_ApplyL2* times: `book` first takes the stream's warm-up prefix (a
+/// realistic book), then one timed event per iteration, after which `observe(book)` keeps what
+/// the book derived from being optimised away.
+template <class Book, class Observe>
+void time_l2_stream(benchmark::State& state, Book& book, Observe observe) {
   const auto& stream = l2_stream();
-  lob::L2Books books(table());
-  for (std::size_t i = 0; i < kWarm; ++i) books.apply(stream[i]);  // a realistic book
+  for (std::size_t i = 0; i < kWarm; ++i) book.apply(stream[i]);
   const BookLevelEvent* timed = stream.data() + kWarm;
   std::size_t i = 0;
   for (auto _ : state) {
-    books.apply(timed[i]);
-    benchmark::DoNotOptimize(books.stats(0).microprice);
+    book.apply(timed[i]);
+    observe(book);
     i = (i + 1) & (kStream - 1);
   }
   state.SetItemsProcessed(state.iterations());
+}
+
+void BM_Lob_ApplyL2(benchmark::State& state) {
+  lob::L2Books books(table());
+  time_l2_stream(state, books,
+                 [](lob::L2Books& b) { benchmark::DoNotOptimize(b.stats(0).microprice); });
   state.counters["levels"] = books.stats(0).bid_levels + books.stats(0).ask_levels;
   state.counters["recentres"] = static_cast<double>(books.recentres());
 }
@@ -169,18 +178,11 @@ struct StdMapBook {
 };
 
 void BM_Lob_ApplyL2_StdMap(benchmark::State& state) {
-  const auto& stream = l2_stream();
   StdMapBook book;
-  for (std::size_t i = 0; i < kWarm; ++i) book.apply(stream[i]);
-  const BookLevelEvent* timed = stream.data() + kWarm;
-  std::size_t i = 0;
-  for (auto _ : state) {
-    book.apply(timed[i]);
-    benchmark::DoNotOptimize(book.best_bid);
-    benchmark::DoNotOptimize(book.best_ask);
-    i = (i + 1) & (kStream - 1);
-  }
-  state.SetItemsProcessed(state.iterations());
+  time_l2_stream(state, book, [](StdMapBook& b) {
+    benchmark::DoNotOptimize(b.best_bid);
+    benchmark::DoNotOptimize(b.best_ask);
+  });
   state.counters["levels"] = static_cast<double>(book.bids.size() + book.asks.size());
 }
 BENCHMARK(BM_Lob_ApplyL2_StdMap);
@@ -229,17 +231,9 @@ struct StdMapStatsBook {
 };
 
 void BM_Lob_ApplyL2_StdMapStats(benchmark::State& state) {
-  const auto& stream = l2_stream();
   StdMapStatsBook book;
-  for (std::size_t i = 0; i < kWarm; ++i) book.apply(stream[i]);
-  const BookLevelEvent* timed = stream.data() + kWarm;
-  std::size_t i = 0;
-  for (auto _ : state) {
-    book.apply(timed[i]);
-    benchmark::DoNotOptimize(book.stats.microprice);
-    i = (i + 1) & (kStream - 1);
-  }
-  state.SetItemsProcessed(state.iterations());
+  time_l2_stream(state, book,
+                 [](StdMapStatsBook& b) { benchmark::DoNotOptimize(b.stats.microprice); });
   state.counters["levels"] = static_cast<double>(book.bids.size() + book.asks.size());
 }
 BENCHMARK(BM_Lob_ApplyL2_StdMapStats);
