@@ -239,6 +239,30 @@ TEST(RunLive, WorkingOrdersAreCancelledAtTheBrokerWhenTheRunStops) {
   EXPECT_NE(r.out.find("working at end"), std::string::npos) << r.out;
 }
 
+// A partial fill, then the stop: the TWAP's one order of 2 lots gets a deal of 1 (the mock does not
+// expire an IOC's rest, so 1 lot stays working); the close-out cancels that lot at the broker.
+// The position, the fills and the reports all say 1 bought, 1 cancelled.
+TEST(RunLive, APartlyFilledOrderIsBookedAndItsRestCancelledAtTheStop) {
+  LiveEnv env("live");
+  LiveEnv::set("HFT_SHIOAJI_SIMULATION", "true");
+  LiveEnv::set("MOCK_SHIOAJI_ORDERS", "partial");
+  OrderRun r;
+  ASSERT_EQ(r.run("strategy:\n  name: twap\n"
+                  "  params: {symbol: 1, side: 1, total_qty: 2, duration_s: 1, slices: 1}\n"),
+            0)
+      << r.err;
+  ASSERT_EQ(r.calls_named("place_order"), 1u) << r.err;
+  EXPECT_EQ(r.calls_named("cancel_order"), 1u) << r.err;
+  EXPECT_EQ(r.summary["fills"], 1);
+  EXPECT_EQ(r.summary["symbols"][1]["position"], 1);
+  EXPECT_EQ(r.summary["working_orders"], 0);
+  EXPECT_EQ(count_lines_with(r.exec_reports, "\"exec_type\":\"fill\""), 1u) << r.exec_reports;
+  EXPECT_EQ(count_lines_with(r.exec_reports, "\"exec_type\":\"cancelled\""), 1u) << r.exec_reports;
+  EXPECT_NE(r.err.find("cancelled 1 working order at the broker before stopping"),
+            std::string::npos)
+      << r.err;
+}
+
 // A broker that never confirms the cancels: the run waits orders.stop_cancel_timeout_ms, then
 // says which orders may still be working; 0 leaves the working orders at the broker untouched.
 TEST(RunLive, UnconfirmedCancelsAtStopAreReported) {
