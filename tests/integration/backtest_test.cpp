@@ -151,6 +151,35 @@ TEST_F(BacktestCli, ScenarioMismatchExitsOneAndSaysWhat) {
   EXPECT_NE(c.out().find("order 1: price 19999 (expected 20000)"), std::string::npos) << c.out();
 }
 
+// Scenario fills are charged the config's fees: with cover_costs on, the market maker quotes
+// further out to pay TXF's commission (the trace fails); with zero futures costs from --config
+// it quotes the touch again (the trace passes).
+TEST_F(BacktestCli, ScenarioTestsChargeTheFeesOfTheConfig) {
+  const std::string file = std::string(HFT_SOURCE_DIR) + "/tests/scenarios/market_maker.yaml";
+  Child c;
+  EXPECT_EQ(
+      run_hft(dir(),
+              {"strat", "test", "market_maker", "--scenario", file, "--param", "cover_costs=1"},
+              &c),
+      1)
+      << c.out();
+  EXPECT_NE(c.out().find("order 1: price 19999 (expected 20000)"), std::string::npos) << c.out();
+  const fs::path free = dir() / "free_futures.yaml";
+  std::ofstream(free) << "fees:\n  futures_commission_by_root: {TXF: 0}\n"
+                         "  futures_tax_rate: 0\n";
+  EXPECT_EQ(run_hft(dir(),
+                    {"strat", "test", "market_maker", "--scenario", file, "--param",
+                     "cover_costs=1", "--config", free.string()},
+                    &c),
+            0)
+      << c.out() << c.err();
+  EXPECT_EQ(run_hft(dir(),
+                    {"strat", "test", "market_maker", "--scenario", file, "--config",
+                     (dir() / "missing.yaml").string()},
+                    &c),
+            2);
+}
+
 TEST_F(BacktestCli, BadUsageIsRefusedWithAMessage) {
   Child c;
   EXPECT_EQ(backtest((dir() / "day.csv").string(), (dir() / "bad").string(),

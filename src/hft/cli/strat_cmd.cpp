@@ -1,7 +1,8 @@
-// hft strat test STRATEGY --scenario FILE.yaml [--scenario ...] [--param k=v ...] [-v]
+// hft strat test STRATEGY --scenario FILE.yaml [--scenario ...] [--param k=v ...] [--config F] [-v]
 // hft strat list
 // Runs scripted market scenarios (backtest/scenario.hpp) against a built-in strategy or a
 // strategy library and compares the orders, fills and positions with what the file expects.
+// Fills are charged the fees.* of the layered config, as in `hft backtest run` and `hft run sim`.
 // Exit codes: 0 every scenario passed; 1 a scenario failed; 2 bad usage or an unreadable file.
 #include <cstdio>
 #include <string>
@@ -10,6 +11,8 @@
 #include "hft/backtest/params.hpp"
 #include "hft/backtest/scenario.hpp"
 #include "hft/cli/commands.hpp"
+#include "hft/cli/run_symbols.hpp"
+#include "hft/engine/hot_path.hpp"
 
 namespace hft::cli {
 namespace {
@@ -18,14 +21,18 @@ struct StratTestArgs {
   std::string strategy;
   std::vector<std::string> scenarios;
   std::vector<std::string> params;
+  std::string config_file;
   bool verbose = false;
 };
 
 int run_strat_test(const StratTestArgs& a) {
+  config::Config run_cfg;  // costs as `hft run sim` charges them (fees.*)
+  if (!load_run_config("sim", a.config_file, "", run_cfg)) return 2;
   int failed = 0;
   for (const std::string& path : a.scenarios) {
     backtest::Scenario sc;
     std::string err = backtest::load_scenario(path, sc);
+    sc.config.fees = engine::fee_schedule(run_cfg);
     for (const std::string& kv : a.params) {
       if (err.empty()) err = backtest::apply_param_override(kv, sc.config.params);
     }
@@ -64,6 +71,9 @@ void register_strat(CLI::App& app, int& exit_code) {
       ->required();
   test->add_option("--scenario", args->scenarios, "Scenario YAML file (repeatable)")->required();
   test->add_option("--param", args->params, "Parameter override key=value (repeatable)");
+  test->add_option("--config", args->config_file,
+                   "Extra YAML config file over the layers of $HFT_CONFIG_DIR (default ./config); "
+                   "fills are charged its costs (fees.*), as hft run sim does");
   test->add_flag("-v,--verbose", args->verbose, "Print orders and fills of passing scenarios");
   test->callback([args, &exit_code] { exit_code = run_strat_test(*args); });
   auto* list = strat->add_subcommand("list", "List the built-in strategies");
