@@ -42,6 +42,15 @@ class LiveEnv {
   static void set(const char* name, const char* value) { setenv(name, value, 1); }
 };
 
+/// Live orders to Shioaji's simulation environment (no --confirm-live needed), the mock broker
+/// answering as `behaviour` says (MOCK_SHIOAJI_ORDERS).
+struct SimulationOrders : LiveEnv {
+  explicit SimulationOrders(const char* behaviour) : LiveEnv("live") {
+    set("HFT_SHIOAJI_SIMULATION", "true");
+    set("MOCK_SHIOAJI_ORDERS", behaviour);
+  }
+};
+
 std::size_t count_lines_with(const std::string& text, const std::string& needle) {
   std::size_t n = 0;
   std::istringstream in(text);
@@ -191,9 +200,7 @@ TEST(RunLive, OrdersReachTheBrokerAndFillsComeBack) {
 
 // Shioaji's simulation environment needs no --confirm-live (the run says where orders go).
 TEST(RunLive, BrokerRejectsAreCountedAndLogged) {
-  LiveEnv env("live");
-  LiveEnv::set("HFT_SHIOAJI_SIMULATION", "true");
-  LiveEnv::set("MOCK_SHIOAJI_ORDERS", "reject");
+  const SimulationOrders env("reject");
   OrderRun r;
   ASSERT_EQ(r.run(kTwapBuy2330), 0) << r.err;
   EXPECT_GE(r.calls_named("place_order"), 1u) << r.err;
@@ -205,36 +212,21 @@ TEST(RunLive, BrokerRejectsAreCountedAndLogged) {
   EXPECT_NE(r.err.find("simulation environment"), std::string::npos) << r.err;
 }
 
-// The market maker quotes both symbols; the mock only acks, and every quote the moving book
-// leaves behind is cancelled at the broker.
-TEST(RunLive, CancelsReachTheBrokerAndComeBackCancelled) {
-  LiveEnv env("live");
-  LiveEnv::set("HFT_SHIOAJI_SIMULATION", "true");
-  LiveEnv::set("MOCK_SHIOAJI_ORDERS", "ack");
-  OrderRun r;
-  ASSERT_EQ(r.run("strategy:\n  name: market_maker\n"), 0) << r.err;
-  const std::size_t cancels = r.calls_named("cancel_order");
-  EXPECT_GE(cancels, 1u) << r.err;
-  EXPECT_EQ(r.summary["cancels"], cancels);
-  EXPECT_EQ(count_lines_with(r.exec_reports, "\"exec_type\":\"cancelled\""), cancels)
-      << r.exec_reports;
-  EXPECT_EQ(r.summary["fills"], 0);
-}
-
-// A live run ends with nothing working at the broker: the market maker's last quotes (the mock
-// only acks) are cancelled after the duration, before the bridge is stopped, and every order the
-// run placed ends cancelled.
-TEST(RunLive, WorkingOrdersAreCancelledAtTheBrokerWhenTheRunStops) {
-  LiveEnv env("live");
-  LiveEnv::set("HFT_SHIOAJI_SIMULATION", "true");
-  LiveEnv::set("MOCK_SHIOAJI_ORDERS", "ack");
+// The market maker quotes both symbols and the mock only acks: every quote the moving book leaves
+// behind is cancelled at the broker during the run, and the last quotes when the run stops
+// (before the bridge is stopped), so every order the run placed ends cancelled.
+TEST(RunLive, CancelsReachTheBrokerAndNothingIsLeftWorkingAtTheStop) {
+  const SimulationOrders env("ack");
   OrderRun r;
   ASSERT_EQ(r.run("strategy:\n  name: market_maker\n"), 0) << r.err;
   const std::size_t placed = r.calls_named("place_order");
   ASSERT_GE(placed, 2u) << r.err;
   EXPECT_EQ(r.calls_named("cancel_order"), placed) << "every quote ends cancelled";
+  EXPECT_EQ(r.summary["cancels"], placed);
+  EXPECT_EQ(count_lines_with(r.exec_reports, "\"exec_type\":\"cancelled\""), placed)
+      << r.exec_reports;
+  EXPECT_EQ(r.summary["fills"], 0);
   EXPECT_EQ(r.summary["working_orders"], 0);
-  EXPECT_EQ(count_lines_with(r.exec_reports, "\"exec_type\":\"cancelled\""), placed);
   EXPECT_NE(r.err.find(" at the broker before stopping"), std::string::npos) << r.err;
   EXPECT_NE(r.out.find("working at end"), std::string::npos) << r.out;
 }
@@ -243,9 +235,7 @@ TEST(RunLive, WorkingOrdersAreCancelledAtTheBrokerWhenTheRunStops) {
 // expire an IOC's rest, so 1 lot stays working); the close-out cancels that lot at the broker.
 // The position, the fills and the reports all say 1 bought, 1 cancelled.
 TEST(RunLive, APartlyFilledOrderIsBookedAndItsRestCancelledAtTheStop) {
-  LiveEnv env("live");
-  LiveEnv::set("HFT_SHIOAJI_SIMULATION", "true");
-  LiveEnv::set("MOCK_SHIOAJI_ORDERS", "partial");
+  const SimulationOrders env("partial");
   OrderRun r;
   ASSERT_EQ(r.run("strategy:\n  name: twap\n"
                   "  params: {symbol: 1, side: 1, total_qty: 2, duration_s: 1, slices: 1}\n"),
@@ -266,9 +256,7 @@ TEST(RunLive, APartlyFilledOrderIsBookedAndItsRestCancelledAtTheStop) {
 // A broker that never confirms the cancels: the run waits orders.stop_cancel_timeout_ms, then
 // says which orders may still be working; 0 leaves the working orders at the broker untouched.
 TEST(RunLive, UnconfirmedCancelsAtStopAreReported) {
-  LiveEnv env("live");
-  LiveEnv::set("HFT_SHIOAJI_SIMULATION", "true");
-  LiveEnv::set("MOCK_SHIOAJI_ORDERS", "ack");
+  const SimulationOrders env("ack");
   LiveEnv::set("MOCK_SHIOAJI_CANCELS", "ignore");
   OrderRun r;
   ASSERT_EQ(r.run("strategy:\n  name: market_maker\norders:\n  stop_cancel_timeout_ms: 300\n"), 0)

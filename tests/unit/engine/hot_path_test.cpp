@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <functional>
+#include <memory>
 
 #include "engine_fixture.hpp"
 #include "hft/core/clock.hpp"
@@ -23,6 +24,11 @@ class ScriptedStrategy final : public strategy::Strategy {
   void on_order_update(strategy::Context&, const ExecReport& r) override { updates.push_back(r); }
 };
 
+struct CapturingGateway final : OrderGateway {
+  std::vector<OrderEvent> sent;
+  void submit(const OrderEvent& order, Timestamp) override { sent.push_back(order); }
+};
+
 class HotPathTest : public ::testing::Test {
  protected:
   SymbolTable symbols = test::two_symbols();
@@ -34,6 +40,15 @@ class HotPathTest : public ::testing::Test {
   const SymbolId txf = 0;
 
   void feed(MarketData md) { hot.on_market_data(md, test::kT0); }
+  /// Another hot path, with orders.mode=live and its orders going to `gw`.
+  CapturingGateway gw;
+  std::unique_ptr<HotPath> live_hot;
+  HotPath& live_to_gateway() {
+    cfg.orders.mode = "live";
+    live_hot = std::make_unique<HotPath>(symbols, cfg, strat, nullptr, registry, ids);
+    live_hot->set_gateway(&gw);
+    return *live_hot;
+  }
 };
 
 // A new trading day (14:50 Taipei) clears the REDUCE_ONLY loss latch and the day-trade
@@ -182,17 +197,9 @@ TEST_F(HotPathTest, HaltCancelsWorkingOrdersAndRefusesNewOnes) {
   EXPECT_EQ(r.reject, static_cast<strategy::RejectCode>(risk::RejectReason::kHalted));
 }
 
-struct CapturingGateway final : OrderGateway {
-  std::vector<OrderEvent> sent;
-  void submit(const OrderEvent& order, Timestamp) override { sent.push_back(order); }
-};
-
 // The end of a live run: every working order cancelled, nothing new (order or replace) sent.
 TEST_F(HotPathTest, CloseOutCancelsWorkingOrdersAndSendsNothingNew) {
-  cfg.orders.mode = "live";
-  HotPath live{symbols, cfg, strat, nullptr, registry, ids};
-  CapturingGateway gw;
-  live.set_gateway(&gw);
+  HotPath& live = live_to_gateway();
   ClientOrderId bid = 0;
   strat.book_action = [&](strategy::Context& ctx, SymbolId s) {
     bid = ctx.place(s, Side::kBuy, Price{22998}, 1, TimeInForce::kROD).id;
@@ -223,10 +230,7 @@ TEST_F(HotPathTest, CloseOutCancelsWorkingOrdersAndSendsNothingNew) {
 // The WAL's tick->order latency is order.h.local_ts - order.tick_ts: the router stamps the exit
 // time from one clock read against the tick's receipt (mono) time.
 TEST_F(HotPathTest, OrdersAreStampedWhenTheyLeaveTheRouter) {
-  cfg.orders.mode = "live";
-  HotPath live{symbols, cfg, strat, nullptr, registry, ids};
-  CapturingGateway gw;
-  live.set_gateway(&gw);
+  HotPath& live = live_to_gateway();
   ClientOrderId id = 0;
   strat.book_action = [&](strategy::Context& ctx, SymbolId s) {
     id = ctx.place(s, Side::kBuy, Price{22998}, 1, TimeInForce::kROD).id;
