@@ -44,7 +44,7 @@ TEST(RunSim, ThreeSecondRunRecordsEverythingAndAddsUp) {
        {"hft_feed_events_total", "hft_lob_updates_total", "hft_orders_sent_total",
         "hft_orders_acked_total", "hft_fills_total", "hft_risk_rejects_total",
         "hft_tick_to_order_seconds_bucket", "hft_position{symbol=\"TXFD6\"}", "hft_pnl_ntd",
-        "hft_trading_state", "hft_ring_depth"}) {
+        "hft_trading_state", "hft_orders_working", "hft_ring_depth"}) {
     EXPECT_NE(metrics.find(name), std::string::npos) << "missing metric " << name;
   }
 

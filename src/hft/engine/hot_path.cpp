@@ -250,10 +250,14 @@ HotPathMetrics::HotPathMetrics(obs::Registry& r, const SymbolTable& symbols)
       tick_to_order(r.histogram("hft_tick_to_order_seconds",
                                 "Receipt of a market-data record to an order leaving the router")),
       trading_state(r.gauge("hft_trading_state", "0 ACTIVE, 1 REDUCE_ONLY, 2 HALTED")),
+      working_orders(r.gauge("hft_orders_working",
+                             "Orders working at the venue or broker: sent, not yet filled, "
+                             "cancelled or rejected")),
       shadow_orders(r.counter("hft_orders_shadow_total",
                               "Orders checked and recorded but not sent (orders.mode=shadow)")),
       dropped_orders(r.counter("hft_orders_dropped_total",
-                               "Order intents dropped because orders.mode=disabled")),
+                               "Order intents dropped: orders.mode=disabled, or the run is "
+                               "stopping (live close-out)")),
       state_changes(r.counter("hft_trading_state_changes_total", "Trading state transitions")),
       circuit_opens(r.counter("hft_order_circuit_opens_total",
                               "Times the order-adapter circuit breaker opened")),
@@ -959,6 +963,7 @@ void HotPath::publish_position(SymbolId symbol) {
   const Money costs = p.fees + p.taxes;
   risk_.on_pnl(symbol, gross - costs);
   metrics_.position[symbol]->set(static_cast<double>(p.qty));
+  metrics_.working_orders.set(static_cast<double>(orders_.size()));
   metrics_.pnl[symbol]->set(to_ntd(gross));
   metrics_.net_pnl[symbol]->set(to_ntd(gross - costs));
   metrics_.costs[symbol]->set(to_ntd(costs));

@@ -110,6 +110,7 @@ struct HotPathMetrics {
   obs::Counter& recorder_dropped;
   obs::Histogram& tick_to_order;  // ns from receipt of the tick to the order leaving the router
   obs::Gauge& trading_state;
+  obs::Gauge& working_orders;         // all symbols
   std::vector<obs::Gauge*> position;  // per symbol
   std::vector<obs::Gauge*> pnl;       // per symbol, NTD, gross
   // --- execution and order-adapter state ---

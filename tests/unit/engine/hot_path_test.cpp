@@ -209,6 +209,7 @@ TEST_F(HotPathTest, CloseOutCancelsWorkingOrdersAndSendsNothingNew) {
   MarketData md = test::book(symbols, txf, 23000);
   live.on_market_data(md, test::kT0);
   ASSERT_EQ(gw.sent.size(), 2u);
+  EXPECT_EQ(live.metrics().working_orders.value(), 2.0);
   EXPECT_EQ(live.close_out(test::kT0 + 1), 2u);
   ASSERT_EQ(gw.sent.size(), 4u);
   EXPECT_EQ(gw.sent[2].action, OrderAction::kCancel);
