@@ -25,6 +25,7 @@ const char* kNow =
     "hft_fills_total 14\n"
     "hft_cancels_sent_total 7\n"
     "hft_orders_rejected_total 0\n"
+    "hft_orders_working 3\n"
     "hft_recorder_dropped_total 0\n"
     "hft_trading_state 0\n"
     "hft_kill_switch 0\n"
@@ -67,12 +68,26 @@ TEST(Dashboard, IntervalLatencyUsesOnlyTheNewSamples) {
 
 TEST(Dashboard, PlainRenderingShowsEverySectionAndTheNumbers) {
   const std::string text = render_dashboard(sample_dashboard(), false, "T");
-  for (const char* part :
-       {"STATE     trading ACTIVE", "kill switch off", "0.1.0 (abc1234)",
-        "RATES     events/s 1,000", "orders/s 10.0", "fills/s 5.0", "LATENCY   tick->order",
-        "POSITIONS", "2330", "+3", "-1,200.50", "TXFR1", "+4,000.00", "RINGS", "raw depth 17",
-        "WAL       records 6,000 (2,000/s)", "RISK REJECTS  max_position 12", "ALERTS\n  none",
-        "top of book: the engine exports no"}) {
+  for (const char* part : {"STATE     trading ACTIVE",
+                           "kill switch off",
+                           "0.1.0 (abc1234)",
+                           "RATES     events/s 1,000",
+                           "orders/s 10.0",
+                           "fills/s 5.0",
+                           "working 3",
+                           "LATENCY   tick->order",
+                           "POSITIONS",
+                           "2330",
+                           "+3",
+                           "-1,200.50",
+                           "TXFR1",
+                           "+4,000.00",
+                           "RINGS",
+                           "raw depth 17",
+                           "WAL       records 6,000 (2,000/s)",
+                           "RISK REJECTS  max_position 12",
+                           "ALERTS\n  none",
+                           "top of book: the engine exports no"}) {
     EXPECT_NE(text.find(part), std::string::npos) << "missing '" << part << "' in\n" << text;
   }
   EXPECT_EQ(text.find("price_collar"), std::string::npos);  // zero reasons are not listed

@@ -136,6 +136,7 @@ Dashboard build_dashboard(const Scrape& now, const Scrape* before, double interv
   d.cancels = now.sum("hft_cancels_sent_total");
   d.acks = now.sum("hft_orders_acked_total");
   d.broker_rejects = now.sum("hft_orders_rejected_total");
+  d.working_orders = now.sum("hft_orders_working");
   d.events_rate = rate(now, before, interval_s, "hft_feed_events_total");
   d.orders_rate = rate(now, before, interval_s, "hft_orders_sent_total");
   d.fills_rate = rate(now, before, interval_s, "hft_fills_total");
@@ -284,9 +285,10 @@ std::string render_dashboard(const Dashboard& d, bool ansi, const std::string& c
       add("RATES     - (need two scrapes; use --interval > 0)");
     }
     add(sfmt(
-        "TOTALS    events %s   orders %s   cancels %s   acks %s   fills %s   broker rejects %s",
+        "TOTALS    events %s   orders %s   cancels %s   acks %s   fills %s   broker rejects %s   "
+        "working %s",
         opt(d.events).c_str(), opt(d.orders).c_str(), opt(d.cancels).c_str(), opt(d.acks).c_str(),
-        opt(d.fills).c_str(), opt(d.broker_rejects).c_str()));
+        opt(d.fills).c_str(), opt(d.broker_rejects).c_str(), opt(d.working_orders).c_str()));
     if (d.t2o_exported) {
       add("LATENCY   tick->order since start   " + percentile_line(d.t2o_total));
       if (d.interval_s > 0) {

@@ -43,6 +43,7 @@ struct Dashboard {
 
   // Totals and per-second rates over the interval (rates need two scrapes).
   std::optional<double> events, orders, fills, cancels, acks, broker_rejects;
+  std::optional<double> working_orders;  // hft_orders_working (gauge)
   std::optional<double> events_rate, orders_rate, fills_rate;
 
   Percentiles t2o_total, t2o_interval;  // tick -> order, since start and over the interval
