@@ -66,9 +66,11 @@ class TradeFlowWindow {
   }
   /// Expires buckets older than the window at time `ts`; returns the window sum.
   Qty advance(Timestamp ts) {
-    if (ts >= head_end_) roll(ts);  // the common case is one compare
+    if (expires(ts)) roll(ts);  // the common case is one compare
     return sum_;
   }
+  /// True when advance(ts) would expire a bucket (callers keeping the roll out of line).
+  bool expires(Timestamp ts) const { return ts >= head_end_; }
   Qty sum() const { return sum_; }
   Timestamp window_ns() const { return bucket_ns_ * n_; }
 
@@ -107,31 +109,41 @@ inline Timestamp stats_time(const EventHeader& h) {
 /// event that changed the book (clocks and seq are copied; type becomes kLobStats).
 void make_stats_event(const BookStats& s, const EventHeader& cause, LobStatsEvent& out);
 
+/// The derived L1/L5 features of a book with both sides present (bid > 0 and ask > 0), from
+/// the touch and depth values given (a book that has them in registers passes them directly).
+inline void derive_features(BookStats& s, Price bid, Price ask, Qty bid_qty, Qty ask_qty,
+                            Qty bid_depth, Qty ask_depth, std::int64_t spread_ticks) {
+  s.mid_x2 = bid.v + ask.v;
+  s.spread_ticks = spread_ticks;
+  const double bq = static_cast<double>(bid_qty);
+  const double aq = static_cast<double>(ask_qty);
+  const double touch = bq + aq;
+  s.imbalance_l1 = touch > 0 ? (bq - aq) / touch : 0.0;
+  s.microprice = touch > 0
+                     ? (static_cast<double>(bid.v) * aq + static_cast<double>(ask.v) * bq) / touch
+                     : static_cast<double>(bid.v + ask.v) / 2.0;
+  const double depth = static_cast<double>(bid_depth + ask_depth);
+  s.imbalance_l5 = depth > 0 ? static_cast<double>(bid_depth - ask_depth) / depth : 0.0;
+}
+
+/// Clears the derived features: with one side empty there are none (stale ones would lie).
+inline void clear_features(BookStats& s) {
+  s.mid_x2 = 0;
+  s.spread_ticks = 0;
+  s.microprice = 0;
+  s.imbalance_l1 = 0;
+  s.imbalance_l5 = 0;
+}
+
 /// Recomputes the derived L1/L5 features (mid, microprice, imbalances) from touch and depth
 /// fields already set in `s`; `spread_ticks` is passed in (each book knows its own fast way).
 inline void derive_features(BookStats& s, std::int64_t spread_ticks) {
   if (!s.valid()) {
-    // No touch on one side: no features either (stale ones from the previous book would lie).
-    s.mid_x2 = 0;
-    s.spread_ticks = 0;
-    s.microprice = 0;
-    s.imbalance_l1 = 0;
-    s.imbalance_l5 = 0;
+    clear_features(s);
     return;
   }
-  s.mid_x2 = s.best_bid.v + s.best_ask.v;
-  s.spread_ticks = spread_ticks;
-  const double bq = static_cast<double>(s.bid_qty);
-  const double aq = static_cast<double>(s.ask_qty);
-  const double touch = bq + aq;
-  s.imbalance_l1 = touch > 0 ? (bq - aq) / touch : 0.0;
-  s.microprice =
-      touch > 0
-          ? (static_cast<double>(s.best_bid.v) * aq + static_cast<double>(s.best_ask.v) * bq) /
-                touch
-          : static_cast<double>(s.mid_x2) / 2.0;
-  const double depth = static_cast<double>(s.bid_depth + s.ask_depth);
-  s.imbalance_l5 = depth > 0 ? static_cast<double>(s.bid_depth - s.ask_depth) / depth : 0.0;
+  derive_features(s, s.best_bid, s.best_ask, s.bid_qty, s.ask_qty, s.bid_depth, s.ask_depth,
+                  spread_ticks);
 }
 
 /// Counts a crossed or locked book (called once per atomic book change).

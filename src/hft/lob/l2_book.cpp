@@ -13,19 +13,48 @@ L2Books::L2Books(const SymbolTable& symbols, const L2Config& config)
       window_((std::clamp<std::uint32_t>(config.window_ticks, 64, kMaxWindow) + 63) / 64 * 64),
       words_(window_ / 64),
       far_capacity_(config.far_capacity),
-      sides_(symbols.size() * 2),
+      margin_(window_ / 8),
+      inner_(window_ - 2 * margin_),
+      books_(symbols.size()),
       qty_(symbols.size() * 2 * window_),
       bits_(symbols.size() * 2 * (words_ + 1)),
-      far_(symbols.size() * 2),
-      stats_(symbols.size()),
-      trades_(symbols.size(),
-              TradeAccumulator{0, TradeFlowWindow(config.flow_bucket_ns, config.flow_buckets)}) {
-  ladders_.reserve(symbols.size());
+      far_(symbols.size() * 2) {
   for (std::size_t i = 0; i < symbols.size(); ++i) {
-    ladders_.emplace_back(symbols.ladder(static_cast<SymbolId>(i)));
+    books_[i].ladder = LadderIndex(symbols.ladder(static_cast<SymbolId>(i)));
+    books_[i].band = books_[i].ladder.span_of(Price{1});
+    books_[i].trades =
+        TradeAccumulator{0, TradeFlowWindow(config.flow_bucket_ns, config.flow_buckets)};
   }
+  bind_storage();
   for (auto& f : far_) f.reserve(far_capacity_);
   scratch_.reserve(window_ + far_capacity_);
+}
+
+L2Books::L2Books(const L2Books& other)
+    : symbols_(other.symbols_),
+      n_symbols_(other.n_symbols_),
+      window_(other.window_),
+      words_(other.words_),
+      far_capacity_(other.far_capacity_),
+      margin_(other.margin_),
+      inner_(other.inner_),
+      books_(other.books_),
+      qty_(other.qty_),
+      bits_(other.bits_),
+      far_(other.far_),
+      scratch_(other.scratch_),
+      recentres_(other.recentres_),
+      far_overflows_(other.far_overflows_) {
+  for (auto& f : far_) f.reserve(far_capacity_);
+  scratch_.reserve(window_ + far_capacity_);
+  bind_storage();
+}
+
+void L2Books::bind_storage() {
+  for (std::size_t s = 0; s < n_symbols_ * 2; ++s) {
+    side_state(s).q = &qty_[s * window_];
+    side_state(s).b = &bits_[s * (words_ + 1)];
+  }
 }
 
 namespace {
@@ -50,7 +79,7 @@ template <class T>
 // ---- level storage -------------------------------------------------------------------------
 
 void L2Books::set_far(std::size_t s, std::int64_t key, Qty qty) {
-  SideState& st = sides_[s];
+  SideState& st = side_state(s);
   std::vector<FarLevel>& far = far_[s];
   auto it = std::lower_bound(far.begin(), far.end(), key,
                              [](const FarLevel& l, std::int64_t k) { return l.key > k; });
@@ -70,7 +99,7 @@ void L2Books::set_far(std::size_t s, std::int64_t key, Qty qty) {
 }
 
 void L2Books::recentre(std::size_t s, std::int64_t around) {
-  SideState& st = sides_[s];
+  SideState& st = side_state(s);
   Qty* q = dense(s);
   std::uint64_t* b = bits(s);
   std::vector<FarLevel>& far = far_[s];
@@ -106,31 +135,34 @@ void L2Books::recentre(std::size_t s, std::int64_t around) {
   ++recentres_;
 }
 
-inline void L2Books::store_dense(std::size_t s, std::int64_t slot, Qty qty) {
-  // Branch-free: on a random stream insert / update / remove are unpredictable.
-  SideState& st = sides_[s];
-  Qty& q = dense(s)[slot];
-  const bool had = q != 0;
-  const bool has = qty != 0;
-  q = qty;
-  std::uint64_t* b = bits(s);
-  const auto w = static_cast<std::size_t>(slot >> 6);
-  const std::uint64_t word =
-      b[w] ^ ((1ULL << (slot & 63)) & (0 - static_cast<std::uint64_t>(had != has)));
+inline void L2Books::store_dense(SideState& sd, std::int64_t slot, Qty qty) {
+  // Branch-free: on a random stream insert / update / remove are unpredictable. The side's
+  // fields are read once, before the stores to the window and bitmap.
+  std::uint64_t* const b = sd.b;
+  const std::uint64_t summary = sd.summary;
+  const std::uint32_t levels = sd.levels;
+  sd.q[slot] = qty;
+  const auto w = static_cast<std::size_t>(slot) >> 6;
+  const std::uint64_t old_word = b[w];
+  const std::uint64_t bit = 1ULL << (slot & 63);
+  // Masks, not `?:`: g++ turns the select into a branch here.
+  const std::uint64_t word = (old_word & ~bit) | (bit & (0 - static_cast<std::uint64_t>(qty != 0)));
   b[w] = word;
-  st.summary = (st.summary & ~(1ULL << w)) | (static_cast<std::uint64_t>(word != 0) << w);
-  st.levels = st.levels + static_cast<std::uint32_t>(has) - static_cast<std::uint32_t>(had);
+  sd.summary = (summary & ~(1ULL << w)) | (static_cast<std::uint64_t>(word != 0) << w);
+  // The level count moves by what the word gained or lost (one bit or none).
+  sd.levels = levels + static_cast<std::uint32_t>(std::popcount(word)) -
+              static_cast<std::uint32_t>(std::popcount(old_word));
 }
 
 void L2Books::store(std::size_t s, std::int64_t key, Qty qty) {
-  SideState& st = sides_[s];
+  SideState& st = side_state(s);
   if (st.levels == 0) {
     if (qty == 0) return;
     st.base = key - static_cast<std::int64_t>(window_ / 2);  // first level: centre the window
   }
   const std::int64_t slot = key - st.base;
   if (static_cast<std::uint64_t>(slot) < window_) {
-    store_dense(s, slot, qty);
+    store_dense(st, slot, qty);
   } else {
     set_far(s, key, qty);
     // A level better than the window is the new best: the window moves to it.
@@ -138,29 +170,29 @@ void L2Books::store(std::size_t s, std::int64_t key, Qty qty) {
   }
 }
 
-inline bool L2Books::fast_top(std::size_t s, Top& top) {
-  SideState& st = sides_[s];
-  if (st.summary == 0) [[unlikely]]
+inline bool L2Books::fast_top(SideState& sd, Top& top) const {
+  const std::uint64_t summary = sd.summary;
+  if (summary == 0) [[unlikely]]
     return false;  // window empty
   // The best is the lowest set bit: summary word, then bitmap word.
-  const std::uint64_t* b = bits(s);
-  const int w0 = std::countr_zero(st.summary);
-  const std::int64_t best_slot = w0 * 64 + std::countr_zero(b[w0]);
+  const std::uint64_t* const b = sd.b;
+  const auto w0 = static_cast<std::size_t>(std::countr_zero(summary));
+  const std::uint64_t word = b[w0];
+  const auto best_slot = static_cast<std::int64_t>(w0 * 64 + std::countr_zero(word));
   // The best stays inside the inner 3/4 of the window (else settle() recentres), so
   // improvements and the depth behind the touch stay in dense slots.
-  const auto margin = static_cast<std::int64_t>(window_ / 8);
-  if (best_slot < margin || best_slot >= static_cast<std::int64_t>(window_) - margin) [[unlikely]]
+  if (static_cast<std::uint64_t>(best_slot - margin_) >= inner_) [[unlikely]]
     return false;
-  st.best = st.base + best_slot;
+  sd.best = sd.base + best_slot;  // also what settle() relies on when fewer than 5 levels follow
   // The best 5 levels are the 5 lowest set bits from the best slot on: 64 slots from two aligned
   // words (the padding word keeps the second in bounds). Aligned like the store to the word just
   // updated, so the loads are forwarded from it (an unaligned load across it would stall).
-  const auto bw = static_cast<std::size_t>(best_slot >> 6);
-  const auto sh = static_cast<int>(best_slot & 63);
-  std::uint64_t m = (b[bw] >> sh) | ((b[bw + 1] << 1) << (63 - sh));
+  // (shrd: the two words as one 128-bit value shifted right by the best's bit.)
+  std::uint64_t m =
+      static_cast<std::uint64_t>(((static_cast<U128>(b[w0 + 1]) << 64) | word) >> (best_slot & 63));
   if (std::popcount(m) < kBookDepth) [[unlikely]]
     return false;
-  const Qty* t = dense(s) + best_slot;
+  const Qty* t = sd.q + best_slot;
   top = Top{t[0], t[0]};
   for (int i = 1; i < kBookDepth; ++i) {
     m &= m - 1;
@@ -170,22 +202,21 @@ inline bool L2Books::fast_top(std::size_t s, Top& top) {
 }
 
 L2Books::Top L2Books::settle(std::size_t s) {
-  SideState& st = sides_[s];
+  SideState& st = side_state(s);
   if (st.levels == 0) return Top{};
   if (st.summary == 0) recentre(s, far_[s].back().key);  // only far levels: the nearest is best
   const int w0 = std::countr_zero(st.summary);
   const std::int64_t best_slot = w0 * 64 + std::countr_zero(bits(s)[w0]);
-  const auto margin = static_cast<std::int64_t>(window_ / 8);
-  if (best_slot < margin || best_slot >= static_cast<std::int64_t>(window_) - margin) {
+  if (static_cast<std::uint64_t>(best_slot - margin_) >= inner_) {
     recentre(s, st.base + best_slot);
   }
   Top top;
-  if (!fast_top(s, top)) top = walk_top5(s);  // fewer than 5 levels in 64 slots
+  if (!fast_top(st, top)) top = walk_top5(s);  // fewer than 5 levels in 64 slots
   return top;
 }
 
 void L2Books::clear_side(std::size_t s) {
-  SideState& st = sides_[s];
+  SideState& st = side_state(s);
   Qty* q = dense(s);
   std::uint64_t* b = bits(s);
   for (std::uint32_t w = 0; w < words_; ++w) {
@@ -199,7 +230,7 @@ void L2Books::clear_side(std::size_t s) {
 
 template <class Fn>
 void L2Books::for_each_level(std::size_t s, Fn&& fn) const {
-  const SideState& st = sides_[s];
+  const SideState& st = side_state(s);
   if (st.levels == 0) return;
   const Qty* q = dense(s);
   const std::uint64_t* b = bits(s);
@@ -236,10 +267,44 @@ L2Books::Top L2Books::walk_top5(std::size_t s) const {
   return top;
 }
 
-inline void L2Books::refresh_side(BookStats& st, std::size_t s, bool ask, Top top) const {
-  const SideState& side = sides_[s];
+void L2Books::refresh_side(BookStats& st, std::size_t s, bool ask, Top top) const {
+  const SideState& side = side_state(s);
   const Price px =
-      side.levels == 0 ? Price{0} : ladders_[s >> 1].price_of(ask ? side.best : -side.best);
+      side.levels == 0 ? Price{0} : books_[s >> 1].ladder.price_of(ask ? side.best : -side.best);
+  (ask ? st.best_ask : st.best_bid) = px;
+  (ask ? st.ask_qty : st.bid_qty) = top.best_qty;
+  (ask ? st.ask_depth : st.bid_depth) = top.depth5;
+  (ask ? st.ask_levels : st.bid_levels) = side.levels;
+  // Keys make the spread in ticks a sum (ask key + bid key), exact across band boundaries.
+  const Book& bk = books_[s >> 1];
+  derive_features(st, st.valid() ? bk.side[1].best + bk.side[0].best : 0);
+}
+
+void L2Books::finish(BookStats& st, SymbolId id, const EventHeader& h) {
+  st.last_update = h.local_ts;
+  ++st.book_updates;
+  st.trade_flow = books_[id].trades.flow.advance(stats_time(h));
+  if ((h.flags & kFlagLastInBatch) != 0) count_cross(st);
+}
+
+L2Reject L2Books::apply_off_band(Book& bk, const BookLevelEvent& ev) {
+  if (ev.price.v <= 0) {
+    ++bk.stats.rejected;
+    return L2Reject::kBadPrice;
+  }
+  bk.band = bk.ladder.span_of(ev.price);  // holds the price now: apply() takes it through
+  return apply(ev);
+}
+
+std::int64_t L2Books::tick_index(SymbolId id, Price p) const {
+  const std::int64_t idx = books_[id].ladder.index_of(p);
+  return idx <= kMaxIndex ? idx : -1;
+}
+
+// ---- events --------------------------------------------------------------------------------
+
+inline L2Reject L2Books::publish(Book& bk, bool ask, Price px, Top top, const EventHeader& h) {
+  BookStats& st = bk.stats;
   std::size_t off = ask ? kAskOffset : 0;
   // Hidden from the optimiser, which would otherwise specialise the stores for the two values
   // behind a branch on the side again.
@@ -247,65 +312,89 @@ inline void L2Books::refresh_side(BookStats& st, std::size_t s, bool ask, Top to
   at_offset(st.best_bid, off) = px;
   at_offset(st.bid_qty, off) = top.best_qty;
   at_offset(st.bid_depth, off) = top.depth5;
-  at_offset(st.bid_levels, off / (kAskOffset / kAskLevelsOffset)) = side.levels;
-  // Keys make the spread in ticks a sum (ask key + bid key), exact across band boundaries.
-  const std::size_t bs = s & ~std::size_t{1};
-  derive_features(st, st.valid() ? sides_[bs + 1].best + sides_[bs].best : 0);
-}
-
-void L2Books::finish(BookStats& st, SymbolId id, const EventHeader& h) {
+  at_offset(st.bid_levels, off / (kAskOffset / kAskLevelsOffset)) = bk.side[ask].levels;
+  // Both sides as locals (this side's are forwarded from the stores just made), so validity,
+  // features and the crossed/locked test share them instead of reloading after each store.
+  const Price bid = st.best_bid;
+  const Price ask_px = st.best_ask;
+  const bool valid = bid.v > 0 && ask_px.v > 0;
+  if (valid) {
+    // Keys make the spread in ticks a sum (ask key + bid key), exact across band boundaries.
+    derive_features(st, bid, ask_px, st.bid_qty, st.ask_qty, st.bid_depth, st.ask_depth,
+                    bk.side[1].best + bk.side[0].best);
+    if ((h.flags & kFlagLastInBatch) != 0) {
+      st.crossed += static_cast<std::uint64_t>(bid > ask_px);
+      st.locked += static_cast<std::uint64_t>(bid == ask_px);
+    }
+  } else {
+    clear_features(st);
+  }
   st.last_update = h.local_ts;
   ++st.book_updates;
-  st.trade_flow = trades_[id].flow.advance(stats_time(h));
-  if ((h.flags & kFlagLastInBatch) != 0) count_cross(st);
+  const Timestamp ts = stats_time(h);
+  if (bk.trades.flow.expires(ts)) [[unlikely]]
+    return roll_flow(bk, ts);
+  st.trade_flow = bk.trades.flow.sum();
+  return L2Reject::kNone;
 }
 
-std::int64_t L2Books::tick_index(SymbolId id, Price p) const {
-  const std::int64_t idx = ladders_[id].index_of(p);
-  return idx <= kMaxIndex ? idx : -1;
+L2Reject L2Books::roll_flow(Book& bk, Timestamp ts) {
+  bk.stats.trade_flow = bk.trades.flow.advance(ts);
+  return L2Reject::kNone;
 }
 
-// ---- events --------------------------------------------------------------------------------
+L2Reject L2Books::apply_cold(std::size_t s, std::int64_t key, Qty qty, const EventHeader& h) {
+  store(s, key, qty);
+  return settle_publish(s, h);
+}
+
+L2Reject L2Books::settle_publish(std::size_t s, const EventHeader& h) {
+  const Top top = settle(s);
+  Book& bk = books_[s >> 1];
+  const bool ask = (s & 1) != 0;
+  const SideState& sd = bk.side[ask];
+  const Price px = sd.levels == 0 ? Price{0} : bk.ladder.price_of(ask ? sd.best : -sd.best);
+  return publish(bk, ask, px, top, h);
+}
 
 L2Reject L2Books::apply(const BookLevelEvent& ev) {
   const SymbolId id = ev.h.symbol;
   if (id >= n_symbols_) return L2Reject::kUnknownSymbol;
-  BookStats& st = stats_[id];
-  const std::int64_t idx = tick_index(id, ev.price);
-  if (idx <= 0) {
-    ++st.rejected;
+  Book& bk = books_[id];
+  if (!bk.band.has_price(ev.price.v)) [[unlikely]]
+    return apply_off_band(bk, ev);
+  const std::int64_t idx = bk.band.index_of(ev.price.v);
+  // Tick numbers 1 ..= kMaxIndex (index_of gives -1 for a price off the ladder or <= 0).
+  if (static_cast<std::uint64_t>(idx - 1) >= static_cast<std::uint64_t>(kMaxIndex)) {
+    ++bk.stats.rejected;
     return L2Reject::kBadPrice;
   }
   if (ev.qty < 0) {
-    ++st.rejected;
+    ++bk.stats.rejected;
     return L2Reject::kBadQty;
   }
   // No dispatch on the side: it selects the arrays and the statistics fields.
   const bool ask = ev.side != Side::kBuy;
-  const std::size_t s = static_cast<std::size_t>(id) * 2 + static_cast<std::size_t>(ask);
+  SideState& sd = bk.side[ask];
   const std::int64_t key = key_of(!ask, idx);
-  const SideState& side = sides_[s];
-  const std::int64_t slot = key - side.base;
-  Top top;
+  const std::int64_t slot = key - sd.base;
   // The common case inline and without calls; the rest (first level, far levels, recentring,
-  // fewer than 5 levels in 64 slots) out of line.
-  if (side.levels == 0 || static_cast<std::uint64_t>(slot) >= window_) [[unlikely]] {
-    store(s, key, ev.qty);
-    top = settle(s);
-  } else {
-    store_dense(s, slot, ev.qty);
-    if (!fast_top(s, top)) [[unlikely]]
-      top = settle(s);
-  }
-  refresh_side(st, s, ask, top);
-  finish(st, id, ev.h);
-  return L2Reject::kNone;
+  // fewer than 5 levels in 64 slots, a price outside the cached ladder band, a trade-flow
+  // bucket expiring) are tail calls out of line: the common path makes no call.
+  if (sd.levels == 0 || static_cast<std::uint64_t>(slot) >= window_) [[unlikely]]
+    return apply_cold(static_cast<std::size_t>(id) * 2 + ask, key, ev.qty, ev.h);
+  store_dense(sd, slot, ev.qty);
+  Top top;
+  if (!fast_top(sd, top)) [[unlikely]]
+    return settle_publish(static_cast<std::size_t>(id) * 2 + ask, ev.h);
+  // fast_top found 5 levels, so the side is not empty.
+  return publish(bk, ask, price_of(bk, ask ? sd.best : -sd.best), top, ev.h);
 }
 
 L2Reject L2Books::apply(const BookClearEvent& ev) {
   const SymbolId id = ev.h.symbol;
   if (id >= n_symbols_) return L2Reject::kUnknownSymbol;
-  BookStats& st = stats_[id];
+  BookStats& st = books_[id].stats;
   const std::size_t bs = side_index(id, Side::kBuy);
   if (ev.side != ClearSide::kAsk) {
     clear_side(bs);
@@ -323,15 +412,15 @@ L2Reject L2Books::apply(const BookClearEvent& ev) {
 L2Reject L2Books::apply(const TradeEvent& ev) {
   const SymbolId id = ev.h.symbol;
   if (id >= n_symbols_) return L2Reject::kUnknownSymbol;
-  record_trade(stats_[id], trades_[id], ev);
+  record_trade(books_[id].stats, books_[id].trades, ev);
   return L2Reject::kNone;
 }
 
 // ---- queries -------------------------------------------------------------------------------
 
 std::size_t L2Books::levels(SymbolId id, Side side, std::span<L2Level> out) const {
-  if (id >= stats_.size() || out.empty()) return 0;
-  const LadderIndex& lx = ladders_[id];
+  if (id >= n_symbols_ || out.empty()) return 0;
+  const LadderIndex& lx = books_[id].ladder;
   const bool bid = side == Side::kBuy;
   std::size_t n = 0;
   for_each_level(side_index(id, side), [&](std::int64_t key, Qty q) {
@@ -347,7 +436,7 @@ Qty L2Books::qty_at(SymbolId id, Side side, Price price) const {
   if (idx <= 0) return 0;
   const std::size_t s = side_index(id, side);
   const std::int64_t key = key_of(side == Side::kBuy, idx);
-  const std::int64_t slot = key - sides_[s].base;
+  const std::int64_t slot = key - side_state(s).base;
   if (static_cast<std::uint64_t>(slot) < window_) return dense(s)[slot];
   const std::vector<FarLevel>& far = far_[s];
   auto it = std::lower_bound(far.begin(), far.end(), key,
@@ -366,14 +455,14 @@ void L2Books::save(SymbolId id, std::vector<std::byte>& out) const {
   std::memcpy(h.code, code.data(), std::min(code.size(), sizeof(h.code) - 1));
   h.price_scale = symbols_.spec(id).price_scale;
   const std::size_t bs = side_index(id, Side::kBuy);
-  h.bid_levels = sides_[bs].levels;
-  h.ask_levels = sides_[bs + 1].levels;
-  h.stats = stats_[id];
-  h.trades = trades_[id];
+  h.bid_levels = side_state(bs).levels;
+  h.ask_levels = side_state(bs + 1).levels;
+  h.stats = books_[id].stats;
+  h.trades = books_[id].trades;
   out.resize(sizeof(h) + (h.bid_levels + h.ask_levels) * sizeof(L2Level));
   std::memcpy(out.data(), &h, sizeof(h));
   std::size_t off = sizeof(h);
-  const LadderIndex& lx = ladders_[id];
+  const LadderIndex& lx = books_[id].ladder;
   for (const bool bid : {true, false}) {
     for_each_level(bid ? bs : bs + 1, [&](std::int64_t key, Qty q) {
       const L2Level l{lx.price_of(key_of(bid, key)), q};
@@ -426,8 +515,8 @@ std::string L2Books::restore(SymbolId id, std::span<const std::byte> blob) {
   }
   (void)settle(bs);
   (void)settle(bs + 1);
-  stats_[id] = h.stats;
-  trades_[id] = h.trades;
+  books_[id].stats = h.stats;
+  books_[id].trades = h.trades;
   return {};
 }
 

@@ -28,4 +28,19 @@ LadderIndex::LadderIndex(const TickLadder& ladder) {
   }
 }
 
+LadderIndex::Span LadderIndex::span_of(Price p) const {
+  const int i = band_of_price(p.v);
+  Span s;
+  static_cast<Band&>(s) = bands_[static_cast<std::size_t>(i)];
+  if (i + 1 < n_) {
+    const Band& next = bands_[static_cast<std::size_t>(i + 1)];
+    s.px_width = static_cast<std::uint64_t>(next.lo_px - s.lo_px);
+    s.idx_width = static_cast<std::uint64_t>(next.lo_idx - s.lo_idx);
+  } else {  // the last band: everything above, INT64_MAX included
+    s.px_width = static_cast<std::uint64_t>(INT64_MAX - s.lo_px) + 1;
+    s.idx_width = static_cast<std::uint64_t>(INT64_MAX - s.lo_idx) + 1;
+  }
+  return s;
+}
+
 }  // namespace hft::lob
