@@ -318,14 +318,13 @@ inline L2Reject L2Books::publish(Book& bk, bool ask, Price px, Top top, const Ev
   const Price bid = st.best_bid;
   const Price ask_px = st.best_ask;
   const bool valid = bid.v > 0 && ask_px.v > 0;
-  if (valid) {
+  if (valid) [[likely]] {
     // Keys make the spread in ticks a sum (ask key + bid key), exact across band boundaries.
     derive_features(st, bid, ask_px, st.bid_qty, st.ask_qty, st.bid_depth, st.ask_depth,
                     bk.side[1].best + bk.side[0].best);
-    if ((h.flags & kFlagLastInBatch) != 0) {
-      st.crossed += static_cast<std::uint64_t>(bid > ask_px);
-      st.locked += static_cast<std::uint64_t>(bid == ask_px);
-    }
+    // Crossed or locked books are rare: a branch, not two conditional increments.
+    if ((h.flags & kFlagLastInBatch) != 0 && bid >= ask_px) [[unlikely]]
+      ++(bid > ask_px ? st.crossed : st.locked);
   } else {
     clear_features(st);
   }
