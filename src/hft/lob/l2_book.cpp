@@ -375,7 +375,9 @@ L2Reject L2Books::apply(const BookLevelEvent& ev) {
   // No dispatch on the side: it selects the arrays and the statistics fields.
   const bool ask = ev.side != Side::kBuy;
   SideState& sd = bk.side[ask];
-  const std::int64_t key = key_of(!ask, idx);
+  // 0 for an ask, -1 for a bid: the key (idx or -idx) as (idx ^ sign) - sign, no select.
+  const std::int64_t sign = static_cast<std::int64_t>(ask) - 1;
+  const std::int64_t key = (idx ^ sign) - sign;
   const std::int64_t slot = key - sd.base;
   // The common case inline and without calls; the rest (first level, far levels, recentring,
   // fewer than 5 levels in 64 slots, a price outside the cached ladder band, a trade-flow
@@ -387,7 +389,7 @@ L2Reject L2Books::apply(const BookLevelEvent& ev) {
   if (!fast_top(sd, top)) [[unlikely]]
     return settle_publish(static_cast<std::size_t>(id) * 2 + ask, ev.h);
   // fast_top found 5 levels, so the side is not empty.
-  return publish(bk, ask, price_of(bk, ask ? sd.best : -sd.best), top, ev.h);
+  return publish(bk, ask, price_of(bk, (sd.best ^ sign) - sign), top, ev.h);
 }
 
 L2Reject L2Books::apply(const BookClearEvent& ev) {
