@@ -20,7 +20,6 @@
 #include "hft/cli/commands.hpp"
 #include "hft/cli/duration.hpp"
 #include "hft/cli/run_symbols.hpp"
-#include "hft/engine/hot_path.hpp"
 
 namespace hft::cli {
 namespace {
@@ -159,11 +158,7 @@ int run_backtest(const BacktestArgs& a) {
   for (const std::string& kv : a.params) {
     if (err.empty()) err = backtest::apply_param_override(kv, cfg.params);
   }
-  {  // costs as `hft run sim` charges them (fees.*)
-    config::Config run_cfg;
-    if (!load_run_config("sim", a.config_file, "", run_cfg)) return 2;
-    cfg.fees = engine::fee_schedule(run_cfg);
-  }
+  if (!load_run_fees(a.config_file, cfg.fees)) return 2;  // costs as `hft run sim` charges them
   if (err.empty()) err = parse_queue(a.queue, cfg.queue);
   if (err.empty()) err = parse_latency(a.latency, cfg.latency);
   if (err.empty() && !parse_time(a.from, cfg.from))

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "hft/config/config.hpp"
+#include "hft/engine/hot_path.hpp"
 #include "hft/engine/sim_runner.hpp"
 
 namespace hft::cli {
@@ -28,6 +29,13 @@ bool load_run_config(const std::string& mode, const std::string& config_file,
     return false;
   }
   out = std::move(loaded.config);
+  return true;
+}
+
+bool load_run_fees(const std::string& config_file, execution::FeeSchedule& out) {
+  config::Config cfg;
+  if (!load_run_config("sim", config_file, "", cfg)) return false;
+  out = engine::fee_schedule(cfg);
   return true;
 }
 

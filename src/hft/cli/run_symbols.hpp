@@ -6,6 +6,7 @@
 
 #include "hft/config/config.hpp"
 #include "hft/core/symbol_table.hpp"
+#include "hft/execution/fees.hpp"
 
 namespace hft::cli {
 
@@ -17,6 +18,10 @@ std::string config_dir();
 /// stderr; false on any.
 bool load_run_config(const std::string& mode, const std::string& config_file,
                      const std::string& symbols, config::Config& out);
+
+/// The costs (fees.*) of the layered configuration of `hft run sim` with `config_file` on top,
+/// for the backtester. Errors go to stderr; false on any.
+bool load_run_fees(const std::string& config_file, execution::FeeSchedule& out);
 
 /// load_run_config, then builds the run's symbol table. Errors go to stderr, prefixed with `who`;
 /// false on any.

@@ -12,7 +12,6 @@
 #include "hft/backtest/scenario.hpp"
 #include "hft/cli/commands.hpp"
 #include "hft/cli/run_symbols.hpp"
-#include "hft/engine/hot_path.hpp"
 
 namespace hft::cli {
 namespace {
@@ -26,13 +25,13 @@ struct StratTestArgs {
 };
 
 int run_strat_test(const StratTestArgs& a) {
-  config::Config run_cfg;  // costs as `hft run sim` charges them (fees.*)
-  if (!load_run_config("sim", a.config_file, "", run_cfg)) return 2;
+  execution::FeeSchedule fees;  // costs as `hft run sim` charges them (fees.*)
+  if (!load_run_fees(a.config_file, fees)) return 2;
   int failed = 0;
   for (const std::string& path : a.scenarios) {
     backtest::Scenario sc;
     std::string err = backtest::load_scenario(path, sc);
-    sc.config.fees = engine::fee_schedule(run_cfg);
+    sc.config.fees = fees;
     for (const std::string& kv : a.params) {
       if (err.empty()) err = backtest::apply_param_override(kv, sc.config.params);
     }

@@ -60,8 +60,6 @@ class Positions {
     const Position& p = get(strategy, symbol);
     return gross(p, symbol, mark) - p.fees - p.taxes;
   }
-  /// The cost model fills are charged with.
-  const FeeModel& fee_model() const { return fees_; }
   /// Commission plus tax one fill would pay, a stock sell at the full tax rather than the
   /// day-trade rate (what Context::fill_cost reports).
   Money fill_cost(SymbolId symbol, Side side, Price price, Qty qty) const {

@@ -205,7 +205,7 @@ HttpResult apply_schema(const std::string& database,
     if (r = run(ddl); !r.ok()) return r;
   }
   if (r = run(existing_columns_query(database)); !r.ok()) return r;
-  const std::string existing = r.body;
+  const std::string existing = std::move(r.body);
   for (const std::string& ddl : missing_column_ddl(database, existing)) {
     if (r = run(ddl); !r.ok()) return r;
   }
