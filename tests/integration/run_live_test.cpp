@@ -213,8 +213,11 @@ TEST(RunLive, BrokerRejectsAreCountedAndLogged) {
 }
 
 // The market maker quotes both symbols and the mock only acks: every quote the moving book leaves
-// behind is cancelled at the broker during the run, and the last quotes when the run stops
-// (before the bridge is stopped), so every order the run placed ends cancelled.
+// behind is cancelled at the broker during the run, and whatever is still working when the run
+// stops is cancelled before the bridge is stopped, so every order the run placed ends cancelled.
+// Whether the stop itself finds quotes working depends on timing (the market maker replaces a
+// quote only on the next book, and the mock's quotes end early), so the close-out's own message
+// is checked by the partial-fill test below, where one lot is always left working.
 TEST(RunLive, CancelsReachTheBrokerAndNothingIsLeftWorkingAtTheStop) {
   const SimulationOrders env("ack");
   OrderRun r;
@@ -227,7 +230,6 @@ TEST(RunLive, CancelsReachTheBrokerAndNothingIsLeftWorkingAtTheStop) {
       << r.exec_reports;
   EXPECT_EQ(r.summary["fills"], 0);
   EXPECT_EQ(r.summary["working_orders"], 0);
-  EXPECT_NE(r.err.find(" at the broker before stopping"), std::string::npos) << r.err;
   EXPECT_NE(r.out.find("working at end"), std::string::npos) << r.out;
 }
 
