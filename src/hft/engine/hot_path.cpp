@@ -516,7 +516,8 @@ void HotPath::on_market_data(MarketData& md, Timestamp recv_wall) {
       tick_tsc_ += TscClock::now() - venue_start;
     }
     sync_state();
-    strategy_.on_book(*this, symbol, books_.stats(symbol));
+    if (!closing_) [[likely]]
+      strategy_.on_book(*this, symbol, books_.stats(symbol));
   } else {
     record(md.trade);
     books_.apply(md.trade);
@@ -527,7 +528,8 @@ void HotPath::on_market_data(MarketData& md, Timestamp recv_wall) {
       tick_tsc_ += TscClock::now() - venue_start;
     }
     sync_state();
-    strategy_.on_trade(*this, md.trade);
+    if (!closing_) [[likely]]
+      strategy_.on_trade(*this, md.trade);
   }
   in_tick_ = false;
   // Off the tick-to-order path: metrics, then whatever the venue has due by now (with zero
@@ -1010,7 +1012,7 @@ void HotPath::on_timer(Timestamp now) {
   // No market data: the local clock stands in for the exchange's so that latency elapses.
   if (mode_ == RouterMode::kSim && venue_due(now, now)) pump_venue(now, now);
   risk_.on_timer(now);
-  if (!timers_.empty()) fire_timers(now);
+  if (!timers_.empty() && !closing_) fire_timers(now);
   if (ack_timeout_ns_ > 0 && now >= next_timeout_scan_ && sends()) {
     next_timeout_scan_ = now + kTimeoutScanNs;
     orders_.for_each([&](execution::WorkingOrder& o) {

@@ -164,8 +164,9 @@ class HotPath final : public strategy::Context {
   /// The explicit operator command that leaves HALTED (and the loss latch).
   void resume(Timestamp now);
   /// The end of a run that routes to a broker: no new order or replace from here on (refused as
-  /// orders_disabled; cancels still go out) and every working order cancelled. Idempotent;
-  /// returns how many cancels it sent.
+  /// orders_disabled; cancels still go out) and every working order cancelled. The strategy is
+  /// no longer given books, prints or timers (whatever it would send is refused anyway); its
+  /// orders' reports still reach it. Idempotent; returns how many cancels it sent.
   std::size_t close_out(Timestamp now);
   void stop();
 
@@ -287,7 +288,7 @@ class HotPath final : public strategy::Context {
   execution::RecentIds seen_fills_;     // (client id, trade id) of recent fills
   execution::RecentIds closed_orders_;  // ids of recently finished orders
   RouterMode mode_ = RouterMode::kSim;
-  bool closing_ = false;  // close_out(): the run is ending, nothing new goes out
+  bool closing_ = false;  // close_out(): the run is ending, nothing new goes out or is asked
   Timestamp ack_timeout_ns_ = 0;
   Timestamp snapshot_period_ns_ = 0;  // recorder.position_snapshot_ms; 0 = no snapshots
   Timestamp next_snapshot_ = 0;

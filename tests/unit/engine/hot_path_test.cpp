@@ -217,14 +217,22 @@ TEST_F(HotPathTest, CloseOutCancelsWorkingOrdersAndSendsNothingNew) {
   EXPECT_EQ(live.close_out(test::kT0 + 2), 0u) << "idempotent: the cancels are in flight";
   EXPECT_EQ(live.working_orders(), 2u) << "working until the broker confirms";
   EXPECT_FALSE(live.replace(bid, Price{22997}, 1));
-  strategy::PlaceResult r;
-  strat.book_action = [&](strategy::Context& ctx, SymbolId s) {
-    r = ctx.place(s, Side::kBuy, Price{22998}, 1, TimeInForce::kROD);
-  };
+  int asked = 0;
+  strat.book_action = [&](strategy::Context&, SymbolId) { ++asked; };
   md = test::book(symbols, txf, 23000);
   live.on_market_data(md, test::kT0 + 3);
+  EXPECT_EQ(asked, 0) << "a closing engine no longer asks the strategy";
+  const strategy::PlaceResult r = live.place(txf, Side::kBuy, Price{22998}, 1, TimeInForce::kROD);
   EXPECT_EQ(r.reject, static_cast<strategy::RejectCode>(risk::RejectReason::kOrdersDisabled));
   EXPECT_EQ(gw.sent.size(), 4u);
+  ExecReport cancelled{};
+  cancelled.h = EventHeader{test::kT0, test::kT0, 1, txf, EventType::kExecReport, 0};
+  cancelled.client_id = bid;
+  cancelled.exec_type = ExecType::kCancelled;
+  cancelled.side = Side::kBuy;
+  cancelled.price = Price{22998};
+  live.on_exec_report(cancelled, test::kT0 + 4);
+  EXPECT_EQ(strat.updates.size(), 1u) << "its orders' reports still reach it";
   EXPECT_EQ(live.risk().state(), risk::TradingState::kActive) << "stopping is not a halt";
 }
 
