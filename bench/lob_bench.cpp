@@ -12,6 +12,7 @@
 #include <map>
 #include <vector>
 
+#include "hft/core/rng.hpp"
 #include "hft/core/symbol_table.hpp"
 #include "hft/lob/l2_book.hpp"
 #include "hft/lob/snapshot_book.hpp"
@@ -19,24 +20,6 @@
 namespace {
 
 using namespace hft;
-
-class Rng {  // splitmix64
- public:
-  explicit Rng(std::uint64_t s) : s_(s) {}
-  std::uint64_t next() {
-    std::uint64_t z = (s_ += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-  std::int64_t below(std::int64_t n) {
-    return static_cast<std::int64_t>(next() % static_cast<std::uint64_t>(n));
-  }
-  double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
-
- private:
-  std::uint64_t s_;
-};
 
 /// A TXF-like L2 update stream: ~80 levels a side around 23000, updates concentrated at the
 /// touch (queue changes, depletions that move the best, refills inside the spread), a slowly

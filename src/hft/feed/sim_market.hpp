@@ -13,33 +13,11 @@
 #include <cstdint>
 #include <vector>
 
+#include "hft/core/rng.hpp"
 #include "hft/core/symbol_table.hpp"
 #include "hft/events/events.hpp"
 
 namespace hft::feed {
-
-/// splitmix64: tiny, fast, and good enough for simulation; deterministic across platforms.
-class Rng {
- public:
-  explicit Rng(std::uint64_t seed) : s_(seed) {}
-  std::uint64_t next() {
-    std::uint64_t z = (s_ += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-  double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }  // [0, 1)
-  std::int64_t range(std::int64_t lo, std::int64_t hi) {                      // inclusive
-    return lo + static_cast<std::int64_t>(next() % static_cast<std::uint64_t>(hi - lo + 1));
-  }
-  /// Approximately standard normal (Irwin-Hall with 4 uniforms, variance-corrected).
-  double normal() {
-    return (uniform() + uniform() + uniform() + uniform() - 2.0) * 1.7320508075688772;
-  }
-
- private:
-  std::uint64_t s_;
-};
 
 struct SimMarketParams {
   std::uint64_t seed = 42;

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <string>
 
+#include "hft/core/rng.hpp"
 #include "hft/core/symbol_table.hpp"
 #include "hft/lob/l2_book.hpp"
 #include "unit/lob/l2_test_support.hpp"
@@ -38,26 +39,6 @@ constexpr std::int64_t kUpdates = 300'000 / kScale;  // Debug: the whole suite s
 #endif
 
 constexpr std::int64_t kCoverageUpdates = 50'000;
-
-/// splitmix64 (same generator as the simulator; no <random> distributions so the stream is the
-/// same on every standard library).
-class Rng {
- public:
-  explicit Rng(std::uint64_t seed) : s_(seed) {}
-  std::uint64_t next() {
-    std::uint64_t z = (s_ += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-  std::int64_t below(std::int64_t n) {
-    return static_cast<std::int64_t>(next() % static_cast<std::uint64_t>(n));
-  }
-  bool chance(int per_mille) { return below(1000) < per_mille; }
-
- private:
-  std::uint64_t s_;
-};
 
 template <class Map>
 bool same_top(const L2Books& books, SymbolId id, Side side, const Map& ref, Qty* depth5) {

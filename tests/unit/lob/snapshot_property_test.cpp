@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdint>
 
+#include "hft/core/rng.hpp"
 #include "hft/core/symbol_table.hpp"
 #include "hft/lob/snapshot_book.hpp"
 
@@ -18,23 +19,6 @@ constexpr int kSnapshots = 1'000'000;
 #else
 constexpr int kSnapshots = 200'000;
 #endif
-
-class Rng {  // splitmix64
- public:
-  explicit Rng(std::uint64_t s) : s_(s) {}
-  std::uint64_t next() {
-    std::uint64_t z = (s_ += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-  std::int64_t below(std::int64_t n) {
-    return static_cast<std::int64_t>(next() % static_cast<std::uint64_t>(n));
-  }
-
- private:
-  std::uint64_t s_;
-};
 
 struct Expected {
   Price bid{0}, ask{0};
