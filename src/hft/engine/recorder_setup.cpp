@@ -48,4 +48,34 @@ void register_recorder_metrics(obs::Registry& registry, const recorder::Recorder
   });
 }
 
+RunRecorder::RunRecorder(obs::Registry& registry)
+    : registry_(registry),
+      records_(registry.counter("hft_wal_records_total", "Records written to the WAL")),
+      bytes_(registry.counter("hft_wal_bytes_total", "Bytes written to the WAL")) {}
+
+std::string RunRecorder::start(const config::Config& cfg) {
+  if (!cfg.recorder.enabled) return {};
+  rec_ = std::make_unique<recorder::Recorder>(wal_options(cfg, registry_),
+                                              static_cast<std::size_t>(cfg.bus.recorder));
+  if (std::string e = rec_->start(); !e.empty()) {
+    rec_.reset();
+    return e;
+  }
+  register_recorder_metrics(registry_, *rec_);
+  id_state_ = cfg.recorder.wal_dir + "/client_order_epoch";
+  return {};
+}
+
+void RunRecorder::sync_metrics() {
+  if (!rec_) return;
+  records_.inc(rec_->records_written() - last_records_);
+  bytes_.inc(rec_->bytes_written() - last_bytes_);
+  last_records_ = rec_->records_written();
+  last_bytes_ = rec_->bytes_written();
+}
+
+void RunRecorder::stop() {
+  if (rec_) rec_->stop();
+}
+
 }  // namespace hft::engine

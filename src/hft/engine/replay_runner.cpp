@@ -360,17 +360,10 @@ int run_replay(const config::Config& cfg, const ReplayOptions& options) {
       return 1;
     }
   }
-  std::unique_ptr<recorder::Recorder> rec;
-  std::string id_state;
-  if (cfg.recorder.enabled) {
-    rec = std::make_unique<recorder::Recorder>(wal_options(cfg, registry),
-                                               static_cast<std::size_t>(cfg.bus.recorder));
-    if (std::string e = rec->start(); !e.empty()) {
-      std::fprintf(stderr, "%s: %s\n", who, e.c_str());
-      return 1;
-    }
-    register_recorder_metrics(registry, *rec);
-    id_state = cfg.recorder.wal_dir + "/client_order_epoch";
+  RunRecorder rec(registry);
+  if (std::string e = rec.start(cfg); !e.empty()) {
+    std::fprintf(stderr, "%s: %s\n", who, e.c_str());
+    return 1;
   }
   std::optional<OperatorControl> operator_control;
   try {
@@ -379,25 +372,18 @@ int run_replay(const config::Config& cfg, const ReplayOptions& options) {
     std::fprintf(stderr, "%s\n", e.what());
     return 1;
   }
-  obs::Counter& wal_records =
-      registry.counter("hft_wal_records_total", "Records written to the WAL");
-  obs::Counter& wal_bytes = registry.counter("hft_wal_bytes_total", "Bytes written to the WAL");
   obs::Counter& replay_records =
       registry.counter("hft_replay_records_total", "Market-data records read by the replay");
-  ClientOrderIdGenerator ids(wall_ns() / 1'000'000, id_state);
+  ClientOrderIdGenerator ids(wall_ns() / 1'000'000, rec.id_state());
   HotPath hot(symbols, cfg, *strat, rec.get(), registry, ids);
 
-  std::uint64_t last_wal_records = 0, last_wal_bytes = 0, last_replay_records = 0;
+  std::uint64_t last_replay_records = 0;
   std::uint64_t records_read = 0;
   auto sync_metrics = [&] {
     operator_control->sync_metrics();
     replay_records.inc(records_read - last_replay_records);
     last_replay_records = records_read;
-    if (!rec) return;
-    wal_records.inc(rec->records_written() - last_wal_records);
-    wal_bytes.inc(rec->bytes_written() - last_wal_bytes);
-    last_wal_records = rec->records_written();
-    last_wal_bytes = rec->bytes_written();
+    rec.sync_metrics();
   };
   arm_stop_request();
   LoopControl control(hot, symbols.size(), rec.get(), static_cast<std::size_t>(cfg.bus.recorder),
@@ -434,7 +420,7 @@ int run_replay(const config::Config& cfg, const ReplayOptions& options) {
     recorder::WalReader reader(options.data);
     if (std::string e = reader.open(); !e.empty()) {
       std::fprintf(stderr, "%s: %s\n", who, e.c_str());
-      if (rec) rec->stop();
+      rec.stop();
       return 2;
     }
     recorder::WalRecord wr;
@@ -476,7 +462,7 @@ int run_replay(const config::Config& cfg, const ReplayOptions& options) {
   hot.stop();
   control.finish();
   const double seconds = static_cast<double>(mono_ns() - control.t0()) / 1e9;
-  if (rec) rec->stop();
+  rec.stop();
   sync_metrics();
 
   const RunSummary s = collect_summary(hot, symbols, rec.get(), seconds);

@@ -139,17 +139,10 @@ int run_engine(const config::Config& cfg, const RunOptions& options, const char*
     std::fprintf(stderr, "%s: %s\n", who, e.c_str());
     return 2;
   }
-  std::unique_ptr<recorder::Recorder> rec;
-  std::string id_state;
-  if (cfg.recorder.enabled) {
-    rec = std::make_unique<recorder::Recorder>(wal_options(cfg, registry),
-                                               static_cast<std::size_t>(cfg.bus.recorder));
-    if (std::string e = rec->start(); !e.empty()) {
-      std::fprintf(stderr, "%s: %s\n", who, e.c_str());
-      return 1;
-    }
-    register_recorder_metrics(registry, *rec);
-    id_state = cfg.recorder.wal_dir + "/client_order_epoch";
+  RunRecorder rec(registry);
+  if (std::string e = rec.start(cfg); !e.empty()) {
+    std::fprintf(stderr, "%s: %s\n", who, e.c_str());
+    return 1;
   }
   std::optional<OperatorControl> control;
   try {
@@ -158,12 +151,9 @@ int run_engine(const config::Config& cfg, const RunOptions& options, const char*
     std::fprintf(stderr, "%s\n", e.what());
     return 1;
   }
-  ClientOrderIdGenerator ids(wall_ns() / 1'000'000, id_state);
+  ClientOrderIdGenerator ids(wall_ns() / 1'000'000, rec.id_state());
   HotPath hot(symbols, cfg, *strat, rec.get(), registry, ids);
   HotLoopMetrics loop(registry);
-  obs::Counter& wal_records =
-      registry.counter("hft_wal_records_total", "Records written to the WAL");
-  obs::Counter& wal_bytes = registry.counter("hft_wal_bytes_total", "Bytes written to the WAL");
 
   // bus.raw_wait was validated against the three names; spin 256 polls before yielding/sleeping.
   const bus::WaitStrategy raw_wait{*bus::parse_wait_kind(cfg.bus.raw_wait), 256, 1'000'000, false};
@@ -241,23 +231,16 @@ int run_engine(const config::Config& cfg, const RunOptions& options, const char*
   const auto deadline =
       cfg.duration_s > 0 ? t0 + static_cast<std::int64_t>(cfg.duration_s * 1e9) : INT64_MAX;
   const auto& m = hot.metrics();
-  std::uint64_t last_events = 0, last_wal_records = 0, last_wal_bytes = 0;
+  std::uint64_t last_events = 0;
   std::int64_t next_tick = t0 + kNsPerSec;
   const ProgressLine progress;
-  auto sync_recorder_metrics = [&] {
-    if (!rec) return;
-    wal_records.inc(rec->records_written() - last_wal_records);
-    wal_bytes.inc(rec->bytes_written() - last_wal_bytes);
-    last_wal_records = rec->records_written();
-    last_wal_bytes = rec->bytes_written();
-  };
   // A source may end by itself (a bridge process that exited): the run ends with it.
   while (!stop_requested() && mono_ns() < deadline && !feed_done.load(std::memory_order_acquire)) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     if (mono_ns() < next_tick) continue;
     next_tick += kNsPerSec;
     control->sync_metrics();
-    sync_recorder_metrics();
+    rec.sync_metrics();
     if (!options.progress) continue;
     const std::uint64_t events = m.md_events.value();
     progress.print(static_cast<double>(mono_ns() - t0) / 1e9, events - last_events, m,
@@ -278,8 +261,8 @@ int run_engine(const config::Config& cfg, const RunOptions& options, const char*
   hot_thread.join();
   source.close();
   const double seconds = static_cast<double>(mono_ns() - t0) / 1e9;
-  if (rec) rec->stop();
-  sync_recorder_metrics();
+  rec.stop();
+  rec.sync_metrics();
 
   const RunSummary s = collect_summary(hot, symbols, rec.get(), seconds);
   exporter.stop();
