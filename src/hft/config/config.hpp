@@ -77,6 +77,9 @@ struct OrdersConfig {
   // orders.mode=live: at the end of a run, cancel every working order at the broker and wait
   // this long for the broker to confirm (0 = leave working orders at the broker).
   std::int64_t stop_cancel_timeout_ms = 5000;
+  // orders.mode=live: what to do with orders found working at the broker when the run starts
+  // (docs/feed.md, "Start-up reconciliation"): refuse | cancel | ignore.
+  std::string on_start_working = "refuse";
 };
 
 /// Taiwan trading costs (docs/risk.md "Fees and taxes").

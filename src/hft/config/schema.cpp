@@ -258,6 +258,13 @@ const Field kFields[] = {
                     "leave working orders at the broker",
      .ref = HFT_REF(orders.stop_cancel_timeout_ms),
      .min = 0},
+    {.key = "orders.on_start_working",
+     .description = "orders.mode=live: orders of the configured symbols already working at the "
+                    "broker when the run starts: refuse (exit 2 before any order), cancel (at the "
+                    "broker first, waiting up to orders.stop_cancel_timeout_ms), ignore (trade; "
+                    "their quantity is not counted by the risk gate)",
+     .ref = HFT_REF(orders.on_start_working),
+     .one_of = "refuse|cancel|ignore"},
     {.key = "fees.stock_commission_rate",
      .description = "stock/ETF broker commission rate per side, before discount (0.1425 %)",
      .ref = HFT_REF(fees.stock_commission_rate),

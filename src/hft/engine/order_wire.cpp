@@ -76,6 +76,14 @@ void append_order_line(const OrderEvent& order, const ContractSpec& spec, std::s
   out += '\n';
 }
 
+void append_cancel_broker_line(ClientOrderId client_id, const ContractSpec& spec,
+                               std::string_view broker_id, std::string& out) {
+  fmt::format_to(std::back_inserter(out),
+                 R"({{"op":"cancel_broker","id":{},"code":"{}","broker_id":{}}})", client_id,
+                 spec.code, nlohmann::json(broker_id).dump());
+  out += '\n';
+}
+
 const char* to_string(ExecLineError e) {
   switch (e) {
     case ExecLineError::kOk: return "ok";

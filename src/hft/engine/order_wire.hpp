@@ -4,6 +4,9 @@
 //      "qty":1,"price_type":"LMT","order_type":"ROD"}
 //     {"op":"cancel","id":17,"code":"2330"}
 //     {"op":"update","id":17,"code":"2330","price":"586","qty":1}   (qty: the new open quantity)
+//     {"op":"cancel_broker","id":1,"code":"2330","broker_id":"531e2701"}   (start-up: an order
+//      working at the broker from before the run, known to the bridge by its broker id; its
+//      reports come back under `id`)
 //   bridge -> engine: "@exec {json}" control lines on its stdout
 //     {"id":17,"type":"fill","code":"2330","action":"Buy","price":"585.5","qty":1,"leaves":0,
 //      "trade_id":3141592653,"ts":1764213000123456789}
@@ -24,6 +27,10 @@ namespace hft::engine {
 /// the symbol's scale; quantities are exchange units (board lots for stocks, contracts for
 /// futures and options).
 void append_order_line(const OrderEvent& order, const ContractSpec& spec, std::string& out);
+/// Appends the "cancel_broker" line (terminated by '\n') of the order the broker knows as
+/// `broker_id`, its reports to come under `client_id`.
+void append_cancel_broker_line(ClientOrderId client_id, const ContractSpec& spec,
+                               std::string_view broker_id, std::string& out);
 
 /// Why an "@exec" line was refused (hft_bridge_exec_rejected_total{reason}).
 enum class ExecLineError : std::uint8_t {

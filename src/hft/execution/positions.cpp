@@ -29,10 +29,6 @@ FillCost Positions::on_fill(SymbolId symbol, Side side, Price price, Qty qty,
 }
 
 void Positions::book(Position& p, SymbolId symbol, Side side, Price price, Qty qty, FillCost c) {
-  const ContractSpec& spec = symbols_.spec(symbol);
-  const Money value = notional(price, qty, spec.price_scale, spec.multiplier);
-  const Qty signed_qty = sign(side) * qty;
-  p.cash -= side == Side::kBuy ? value : -value;
   p.fees += c.fee;
   p.taxes += c.tax;
   if (side == Side::kBuy)
@@ -40,6 +36,21 @@ void Positions::book(Position& p, SymbolId symbol, Side side, Price price, Qty q
   else
     p.sold += qty;
   ++p.fills;
+  move(p, symbol, side, price, qty);
+}
+
+void Positions::carry(SymbolId symbol, Qty qty, Price avg_price) {
+  if (qty == 0) return;
+  const Side side = qty > 0 ? Side::kBuy : Side::kSell;
+  move(pos_[symbol], symbol, side, avg_price, qty > 0 ? qty : -qty);
+  move(by_strategy_[slot(0) * n_ + symbol], symbol, side, avg_price, qty > 0 ? qty : -qty);
+}
+
+void Positions::move(Position& p, SymbolId symbol, Side side, Price price, Qty qty) {
+  const ContractSpec& spec = symbols_.spec(symbol);
+  const Money value = notional(price, qty, spec.price_scale, spec.multiplier);
+  const Qty signed_qty = sign(side) * qty;
+  p.cash -= side == Side::kBuy ? value : -value;
 
   // Average cost: the part of the fill that reduces the position realises against the
   // average open price; the rest opens at the fill price.

@@ -41,6 +41,10 @@ class Positions {
 
   /// Books one fill; returns its costs.
   FillCost on_fill(SymbolId symbol, Side side, Price price, Qty qty, std::uint16_t strategy = 0);
+  /// A position opened before this run (start-up reconciliation with the broker): `qty` signed,
+  /// at `avg_price`, booked like a fill without costs (strategy 0, external) but counted as none
+  /// (fills, bought/sold and the day-trade tally are this run's).
+  void carry(SymbolId symbol, Qty qty, Price avg_price);
   /// Totals over every strategy.
   const Position& get(SymbolId symbol) const { return pos_[symbol]; }
   const Position& get(std::uint16_t strategy, SymbolId symbol) const {
@@ -73,6 +77,8 @@ class Positions {
   static std::size_t slot(std::uint16_t s) { return s < kMaxStrategies ? s : 0; }
   Money gross(const Position& p, SymbolId symbol, Price mark) const;
   void book(Position& p, SymbolId symbol, Side side, Price price, Qty qty, FillCost c);
+  /// The cash flow and average-cost part of booking `qty` at `price`.
+  void move(Position& p, SymbolId symbol, Side side, Price price, Qty qty);
 
   const SymbolTable& symbols_;
   FeeModel fees_;
