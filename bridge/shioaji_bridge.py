@@ -8,10 +8,18 @@ record (docs/feed.md, "The binary record") per quote callback, plus control line
     @ready N                 N symbols subscribed; quotes follow
     @exec {json}             an execution report (--orders only): ack, fill, cancelled, rejected,
                              replaced of an order the engine sent
+    @working {json}          (--orders only, before @ready) an order of a configured code that was
+                             working at the broker before this session
+    @position {json}         (--orders only, before @ready) a non-zero position in a configured code
+    @reconciled W P          (--orders only) start-up reconciliation done: W @working, P @position
+    @reconcile_failed WHY    (--orders only) the SDK refused a reconciliation call; nothing is known
 
 With --orders (the engine's orders.mode=live) the engine writes one JSON order line per order to
-this process's stdin (place / cancel / update, docs/feed.md "Orders through the bridge"); the
-bridge places them with the SDK and turns the order/deal events (reference §4.5) into @exec lines.
+this process's stdin (place / cancel / update / cancel_broker, docs/feed.md "Orders through the
+bridge"); the bridge places them with the SDK and turns the order/deal events (reference §4.5) into
+@exec lines. Before @ready it tells the engine what the broker already has (docs/feed.md,
+"Start-up reconciliation"): refreshed trades (update_status, list_trades) and positions
+(list_positions) in the configured codes.
 
 Everything for people goes to stderr. Credentials come from SHIOAJI_API_KEY / SHIOAJI_SECRET_KEY
 in the environment and are never printed. Pitfalls handled (reference §7): callbacks only pack
@@ -167,6 +175,15 @@ def epoch_ns(ts):
     return int(ts) if ts > 1e17 else int(ts * 1e9)
 
 
+def enum_name(value):
+    """An SDK enum's name ("Submitted", "Buy"): 1.x str enums have .value; a repr-like text
+    ("Status.Submitted") keeps its last part."""
+    return str(getattr(value, "value", value)).rsplit(".", 1)[-1]
+
+
+WORKING = ("PendingSubmit", "PreSubmitted", "Submitted", "PartFilled")  # reference §4.4
+
+
 def op_ok(code):
     return str(code).strip("0") == ""  # "00" stock, "0000" futures
 
@@ -185,14 +202,20 @@ class Orders:
         self.q = queue.SimpleQueue()
         self.orders = {}     # client id -> dict(trade, code, action, price, leaves, pending)
         self.by_broker = {}  # Trade.order.id -> client id
+        self.before = {}     # Trade.order.id -> the same dict, of orders working before we started
         self.calls = collections.deque()
         self.foreign = 0
         self.errors = 0
 
-    def start(self):
+    def start(self, configured):
+        """Starts the worker with the start-up reconciliation as its first item and returns once
+        that is written (before @ready). `configured`: real code -> configured code."""
         self.api.set_order_callback(self.on_event)
+        done = threading.Event()
+        self.q.put(("reconcile", configured, done))
         threading.Thread(target=self._read_stdin, daemon=True).start()
         threading.Thread(target=self._work, daemon=True).start()
+        done.wait()
 
     def on_event(self, stat, msg):
         """SDK callback thread: enqueue only (pitfall 2), never raise (pitfall 4)."""
@@ -213,6 +236,11 @@ class Orders:
             try:
                 if item[0] == "order":
                     self.on_order_line(item[1])
+                elif item[0] == "reconcile":
+                    try:
+                        self.reconcile(item[1])
+                    finally:  # the main thread waits for it; the engine sees @ready without
+                        item[2].set()  # @reconciled if it went wrong here
                 else:
                     self.on_sdk_event(item[1], plain(item[2]))
             except Exception as e:  # noqa: BLE001 - one bad item must not stop the orders
@@ -245,6 +273,12 @@ class Orders:
         if op == "place":
             self.place(cid, req)
             return
+        if op == "cancel_broker":  # an order working before we started, under the engine's id
+            o = self.before.pop(str(req.get("broker_id", "")), None)
+            if o is not None:
+                self.orders[cid] = o
+                self.by_broker[o["trade"].order.id] = cid
+            op = "cancel"
         o = self.orders.get(cid)
         if o is None:
             stub = {"code": req.get("code", ""), "action": "Buy"}
@@ -322,6 +356,72 @@ class Orders:
                         "cut": o["leaves"] - qty}
         for step in steps:
             self.api.update_order(o["trade"], **step)
+
+    # --- start-up reconciliation -------------------------------------------------------------
+
+    def control(self, kind, fields):
+        self.writer.put(f"@{kind} {json.dumps(fields, separators=(',', ':'))}\n".encode())
+
+    def reconcile(self, configured):
+        """What the broker already has in the configured codes: working orders and positions.
+        An SDK exception makes it @reconcile_failed (its type only: messages may carry account
+        numbers); the engine decides whether to start."""
+        accounts = [a for a in (self.api.stock_account, self.api.futopt_account) if a is not None]
+        step = "update_status"
+        try:
+            for account in accounts:  # keyword: a positional first argument is the account (22)
+                self.api.update_status(account=account)
+            step = "list_trades"
+            working = [w for w in map(self.working_order, self.api.list_trades())
+                       if w is not None and w["code"] in configured]
+            step = "list_positions"
+            positions = []
+            for account in accounts:
+                stock = account is self.api.stock_account
+                kwargs = {"unit": self.const.Unit.Common} if stock else {}  # lots (§4.3)
+                positions += [p for p in (self.position(p)
+                                          for p in self.api.list_positions(account, **kwargs))
+                              if p["qty"] != 0 and p["code"] in configured]
+        except Exception as e:  # noqa: BLE001 - reported to the engine, never a crash
+            log(f"start-up reconciliation: {step} failed: {type(e).__name__}")
+            self.writer.put(f"@reconcile_failed {step}: {type(e).__name__}\n".encode())
+            return
+        for w in working:
+            w["code"] = configured[w["code"]]
+            self.before[w["broker_id"]] = {"code": w["code"], "action": w["action"],
+                                           "trade": w.pop("trade"), "price": w["price"],
+                                           "leaves": w["open"], "pending": None}
+            self.control("working", w)
+        for p in positions:
+            p["code"] = configured[p["code"]]
+            self.control("position", p)
+        self.writer.put(f"@reconciled {len(working)} {len(positions)}\n".encode())
+        log(f"start-up reconciliation: {len(working)} working order(s), {len(positions)} "
+            "position(s) in the configured codes")
+
+    @staticmethod
+    def working_order(trade):
+        """The @working fields of a Trade still working at the broker, else None."""
+        status = trade.status
+        state = enum_name(status.status)
+        if state not in WORKING:
+            return None
+        order = trade.order
+        qty = int(order.quantity)
+        left = qty - int(status.deal_quantity or 0) - int(status.cancel_quantity or 0)
+        if left <= 0:
+            return None
+        return {"code": trade.contract.code, "action": enum_name(order.action),
+                "price": decimal_text(order.price), "qty": qty, "open": left,
+                "broker_id": str(order.id), "seqno": str(order.seqno),
+                "ordno": str(order.ordno), "status": state, "trade": trade}
+
+    @staticmethod
+    def position(p):
+        """The @position fields of a StockPosition / FuturePosition: signed quantity."""
+        qty = int(p.quantity)
+        return {"code": p.code, "qty": qty if enum_name(p.direction) == "Buy" else -qty,
+                "price": decimal_text(p.price)}
 
     # --- SDK events -> engine ------------------------------------------------------------------
 
@@ -462,12 +562,20 @@ def main():
 
     quote_type = sj.constant.QuoteType if hasattr(sj, "constant") else sj.QuoteType
     codes = [c for c in args.symbols.split(",") if c]
+    contracts, configured = [], {}  # configured: real code -> configured code (pitfall 17)
     for code in codes:
         contract = lookup(api, code)
         if contract is None:
             log(f"unknown contract code {code!r}: check `symbols` in the configuration")
             return 2
         target = getattr(contract, "target_code", "") or ""
+        configured[target or code] = configured[code] = code
+        contracts.append((code, contract, target))
+    stop = threading.Event()
+    if args.orders:  # reconciled before any quote is subscribed
+        Orders(sj, api, writer, stop.set).start(configured)
+        log(f"orders: on ({'simulation' if args.simulation else 'PRODUCTION'})")
+    for code, contract, target in contracts:
         if target and target != code:
             writer.put(f"@alias {target} {code}\n".encode())
         for qt in (quote_type.Tick, quote_type.BidAsk):
@@ -476,10 +584,6 @@ def main():
             else:
                 api.quote.subscribe(contract, quote_type=qt,
                                     version=sj.constant.QuoteVersion.v1)
-    stop = threading.Event()
-    if args.orders:
-        Orders(sj, api, writer, stop.set).start()
-        log(f"orders: on ({'simulation' if args.simulation else 'PRODUCTION'})")
     writer.put(f"@ready {len(codes)}\n".encode())
     log(f"subscribed {', '.join(codes)} ({'simulation' if args.simulation else 'production'})")
 

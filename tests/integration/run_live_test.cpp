@@ -35,7 +35,9 @@ class LiveEnv {
          {"HFT_LIVE_CONFIRM", "SHIOAJI_API_KEY", "SHIOAJI_SECRET_KEY", "HFT_ORDERS_MODE",
           "PYTHONPATH", "HFT_SHIOAJI_BRIDGE", "MOCK_SHIOAJI_LOGIN", "MOCK_SHIOAJI_ORDERS",
           "MOCK_SHIOAJI_ORDER_LOG", "HFT_SHIOAJI_SIMULATION", "SHIOAJI_CA_PASSWORD",
-          "HFT_METRICS_PORT", "MOCK_SHIOAJI_ROUNDS", "MOCK_SHIOAJI_CANCELS"}) {
+          "HFT_METRICS_PORT", "MOCK_SHIOAJI_ROUNDS", "MOCK_SHIOAJI_CANCELS", "MOCK_SHIOAJI_WORKING",
+          "MOCK_SHIOAJI_POSITIONS", "MOCK_SHIOAJI_RECONCILE", "HFT_ORDERS_ON_START_WORKING",
+          "HFT_RISK_MAX_POSITION"}) {
       unsetenv(name);
     }
   }
@@ -136,11 +138,11 @@ struct OrderRun {
     const int rc = test::run_hft(tmp.path, args, &c);
     err = c.err();
     out = c.out();
+    std::ifstream log(tmp.path / "orders.jsonl");
+    for (std::string line; std::getline(log, line);) calls.push_back(nlohmann::json::parse(line));
     if (rc != 0) return rc;
     std::ifstream in(tmp.path / "summary.json");
     summary = nlohmann::json::parse(in);
-    std::ifstream log(tmp.path / "orders.jsonl");
-    for (std::string line; std::getline(log, line);) calls.push_back(nlohmann::json::parse(line));
     test::Child dump;
     test::run_hft(tmp.path, {"wal", "dump", (tmp.path / "wal").string(), "--type", "exec_report"},
                   &dump);
@@ -278,12 +280,15 @@ TEST(RunLive, UnconfirmedCancelsAtStopAreReported) {
 }
 
 /// Runs the bridge alone with --orders against the mock (no quotes): `script` is a shell
-/// script writing order lines; returns the @exec reports (ts dropped, trade_id kept) and the
-/// mock's record of SDK calls.
+/// script writing order lines; returns the @exec reports (ts dropped, trade_id kept), the
+/// start-up reconciliation's lines, and the mock's record of SDK calls (order calls apart from
+/// the reconciliation's update_status / list_positions).
 struct BridgeRun {
   test::TempDir tmp{"hft_it_live_bridge_orders"};
   std::vector<nlohmann::json> execs;
+  std::vector<std::string> reconciliation;  // @working, @position, @reconciled... as written
   std::vector<nlohmann::json> calls;
+  std::vector<nlohmann::json> reconcile_calls;
   std::string out, err;
 
   void run(const std::string& script) {
@@ -301,12 +306,19 @@ struct BridgeRun {
     EXPECT_EQ(rc, 0) << err;
     std::istringstream lines(out);
     for (std::string line; std::getline(lines, line);) {
+      for (const char* kind : {"@working ", "@position ", "@reconcile"}) {
+        if (line.starts_with(kind)) reconciliation.push_back(line);
+      }
       if (!line.starts_with("@exec ")) continue;
       execs.push_back(nlohmann::json::parse(line.substr(6)));
       execs.back().erase("ts");  // the event's exchange time
     }
     std::ifstream log(tmp.path / "calls.jsonl");
-    for (std::string line; std::getline(log, line);) calls.push_back(nlohmann::json::parse(line));
+    for (std::string line; std::getline(log, line);) {
+      nlohmann::json j = nlohmann::json::parse(line);
+      const bool reconcile = j["call"] == "update_status" || j["call"] == "list_positions";
+      (reconcile ? reconcile_calls : calls).push_back(std::move(j));
+    }
   }
 };
 
@@ -371,6 +383,137 @@ TEST(RunLive, BridgeRejectsOrdersTheSdkRefusesAtOnce) {
     EXPECT_EQ(b.execs[0]["id"], 7) << mode;
     EXPECT_NE(b.execs[0]["msg"].get<std::string>().find("mock:"), std::string::npos) << mode;
   }
+}
+
+// Start-up reconciliation (docs/feed.md): the broker had a TXFD6 order working (reported under
+// the configured TXFR1) and one already filled (not reported), and positions in both codes. The
+// bridge refreshes both accounts (update_status(account=...)), reports what is working and open,
+// and cancels the working order when the engine names it by its broker id.
+TEST(RunLive, BridgeReportsWhatTheBrokerHasBeforeReadyAndCancelsItOnRequest) {
+  LiveEnv env("live");
+  LiveEnv::set("MOCK_SHIOAJI_WORKING",
+               R"([{"code":"TXFD6","action":"Buy","price":"23000","qty":3,"deal":1},)"
+               R"({"code":"2330","action":"Sell","price":"585.5","qty":1,"status":"Filled"}])");
+  LiveEnv::set("MOCK_SHIOAJI_POSITIONS",
+               R"([{"code":"TXFD6","direction":"Sell","quantity":2,"price":"23010.5"},)"
+               R"({"code":"2330","direction":"Buy","quantity":3,"price":"585.5"}])");
+  BridgeRun b;
+  b.run(
+      "sleep 0.5; echo '{\"op\":\"cancel_broker\",\"id\":1,\"code\":\"TXFR1\",\"broker_id\":"
+      "\"531e2701\"}'; sleep 0.5\n");
+  const std::vector<std::string> want = {
+      R"(@working {"code":"TXFR1","action":"Buy","price":"23000","qty":3,"open":2,)"
+      R"("broker_id":"531e2701","seqno":"000001","ordno":"X0001","status":"Submitted"})",
+      R"(@position {"code":"2330","qty":3,"price":"585.5"})",
+      R"(@position {"code":"TXFR1","qty":-2,"price":"23010.5"})",
+      "@reconciled 1 2",
+  };
+  EXPECT_EQ(b.reconciliation, want) << b.out << b.err;
+  EXPECT_LT(b.out.find("@reconciled"), b.out.find("@ready")) << b.out;
+  ASSERT_EQ(b.reconcile_calls.size(), 4u) << b.err;
+  EXPECT_EQ(b.reconcile_calls[0]["account"], "S");
+  EXPECT_EQ(b.reconcile_calls[1]["account"], "F");
+  EXPECT_EQ(b.reconcile_calls[2]["call"], "list_positions");
+  EXPECT_EQ(b.reconcile_calls[2]["unit"], "Common") << "stock positions in lots";
+  ASSERT_EQ(b.calls.size(), 1u) << b.err;
+  EXPECT_EQ(b.calls[0]["call"], "cancel_order");
+  EXPECT_EQ(b.calls[0]["id"], "531e2701");
+  ASSERT_EQ(b.execs.size(), 1u) << b.out;
+  EXPECT_EQ(b.execs[0], nlohmann::json::parse(R"({"id":1,"type":"cancelled","code":"TXFR1",)"
+                                              R"("action":"Buy","price":"23000","leaves":0})"));
+}
+
+TEST(RunLive, BridgeSaysWhichCallFailedButNotWhatTheSdkSaid) {
+  LiveEnv env("live");
+  LiveEnv::set("MOCK_SHIOAJI_RECONCILE", "raise");
+  BridgeRun b;
+  b.run("sleep 0.3\n");
+  EXPECT_EQ(b.reconciliation, std::vector<std::string>{"@reconcile_failed list_positions: "
+                                                       "RuntimeError"})
+      << b.out << b.err;
+  EXPECT_NE(b.out.find("@ready"), std::string::npos) << "the bridge goes on; the engine decides";
+  EXPECT_EQ(b.err.find("1234567"), std::string::npos) << "the SDK's message names the account";
+}
+
+// An order of TXFR1 working at the broker from an earlier session.
+constexpr const char* kWorkingTxf = R"([{"code":"TXFD6","action":"Buy","price":"23000","qty":2}])";
+
+TEST(RunLive, OrdersWorkingAtTheBrokerRefuseTheStartByDefault) {
+  const SimulationOrders env("fill");
+  LiveEnv::set("MOCK_SHIOAJI_WORKING", kWorkingTxf);
+  OrderRun r;
+  EXPECT_EQ(r.run(kTwapBuy2330), 2) << r.err;
+  for (const char* part : {"refusing to start",
+                           "TXFR1 Buy 2 @ 23000 (2 open, Submitted, broker id "
+                           "531e2701",
+                           "orders.on_start_working=cancel", "HFT_ORDERS_ON_START_WORKING"}) {
+    EXPECT_NE(r.err.find(part), std::string::npos) << part << "\n" << r.err;
+  }
+  EXPECT_EQ(r.calls_named("place_order"), 0u) << "no order sent";
+  EXPECT_EQ(r.calls_named("cancel_order"), 0u) << "nor a cancel";
+}
+
+TEST(RunLive, OnStartWorkingCancelCancelsThemAtTheBrokerThenTrades) {
+  const SimulationOrders env("fill");
+  LiveEnv::set("MOCK_SHIOAJI_WORKING", kWorkingTxf);
+  LiveEnv::set("HFT_ORDERS_ON_START_WORKING", "cancel");
+  OrderRun r;
+  ASSERT_EQ(r.run(kTwapBuy2330), 0) << r.err;
+  ASSERT_GE(r.calls.size(), 2u) << r.err;
+  std::size_t first_cancel = r.calls.size(), first_place = r.calls.size();
+  for (std::size_t i = r.calls.size(); i-- > 0;) {
+    if (r.calls[i]["call"] == "cancel_order") first_cancel = i;
+    if (r.calls[i]["call"] == "place_order") first_place = i;
+  }
+  ASSERT_LT(first_cancel, r.calls.size()) << r.err;
+  EXPECT_EQ(r.calls[first_cancel]["id"], "531e2701");
+  ASSERT_LT(first_place, r.calls.size()) << "the run then trades\n" << r.err;
+  EXPECT_LT(first_cancel, first_place) << "cancelled before the first order";
+  EXPECT_EQ(r.summary["fills"], r.calls_named("place_order"));
+  EXPECT_NE(r.err.find("cancelled 1 order(s) working at the broker from before the run"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.out.find("1 order(s) working at the broker at start, 1 cancelled"), std::string::npos)
+      << r.out;
+}
+
+// 2 lots of 2330 held from before: with risk.max_position 2 the TWAP's buys are refused by the
+// risk gate; the same run without the position buys (so the refusal is the position's doing).
+TEST(RunLive, APositionAtTheBrokerIsCarriedAndCountedByTheRiskLimits) {
+  const SimulationOrders env("fill");
+  LiveEnv::set("HFT_RISK_MAX_POSITION", "2");
+  LiveEnv::set("MOCK_SHIOAJI_POSITIONS",
+               R"([{"code":"2330","direction":"Buy","quantity":2,"price":"585.5"}])");
+  OrderRun r;
+  ASSERT_EQ(r.run(kTwapBuy2330), 0) << r.err;
+  EXPECT_NE(r.err.find("position at start: 2330 +2 @ 585.5"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("position at start: 2330 +2 @ 585.5"), std::string::npos) << r.out;
+  EXPECT_EQ(r.summary["symbols"][1]["position"], 2);
+  EXPECT_EQ(r.calls_named("place_order"), 0u) << r.err;
+  EXPECT_GE(r.summary["risk_rejects"].get<int>(), 1);
+
+  unsetenv("MOCK_SHIOAJI_POSITIONS");
+  OrderRun flat;
+  ASSERT_EQ(flat.run(kTwapBuy2330), 0) << flat.err;
+  EXPECT_GE(flat.calls_named("place_order"), 1u) << flat.err;
+  EXPECT_EQ(flat.out.find("position at start"), std::string::npos) << flat.out;
+}
+
+TEST(RunLive, AFailedReconciliationRefusesTheStartUnlessIgnored) {
+  const SimulationOrders env("fill");
+  LiveEnv::set("MOCK_SHIOAJI_RECONCILE", "raise");
+  OrderRun r;
+  EXPECT_EQ(r.run(kTwapBuy2330), 2) << r.err;
+  EXPECT_NE(r.err.find("could not be read (list_positions: RuntimeError"), std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.calls_named("place_order"), 0u);
+
+  LiveEnv::set("HFT_ORDERS_ON_START_WORKING", "ignore");
+  OrderRun ignored;
+  ASSERT_EQ(ignored.run(kTwapBuy2330), 0) << ignored.err;
+  EXPECT_NE(ignored.err.find("warning: start-up reconciliation failed"), std::string::npos)
+      << ignored.err;
+  EXPECT_GE(ignored.calls_named("place_order"), 1u) << ignored.err;
 }
 
 TEST(RunLive, ABridgeThatCannotLogInEndsTheRunAsAFailure) {

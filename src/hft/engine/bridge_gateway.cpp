@@ -50,8 +50,9 @@ BridgeGateway::BridgeGateway(const config::Config& cfg, const SymbolTable& symbo
 
 BridgeGateway::~BridgeGateway() { stop(); }
 
-void BridgeGateway::start(int fd) {
+void BridgeGateway::start(int fd, std::string first) {
   fd_ = fd;
+  first_ = std::move(first);
   // Non-blocking, so that a bridge that stopped reading cannot hold up stop() forever.
   ::fcntl(fd_, F_SETFL, ::fcntl(fd_, F_GETFL) | O_NONBLOCK);
   writer_ = std::thread([this] { write_loop(); });
@@ -118,7 +119,11 @@ void BridgeGateway::write_loop() {
   pthread_sigmask(SIG_BLOCK, &pipe_signal, nullptr);
   std::string buf;
   OrderEvent order;
-  bool open = true;
+  bool open = first_.empty() || write_all(first_);
+  if (!open) {
+    std::fprintf(stderr, "hft run live: cannot write the start-up cancels to the bridge: %s\n",
+                 std::strerror(errno));
+  }
   for (;;) {
     // Read the flag before draining: whatever was pushed before stop() is still written.
     const bool stopping = stop_.load(std::memory_order_acquire);

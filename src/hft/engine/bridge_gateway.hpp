@@ -36,7 +36,9 @@ class BridgeGateway final : public OrderGateway {
   BridgeGateway& operator=(const BridgeGateway&) = delete;
 
   /// Starts the writer thread on `fd` (the bridge's stdin; the gateway closes it in stop()).
-  void start(int fd);
+  /// `first` (order lines, may be empty) is written before any order of the hot thread: the
+  /// start-up cancels of orders working at the broker from before the run.
+  void start(int fd, std::string first = {});
   /// Writes what is still queued, closes the pipe (the bridge sees end of file), joins the
   /// writer. Idempotent.
   void stop();
@@ -85,6 +87,7 @@ class BridgeGateway final : public OrderGateway {
   std::string reject_sample_;
   std::uint64_t rejects_since_log_ = 0;
   std::uint32_t exec_seq_ = 0;
+  std::string first_;  // written by the writer thread before the order ring
   int fd_ = -1;
   std::atomic<bool> stop_{false};
   std::thread writer_;

@@ -360,6 +360,13 @@ HotPath::HotPath(const SymbolTable& symbols, const config::Config& cfg,
 
 void HotPath::start() { strategy_.on_start(*this); }
 
+void HotPath::carry_position(SymbolId symbol, Qty qty, Price avg_price) {
+  positions_.carry(symbol, qty, avg_price);
+  const Qty position = positions_.get(symbol).qty;
+  risk_.set_position(symbol, position);
+  metrics_.position[symbol]->set(static_cast<double>(position));
+}
+
 strategy::PositionInfo HotPath::position_info(SymbolId symbol) const {
   return engine::position_info(positions_, symbol, mark(symbol));
 }
@@ -1058,7 +1065,7 @@ void HotPath::record_latency(const OrderEvent& order) {
 void HotPath::record_positions() {
   for (SymbolId id = 0; id < symbols_.size(); ++id) {
     const execution::Position& p = positions_.get(id);
-    if (p.fills == 0) continue;  // never traded: nothing to report
+    if (p.fills == 0 && p.qty == 0) continue;  // never traded, nothing carried: nothing to report
     const ContractSpec& spec = symbols_.spec(id);
     PositionSnapshotEvent ev{};
     ev.h = EventHeader{now_, now_, ++order_seq_, id, EventType::kPositionSnapshot, 0};

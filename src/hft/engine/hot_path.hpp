@@ -140,6 +140,10 @@ class HotPath final : public strategy::Context {
           recorder::Recorder* recorder, obs::Registry& registry, ClientOrderIdGenerator& ids);
 
   void start();
+  /// Before start(): a position open at the broker from before the run (start-up
+  /// reconciliation), booked in the positions (strategy 0, external) and the risk gate, so that
+  /// the limits count it. Signed `qty`.
+  void carry_position(SymbolId symbol, Qty qty, Price avg_price);
   /// Runs the whole pipeline for one raw record received at `recv_wall`. Tick-to-order latency
   /// is measured from this call to each order leaving the router.
   void on_market_data(MarketData& md, Timestamp recv_wall);

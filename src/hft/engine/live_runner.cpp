@@ -19,6 +19,8 @@
 
 #include "hft/core/clock.hpp"
 #include "hft/engine/bridge_gateway.hpp"
+#include "hft/engine/hot_path.hpp"
+#include "hft/engine/reconciliation.hpp"
 #include "hft/feed/shioaji/normalizer.hpp"
 #include "hft/feed/shioaji/stream_framer.hpp"
 
@@ -173,55 +175,30 @@ class BridgeFeed final : public FeedSource {
     const bool orders = cfg_.orders.mode == "live";
     if (orders) gateway_ = std::make_unique<BridgeGateway>(cfg_, symbols, registry);
     std::string error = bridge_.start(cfg_, codes, orders);
-    if (error.empty() && orders) gateway_->start(bridge_.in_fd());
+    if (error.empty() && orders) error = reconcile(symbols, registry);
     return error;
   }
 
   OrderGateway* gateway() override { return gateway_.get(); }
 
+  void carry_positions(HotPath& hot) override {
+    for (const PositionAtStart& p : start_.positions)
+      hot.carry_position(p.symbol, p.qty, p.avg_price);
+  }
+
   void run(bus::SpscRing<MarketData>& raw, const std::atomic<bool>& stop) override {
-    pollfd p{bridge_.fd(), POLLIN, 0};
-    feed::shioaji::Decoded out;
+    // What the start-up reconciliation read past: quotes, @alias, @ready, in stream order.
+    for (const std::string& frame : held_) {
+      if (!on_frame(frame, raw, stop)) return;
+    }
+    held_ = {};
     Timestamp next_log = 0;
     while (!stop.load(std::memory_order_relaxed)) {
-      const int ready = ::poll(&p, 1, 100);
-      if (ready < 0 && errno != EINTR) break;
-      if (ready > 0) {
-        const std::span<char> area = framer_.write_area();
-        const ssize_t n = ::read(p.fd, area.data(), area.size());
-        if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) {
-          ended_ = true;  // the bridge closed its stdout: it exited or crashed
-          break;
-        }
-        if (n > 0) framer_.commit(static_cast<std::size_t>(n));
-        for (std::string_view frame; framer_.next(frame);) {
-          if (frame.empty()) continue;
-          if (frame.starts_with("@exec ")) {
-            if (gateway_ == nullptr) continue;  // the bridge routes no orders without --orders
-            if (!gateway_->on_exec_line(frame.substr(6), wall_ns(), stop)) return;
-            continue;
-          }
-          if (frame.front() == '@') {
-            control(frame);
-            continue;
-          }
-          if (!shioaji_->decode(frame, wall_ns(), out)) continue;
-          for (std::uint8_t i = 0; i < out.count; ++i) {
-            const MarketData& md = out.events[i];
-            // Odd lots are another board; trial matches are not trades (ref §3.3, pitfall 19).
-            if ((md.h.flags & kFlagOddLot) != 0) {
-              odd_lot_.fetch_add(1, std::memory_order_relaxed);
-              continue;
-            }
-            if (md.h.type == EventType::kTrade && (md.h.flags & kFlagSimTrade) != 0) {
-              trial_trades_.fetch_add(1, std::memory_order_relaxed);
-              continue;
-            }
-            if (!push_waiting(raw, md, stop)) return;
-          }
-        }
-        oversized_.store(framer_.oversized(), std::memory_order_relaxed);
+      for (std::string_view frame; framer_.next(frame);) {
+        if (!on_frame(frame, raw, stop)) return;
       }
+      oversized_.store(framer_.oversized(), std::memory_order_relaxed);
+      if (!read_some(100)) break;
       const Timestamp now = wall_ns();
       if (now >= next_log) {  // rejects are logged once a second at most, with a sample
         next_log = now + kNsPerSec;
@@ -258,6 +235,13 @@ class BridgeFeed final : public FeedSource {
         "refused",
         seconds, symbols.size(), cfg_.shioaji.simulation ? "simulation" : "production",
         cfg_.orders.mode, shioaji_->accepted(), rejects);
+    if (!start_.working.empty()) {
+      title += fmt::format("; {} order(s) working at the broker at start, {} cancelled",
+                           start_.working.size(), start_cancelled_);
+    }
+    for (const PositionAtStart& p : start_.positions) {
+      title += "; position at start: " + describe(p, symbols);
+    }
     if (gateway_ != nullptr) {
       std::uint64_t bad = 0;
       for (std::size_t e = 1; e < static_cast<std::size_t>(ExecLineError::kCount); ++e) {
@@ -276,6 +260,168 @@ class BridgeFeed final : public FeedSource {
     const std::uint64_t framing =
         reason == feed::RejectReason::kOversized ? oversized_.load(std::memory_order_relaxed) : 0;
     return shioaji_->rejected(reason) + framing;
+  }
+
+  /// Waits up to `timeout_ms` for the bridge's stdout and reads what is there into the framer;
+  /// false when the stream ended (the bridge closed it: it exited or crashed) or poll failed.
+  bool read_some(int timeout_ms) {
+    pollfd p{bridge_.fd(), POLLIN, 0};
+    const int ready = ::poll(&p, 1, timeout_ms);
+    if (ready < 0 && errno != EINTR) return false;
+    if (ready <= 0) return true;
+    const std::span<char> area = framer_.write_area();
+    const ssize_t n = ::read(p.fd, area.data(), area.size());
+    if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) {
+      ended_ = true;
+      return false;
+    }
+    if (n > 0) framer_.commit(static_cast<std::size_t>(n));
+    return true;
+  }
+
+  /// One frame of the running stream; false when `stop` came while the rings were full.
+  bool on_frame(std::string_view frame, bus::SpscRing<MarketData>& raw,
+                const std::atomic<bool>& stop) {
+    if (frame.empty()) return true;
+    if (frame.starts_with("@exec ")) {
+      if (gateway_ == nullptr) return true;  // the bridge routes no orders without --orders
+      return gateway_->on_exec_line(frame.substr(6), wall_ns(), stop);
+    }
+    if (frame.front() == '@') {
+      control(frame);
+      return true;
+    }
+    if (!shioaji_->decode(frame, wall_ns(), decoded_)) return true;
+    for (std::uint8_t i = 0; i < decoded_.count; ++i) {
+      const MarketData& md = decoded_.events[i];
+      // Odd lots are another board; trial matches are not trades (ref §3.3, pitfall 19).
+      if ((md.h.flags & kFlagOddLot) != 0) {
+        odd_lot_.fetch_add(1, std::memory_order_relaxed);
+        continue;
+      }
+      if (md.h.type == EventType::kTrade && (md.h.flags & kFlagSimTrade) != 0) {
+        trial_trades_.fetch_add(1, std::memory_order_relaxed);
+        continue;
+      }
+      if (!push_waiting(raw, md, stop)) return false;
+    }
+    return true;
+  }
+
+  /// Start-up reconciliation (orders.mode=live, docs/feed.md): reads the bridge's report of the
+  /// broker's working orders and positions, decides by orders.on_start_working, cancels first
+  /// when told to, then starts the gateway. Frames read past it are held for run(). Non-empty:
+  /// why the run refuses to start.
+  std::string reconcile(const SymbolTable& symbols, obs::Registry& registry) {
+    obs::Gauge& working = registry.gauge(
+        "hft_orders_start_working",
+        "Orders of the configured symbols working at the broker when the run started");
+    obs::Gauge& cancelled = registry.gauge(
+        "hft_orders_start_cancelled",
+        "Of hft_orders_start_working, cancels the broker confirmed before trading started");
+    std::array<obs::Counter*, static_cast<std::size_t>(ExecLineError::kCount)> refused{};
+    for (std::size_t e = 1; e < refused.size(); ++e) {
+      if (static_cast<ExecLineError>(e) == ExecLineError::kBadType) continue;
+      refused[e] = &registry.counter(
+          "hft_bridge_start_lines_rejected_total",
+          "Start-up reconciliation lines (@working, @position, @reconciled) refused, by reason",
+          {{"reason", to_string(static_cast<ExecLineError>(e))}});
+    }
+    const auto take = [&](std::string_view frame) {
+      if (!frame.starts_with('@') || !start_.on_line(frame, symbols)) held_.emplace_back(frame);
+    };
+    while (!start_.done) {
+      for (std::string_view frame; !start_.done && framer_.next(frame);) take(frame);
+      if (!start_.done && !read_some(100)) {
+        gateway_->start(bridge_.in_fd());
+        return "the bridge ended before it reported the broker's working orders and positions "
+               "(its messages are above)";
+      }
+    }
+    for (std::size_t e = 1; e < refused.size(); ++e) {
+      if (refused[e] != nullptr) refused[e]->inc(start_.refused_by_reason[e]);
+    }
+    working.set(static_cast<double>(start_.working.size()));
+    const StartDecision d =
+        decide_start(start_, *on_start_working_from_string(cfg_.orders.on_start_working), symbols);
+    std::string first;  // "cancel_broker" lines, ids 1..W (below every ClientOrderIdGenerator id)
+    if (d.action == StartAction::kCancelFirst) {
+      for (std::size_t i = 0; i < start_.working.size(); ++i) {
+        const WorkingAtStart& w = start_.working[i];
+        append_cancel_broker_line(i + 1, symbols.spec(w.symbol), w.broker_id, first);
+      }
+    }
+    gateway_->start(bridge_.in_fd(), std::move(first));
+    if (d.action == StartAction::kRefuse) return d.message;
+    if (!d.message.empty()) std::fprintf(stderr, "hft run live: %s\n", d.message.c_str());
+    if (d.action == StartAction::kCancelFirst) cancel_working(symbols);
+    cancelled.set(static_cast<double>(start_cancelled_));
+    for (const PositionAtStart& p : start_.positions) {
+      std::fprintf(stderr, "hft run live: position at start: %s\n", describe(p, symbols).c_str());
+    }
+    return "";
+  }
+
+  /// Waits up to orders.stop_cancel_timeout_ms for the reports of the start-up cancels (ids 1..W)
+  /// and says which orders may still be working. A fill that comes meanwhile is carried into
+  /// the start positions.
+  void cancel_working(const SymbolTable& symbols) {
+    const std::size_t n = start_.working.size();
+    std::vector<bool> answered(n, false);
+    std::size_t open = n;
+    const std::int64_t deadline = mono_ns() + cfg_.orders.stop_cancel_timeout_ms * 1'000'000;
+    while (open > 0 && mono_ns() < deadline) {
+      for (std::string_view frame; open > 0 && framer_.next(frame);) {
+        ExecReport r;
+        BrokerRejectText why;
+        if (!frame.starts_with("@exec ") ||
+            parse_exec_line(frame.substr(6), symbols, wall_ns(), r, &why) != ExecLineError::kOk ||
+            r.client_id == 0 || r.client_id > n) {
+          held_.emplace_back(frame);
+          continue;
+        }
+        const WorkingAtStart& w = start_.working[r.client_id - 1];
+        if (r.exec_type == ExecType::kFill) {  // it traded before the cancel reached it
+          const Qty signed_qty = w.side == Side::kBuy ? r.qty : -r.qty;
+          start_.positions.push_back(PositionAtStart{w.symbol, signed_qty, r.price});
+          std::fprintf(stderr,
+                       "hft run live: order working from before the run filled %lld at "
+                       "start: %s\n",
+                       static_cast<long long>(r.qty), describe(w, symbols).c_str());
+        }
+        if (answered[r.client_id - 1] ||
+            (r.exec_type != ExecType::kCancelled && r.exec_type != ExecType::kRejected)) {
+          continue;
+        }
+        answered[r.client_id - 1] = true;
+        --open;
+        if (r.exec_type == ExecType::kCancelled) {
+          ++start_cancelled_;
+        } else {
+          std::fprintf(stderr, "hft run live: the broker refused to cancel %s: op_code %s %s\n",
+                       describe(w, symbols).c_str(), why.op_code.c_str(), why.msg.c_str());
+        }
+      }
+      if (open > 0 && !read_some(20)) break;
+    }
+    if (start_cancelled_ == n) {
+      std::fprintf(stderr,
+                   "hft run live: cancelled %zu order(s) working at the broker from "
+                   "before the run; trading starts\n",
+                   n);
+      return;
+    }
+    std::string list;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!answered[i]) list += "\n  " + describe(start_.working[i], symbols);
+    }
+    std::fprintf(stderr,
+                 "hft run live: warning: %zu of %zu order(s) working at the broker from before "
+                 "the run are not confirmed cancelled within orders.stop_cancel_timeout_ms=%lld "
+                 "ms; they may still be working (and their fills are not booked) — check the "
+                 "broker's app:%s\n",
+                 n - start_cancelled_, n,
+                 static_cast<long long>(cfg_.orders.stop_cancel_timeout_ms), list.c_str());
   }
 
   /// "@alias REAL CONFIGURED" (a continuous contract's real code, pitfall 17), "@ready N".
@@ -305,6 +451,10 @@ class BridgeFeed final : public FeedSource {
   std::unique_ptr<BridgeGateway> gateway_;  // orders.mode=live
   std::unique_ptr<feed::shioaji::Normalizer> shioaji_;
   feed::shioaji::StreamFramer framer_;
+  feed::shioaji::Decoded decoded_;
+  BrokerStartState start_;  // orders.mode=live: the start-up reconciliation's result
+  std::size_t start_cancelled_ = 0;
+  std::vector<std::string> held_;  // frames read during it, for run()
   std::array<obs::Counter*, kReasons> rejected_{};
   std::atomic<std::uint64_t> oversized_{0};
   std::atomic<std::uint64_t> odd_lot_{0};

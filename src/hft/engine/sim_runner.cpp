@@ -153,6 +153,7 @@ int run_engine(const config::Config& cfg, const RunOptions& options, const char*
   }
   ClientOrderIdGenerator ids(wall_ns() / 1'000'000, rec.id_state());
   HotPath hot(symbols, cfg, *strat, rec.get(), registry, ids);
+  source.carry_positions(hot);
   HotLoopMetrics loop(registry);
 
   // bus.raw_wait was validated against the three names; spin 256 polls before yielding/sleeping.

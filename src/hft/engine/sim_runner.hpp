@@ -23,6 +23,7 @@
 
 namespace hft::engine {
 
+class HotPath;
 class OrderGateway;
 
 struct RunOptions {
@@ -52,6 +53,9 @@ class FeedSource {
   /// orders.mode=live: where the hot path sends orders and takes execution reports from
   /// (nullptr: the source routes no orders). Valid after open().
   virtual OrderGateway* gateway() { return nullptr; }
+  /// Before the hot thread starts: positions the source found open at the broker (start-up
+  /// reconciliation, orders.mode=live) booked into `hot`.
+  virtual void carry_positions(HotPath&) {}
 };
 
 /// Pushes `md`, yielding while the ring is full; false when `stop` came first.

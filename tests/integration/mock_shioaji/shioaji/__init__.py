@@ -23,6 +23,18 @@ order events (StockOrder / FuturesOrder: operation, order, status, contract) and
                           whose status is Failed, no event), raise (place_order raises)
   MOCK_SHIOAJI_CANCELS    ignore: cancel_order is recorded but never confirmed by an event
   MOCK_SHIOAJI_ORDER_LOG  a file that gets one JSON line per order call (the request as received)
+
+What the broker had before this session (reference §4.3-4.4): update_status(account=, *, trade=),
+list_trades() -> [Trade] and list_positions(account, unit) -> [StockPosition | FuturePosition],
+seeded from
+  MOCK_SHIOAJI_WORKING    JSON list of orders working at the broker, e.g. [{"code": "TXFD6",
+                          "action": "Buy", "price": "23000", "qty": 2, "deal": 0, "cancel": 0,
+                          "status": "Submitted"}] (deal, cancel and status optional); cancel_order
+                          on one of them gives the documented Cancel order event
+  MOCK_SHIOAJI_POSITIONS  JSON list of positions, e.g. [{"code": "TXFD6", "direction": "Buy",
+                          "quantity": 2, "price": "23010"}]; stocks go to the stock account,
+                          the rest to the futopt account
+  MOCK_SHIOAJI_RECONCILE  raise: list_positions raises (its message names the account)
 """
 
 import itertools
@@ -60,6 +72,7 @@ OrderType = _Names("ROD", "IOC", "FOK")
 StockOrderLot = _Names("Common", "Fixing", "Odd", "IntradayOdd")
 StockOrderCond = _Names("Cash", "MarginTrading", "ShortSelling")
 FuturesOCType = _Names("Auto", "New", "Cover", "DayTrade")
+Unit = _Names("Common", "Share")
 
 
 class OrderState:
@@ -79,6 +92,7 @@ class constant:  # noqa: N801 - the SDK's spelling
     StockOrderLot = StockOrderLot
     StockOrderCond = StockOrderCond
     FuturesOCType = FuturesOCType
+    Unit = Unit
     OrderState = OrderState
 
 
@@ -226,6 +240,14 @@ class Trade:
         self.contract, self.order, self.status = contract, order, status
 
 
+class StockPosition(_Payload):
+    pass
+
+
+class FuturePosition(_Payload):
+    pass
+
+
 def _account_dict(account):
     return dict(account_type=account.account_type, person_id=account.person_id,
                 broker_id=account.broker_id, account_id=account.account_id,
@@ -240,6 +262,7 @@ class _Broker:
         self.events = queue.SimpleQueue()
         self.ids = itertools.count(1)
         self.deals = itertools.count(1)
+        self.trades = []  # list_trades(): every Trade of the session, seeded ones first
         threading.Thread(target=self._deliver, daemon=True).start()
 
     def _deliver(self):
@@ -304,14 +327,7 @@ class _Broker:
             account=order.account.account_type)
         if behaviour == "raise":
             raise RuntimeError("mock: place_order refused")
-        n = next(self.ids)
-        order.id = f"{0x531e2700 + n:08x}"
-        order.seqno = f"{n:06d}"
-        order.ordno = f"X{n:04d}"
-        trade = Trade(contract, order, OrderStatus(
-            id=order.id, status="PendingSubmit", status_code="00", order_datetime=_taipei_now(),
-            web_id="137", msg="", modified_time=None, modified_price=0,
-            order_quantity=order.quantity, deal_quantity=0, cancel_quantity=0, deals=[]))
+        trade = self.new_trade(contract, order)
         if behaviour == "failed":
             trade.status.status, trade.status.status_code = "Failed", "99"
             trade.status.msg = "mock: insufficient balance"
@@ -325,6 +341,32 @@ class _Broker:
         elif behaviour == "partial" and order.quantity > 1:
             self.deal_event(trade, 1)
         return trade
+
+    def new_trade(self, contract, order, status="PendingSubmit"):
+        n = next(self.ids)
+        order.id = f"{0x531e2700 + n:08x}"
+        order.seqno = f"{n:06d}"
+        order.ordno = f"X{n:04d}"
+        trade = Trade(contract, order, OrderStatus(
+            id=order.id, status=status, status_code="00", order_datetime=_taipei_now(),
+            web_id="137", msg="", modified_time=None, modified_price=0,
+            order_quantity=order.quantity, deal_quantity=0, cancel_quantity=0, deals=[]))
+        self.trades.append(trade)
+        return trade
+
+    def seed(self, api):
+        """MOCK_SHIOAJI_WORKING: orders an earlier session left working at the broker."""
+        for w in json.loads(os.environ.get("MOCK_SHIOAJI_WORKING", "[]")):
+            contract = api.Contracts.Futures.get(w["code"]) or api.Contracts.Stocks[w["code"]]
+            stock = contract.security_type == "STK"
+            fields = dict(order_cond=StockOrderCond.Cash, order_lot=StockOrderLot.Common) \
+                if stock else dict(octype=FuturesOCType.Auto)
+            order = Order(price=Decimal(w["price"]), quantity=w["qty"], action=w["action"],
+                          price_type="LMT", order_type="ROD",
+                          account=api.stock_account if stock else api.futopt_account, **fields)
+            trade = self.new_trade(contract, order, w.get("status", "Submitted"))
+            trade.status.deal_quantity = w.get("deal", 0)
+            trade.status.cancel_quantity = w.get("cancel", 0)
 
     def cancel(self, trade):
         self.record("cancel_order", id=trade.order.id)
@@ -358,6 +400,7 @@ class Shioaji:
                                       broker_id="F002000", account_id="7654321", signed=True,
                                       username="mock")
         self._broker = _Broker()
+        self._broker.seed(self)
 
     def login(self, api_key, secret_key, fetch_contract=True, contracts_timeout=0,
               contracts_cb=None, subscribe_trade=True, receive_window=30000):
@@ -392,3 +435,32 @@ class Shioaji:
 
     def update_order(self, trade, price=None, qty=None, timeout=5000, cb=None):
         return self._broker.update(trade, price=price, qty=qty)
+
+    def update_status(self, account=None, *, trade=None, timeout=5000, cb=None):
+        if account is not None and not isinstance(account, Account):  # pitfall 22
+            raise TypeError("update_status: account is not an Account (pass trade=...)")
+        _Broker.record("update_status", account=account.account_type if account else None)
+
+    def list_trades(self):
+        return list(self._broker.trades)
+
+    def list_positions(self, account=None, unit=Unit.Common, timeout=5000, cb=None):
+        account = account or self.stock_account
+        _Broker.record("list_positions", account=account.account_type, unit=unit)
+        if os.environ.get("MOCK_SHIOAJI_RECONCILE") == "raise":
+            raise RuntimeError(f"mock: positions of account {account.account_id} unavailable")
+        stock = account.account_type == "S"
+        out = []
+        for n, p in enumerate(json.loads(os.environ.get("MOCK_SHIOAJI_POSITIONS", "[]"))):
+            if (p["code"] in self.Contracts.Stocks) != stock:
+                continue
+            price = Decimal(p["price"])
+            common = dict(id=n, code=p["code"], direction=p["direction"], quantity=p["quantity"],
+                          price=float(price), last_price=float(price), pnl=0.0)
+            if stock:
+                out.append(StockPosition(yd_quantity=p["quantity"], cond=StockOrderCond.Cash,
+                                         margin_purchase_amount=0, collateral=0,
+                                         short_sale_margin=0, interest=0, **common))
+            else:
+                out.append(FuturePosition(**common))
+        return out
