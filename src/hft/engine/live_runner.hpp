@@ -6,7 +6,9 @@
 // The bridge (bridge/shioaji_bridge.py, command in shioaji.bridge) logs in with the SDK,
 // subscribes the configured symbols and writes one frame per quote callback; with --orders it
 // also places the engine's orders and reports their events (docs/feed.md, "Orders through the
-// bridge"). shadow, sim and disabled keep orders away from the broker.
+// bridge"), and first reports what the broker already has — working orders, positions — which
+// the engine reconciles before the hot thread starts (reconciliation.hpp; docs/feed.md,
+// "Start-up reconciliation"). shadow, sim and disabled keep orders away from the broker.
 #pragma once
 
 #include "hft/config/config.hpp"
@@ -15,7 +17,8 @@
 namespace hft::engine {
 
 /// Runs the engine on the bridge's quote stream (and, with orders.mode=live, sends its orders
-/// through the bridge); returns the process exit code (2 when the bridge cannot be started).
+/// through the bridge); returns the process exit code (2 when the bridge cannot be started or
+/// the start-up reconciliation refuses the start).
 /// The caller has checked the confirmation (HFT_LIVE_CONFIRM, --confirm-live).
 int run_live(const config::Config& cfg, const RunOptions& options);
 
