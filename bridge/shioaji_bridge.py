@@ -13,6 +13,9 @@ record (docs/feed.md, "The binary record") per quote callback, plus control line
     @position {json}         (--orders only, before @ready) a non-zero position in a configured code
     @reconciled W P          (--orders only) start-up reconciliation done: W @working, P @position
     @reconcile_failed WHY    (--orders only) the SDK refused a reconciliation call; nothing is known
+    @positions {json}        (--orders --position-check-s S) every S seconds: the broker's signed
+                             position in every configured code, e.g. {"2330":-2,"TXFR1":0}
+    @positions_failed WHY    ... or the list_positions call that raised and its exception type
 
 With --orders (the engine's orders.mode=live) the engine writes one JSON order line per order to
 this process's stdin (place / cancel / update / cancel_broker, docs/feed.md "Orders through the
@@ -207,15 +210,26 @@ class Orders:
         self.foreign = 0
         self.errors = 0
 
-    def start(self, configured):
+    def start(self, configured, check_s):
         """Starts the worker with the start-up reconciliation as its first item and returns once
-        that is written (before @ready). `configured`: real code -> configured code."""
+        that is written (before @ready). `configured`: real code -> configured code. With
+        `check_s` > 0 the worker also checks the broker's positions that often."""
         self.api.set_order_callback(self.on_event)
         done = threading.Event()
         self.q.put(("reconcile", configured, done))
         threading.Thread(target=self._read_stdin, daemon=True).start()
         threading.Thread(target=self._work, daemon=True).start()
         done.wait()
+        if check_s > 0:
+            threading.Thread(target=self._tick_checks, args=(configured, check_s),
+                             daemon=True).start()
+
+    def _tick_checks(self, configured, check_s):
+        """Queues a position check every `check_s` seconds: the worker makes it between the
+        items before and after it, so every event queued earlier reaches the engine first."""
+        while True:
+            time.sleep(check_s)
+            self.q.put(("positions", configured))
 
     def on_event(self, stat, msg):
         """SDK callback thread: enqueue only (pitfall 2), never raise (pitfall 4)."""
@@ -236,6 +250,8 @@ class Orders:
             try:
                 if item[0] == "order":
                     self.on_order_line(item[1])
+                elif item[0] == "positions":
+                    self.check_positions(item[1])
                 elif item[0] == "reconcile":
                     try:
                         self.reconcile(item[1])
@@ -366,7 +382,7 @@ class Orders:
         """What the broker already has in the configured codes: working orders and positions.
         An SDK exception makes it @reconcile_failed (its type only: messages may carry account
         numbers); the engine decides whether to start."""
-        accounts = [a for a in (self.api.stock_account, self.api.futopt_account) if a is not None]
+        accounts = self.accounts()
         step = "update_status"
         try:
             for account in accounts:  # keyword: a positional first argument is the account (22)
@@ -375,13 +391,8 @@ class Orders:
             working = [w for w in map(self.working_order, self.api.list_trades())
                        if w is not None and w["code"] in configured]
             step = "list_positions"
-            positions = []
-            for account in accounts:
-                stock = account is self.api.stock_account
-                kwargs = {"unit": self.const.Unit.Common} if stock else {}  # lots (§4.3)
-                positions += [p for p in (self.position(p)
-                                          for p in self.api.list_positions(account, **kwargs))
-                              if p["qty"] != 0 and p["code"] in configured]
+            positions = [p for p in self.broker_positions(accounts)
+                         if p["qty"] != 0 and p["code"] in configured]
         except Exception as e:  # noqa: BLE001 - reported to the engine, never a crash
             log(f"start-up reconciliation: {step} failed: {type(e).__name__}")
             self.writer.put(f"@reconcile_failed {step}: {type(e).__name__}\n".encode())
@@ -398,6 +409,32 @@ class Orders:
         self.writer.put(f"@reconciled {len(working)} {len(positions)}\n".encode())
         log(f"start-up reconciliation: {len(working)} working order(s), {len(positions)} "
             "position(s) in the configured codes")
+
+    def accounts(self):
+        return [a for a in (self.api.stock_account, self.api.futopt_account) if a is not None]
+
+    def broker_positions(self, accounts):
+        """Every position of `accounts` as @position fields (stocks in board lots, §4.3)."""
+        out = []
+        for account in accounts:
+            stock = account is self.api.stock_account
+            kwargs = {"unit": self.const.Unit.Common} if stock else {}
+            out += [self.position(p) for p in self.api.list_positions(account, **kwargs)]
+        return out
+
+    def check_positions(self, configured):
+        """One position check: @positions with every configured code (0 when flat), or
+        @positions_failed with the exception's type only (its text may carry the account)."""
+        try:
+            positions = self.broker_positions(self.accounts())
+        except Exception as e:  # noqa: BLE001 - reported to the engine, never a crash
+            self.writer.put(f"@positions_failed list_positions: {type(e).__name__}\n".encode())
+            return
+        net = {code: 0 for code in set(configured.values())}
+        for p in positions:
+            if p["code"] in configured:
+                net[configured[p["code"]]] += p["qty"]
+        self.control("positions", net)
 
     @staticmethod
     def working_order(trade):
@@ -513,6 +550,9 @@ def main():
     mode.add_argument("--production", dest="simulation", action="store_false")
     ap.add_argument("--orders", action="store_true",
                     help="read order lines on stdin and send them to the broker")
+    ap.add_argument("--position-check-s", type=float, default=0, metavar="S",
+                    help="with --orders: write @positions (the broker's positions in the "
+                         "configured codes) every S seconds; 0 = never")
     args = ap.parse_args()
 
     key, secret = os.environ.get("SHIOAJI_API_KEY", ""), os.environ.get("SHIOAJI_SECRET_KEY", "")
@@ -573,7 +613,7 @@ def main():
         contracts.append((code, contract, target))
     stop = threading.Event()
     if args.orders:  # reconciled before any quote is subscribed
-        Orders(sj, api, writer, stop.set).start(configured)
+        Orders(sj, api, writer, stop.set).start(configured, args.position_check_s)
         log(f"orders: on ({'simulation' if args.simulation else 'PRODUCTION'})")
     for code, contract, target in contracts:
         if target and target != code:

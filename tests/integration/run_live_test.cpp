@@ -31,13 +31,28 @@ class LiveEnv {
     set("HFT_METRICS_PORT", std::to_string(test::free_port()).c_str());
   }
   ~LiveEnv() {
-    for (const char* name :
-         {"HFT_LIVE_CONFIRM", "SHIOAJI_API_KEY", "SHIOAJI_SECRET_KEY", "HFT_ORDERS_MODE",
-          "PYTHONPATH", "HFT_SHIOAJI_BRIDGE", "MOCK_SHIOAJI_LOGIN", "MOCK_SHIOAJI_ORDERS",
-          "MOCK_SHIOAJI_ORDER_LOG", "HFT_SHIOAJI_SIMULATION", "SHIOAJI_CA_PASSWORD",
-          "HFT_METRICS_PORT", "MOCK_SHIOAJI_ROUNDS", "MOCK_SHIOAJI_CANCELS", "MOCK_SHIOAJI_WORKING",
-          "MOCK_SHIOAJI_POSITIONS", "MOCK_SHIOAJI_RECONCILE", "HFT_ORDERS_ON_START_WORKING",
-          "HFT_RISK_MAX_POSITION"}) {
+    for (const char* name : {"HFT_LIVE_CONFIRM",
+                             "SHIOAJI_API_KEY",
+                             "SHIOAJI_SECRET_KEY",
+                             "HFT_ORDERS_MODE",
+                             "PYTHONPATH",
+                             "HFT_SHIOAJI_BRIDGE",
+                             "MOCK_SHIOAJI_LOGIN",
+                             "MOCK_SHIOAJI_ORDERS",
+                             "MOCK_SHIOAJI_ORDER_LOG",
+                             "HFT_SHIOAJI_SIMULATION",
+                             "SHIOAJI_CA_PASSWORD",
+                             "HFT_METRICS_PORT",
+                             "MOCK_SHIOAJI_ROUNDS",
+                             "MOCK_SHIOAJI_CANCELS",
+                             "MOCK_SHIOAJI_WORKING",
+                             "MOCK_SHIOAJI_POSITIONS",
+                             "MOCK_SHIOAJI_RECONCILE",
+                             "HFT_ORDERS_ON_START_WORKING",
+                             "HFT_RISK_MAX_POSITION",
+                             "HFT_ORDERS_POSITION_CHECK_S",
+                             "MOCK_SHIOAJI_POSITION_DRIFT",
+                             "MOCK_SHIOAJI_POSITIONS_AFTER"}) {
       unsetenv(name);
     }
   }
@@ -514,6 +529,53 @@ TEST(RunLive, AFailedReconciliationRefusesTheStartUnlessIgnored) {
   EXPECT_NE(ignored.err.find("warning: start-up reconciliation failed"), std::string::npos)
       << ignored.err;
   EXPECT_GE(ignored.calls_named("place_order"), 1u) << ignored.err;
+}
+
+// Position checks every 0.2 s while the TWAP buys 2 lots: the mock's positions follow its deals
+// (at once, before the deal event: a check may see one in flight), so no check halts the run.
+TEST(RunLive, PositionChecksFollowTheFillsAndDoNotHalt) {
+  const SimulationOrders env("fill");
+  LiveEnv::set("HFT_ORDERS_POSITION_CHECK_S", "0.2");
+  OrderRun r;
+  ASSERT_EQ(r.run(kTwapBuy2330), 0) << r.err;
+  EXPECT_EQ(r.summary["symbols"][1]["position"], 2) << r.err;
+  EXPECT_EQ(r.summary["trading_state"], "ACTIVE") << r.err;
+  EXPECT_GE(r.calls_named("place_order"), 1u);
+  const std::size_t at = r.out.find("broker position checks: ");
+  ASSERT_NE(at, std::string::npos) << r.out;
+  EXPECT_GE(std::stoi(r.out.substr(at + 24)), 5) << r.out;
+  EXPECT_NE(r.out.find(", 0 failed"), std::string::npos) << r.out;
+}
+
+// A lot of 2330 bought elsewhere after the start: the next check differs, the one after confirms
+// it, and the engine halts (trigger position_mismatch) — the TWAP's later slices are refused.
+TEST(RunLive, APositionTheBrokerHasAndWeDoNotHaltsAtTheSecondCheck) {
+  const SimulationOrders env("fill");
+  LiveEnv::set("HFT_ORDERS_POSITION_CHECK_S", "0.2");
+  LiveEnv::set("MOCK_SHIOAJI_POSITION_DRIFT", R"({"2330": 1})");
+  OrderRun r;
+  ASSERT_EQ(r.run(kTwapBuy2330), 0) << r.err;
+  EXPECT_EQ(r.summary["trading_state"], "HALTED") << r.err;
+  EXPECT_NE(r.err.find("position check: 2330 broker +"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("a difference in 2 checks in a row halts"), std::string::npos) << r.err;
+  test::Child dump;
+  test::run_hft(r.tmp.path,
+                {"wal", "dump", (r.tmp.path / "wal").string(), "--type", "state_change"}, &dump);
+  EXPECT_NE(dump.out().find("position_mismatch"), std::string::npos) << dump.out();
+}
+
+TEST(RunLive, AFailedPositionCheckIsSaidAndCountedWithoutTheSdksText) {
+  const SimulationOrders env("fill");
+  LiveEnv::set("HFT_ORDERS_POSITION_CHECK_S", "0.2");
+  LiveEnv::set("MOCK_SHIOAJI_POSITIONS_AFTER", "raise");
+  OrderRun r;
+  ASSERT_EQ(r.run(kTwapBuy2330), 0) << r.err;
+  EXPECT_NE(r.err.find("broker position check failed: list_positions: RuntimeError"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.err.find("7654321"), std::string::npos) << "the SDK's message names the account";
+  EXPECT_EQ(r.summary["trading_state"], "ACTIVE") << "no answer is not a difference";
+  EXPECT_EQ(r.out.find(", 0 failed"), std::string::npos) << r.out;
 }
 
 TEST(RunLive, ABridgeThatCannotLogInEndsTheRunAsAFailure) {

@@ -80,6 +80,9 @@ struct OrdersConfig {
   // orders.mode=live: what to do with orders found working at the broker when the run starts
   // (docs/feed.md, "Start-up reconciliation"): refuse | cancel | ignore.
   std::string on_start_working = "refuse";
+  // orders.mode=live: ask the broker for its positions this often and halt when one differs
+  // from ours in two checks in a row (docs/feed.md, "Position checks while running"); 0 = off.
+  double position_check_s = 30;
 };
 
 /// Taiwan trading costs (docs/risk.md "Fees and taxes").

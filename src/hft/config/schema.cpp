@@ -265,6 +265,13 @@ const Field kFields[] = {
                     "their quantity is not counted by the risk gate)",
      .ref = HFT_REF(orders.on_start_working),
      .one_of = "refuse|cancel|ignore"},
+    {.key = "orders.position_check_s",
+     .description = "orders.mode=live: every this many seconds the bridge asks the broker for its "
+                    "positions in the configured symbols; one that differs from the engine's in "
+                    "two checks in a row halts the engine; 0 = off",
+     .ref = HFT_REF(orders.position_check_s),
+     .min = 0,
+     .max = 86400},
     {.key = "fees.stock_commission_rate",
      .description = "stock/ETF broker commission rate per side, before discount (0.1425 %)",
      .ref = HFT_REF(fees.stock_commission_rate),

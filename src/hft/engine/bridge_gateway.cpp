@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -19,6 +20,15 @@ namespace hft::engine {
 
 namespace {
 constexpr std::size_t kSampleChars = 200;
+}  // namespace
+
+LineCounters line_counters(obs::Registry& registry, const char* name, const char* help) {
+  LineCounters out{};
+  for (std::size_t e = 1; e < out.size(); ++e) {
+    if (static_cast<ExecLineError>(e) == ExecLineError::kBadType) continue;  // @exec only
+    out[e] = &registry.counter(name, help, {{"reason", to_string(static_cast<ExecLineError>(e))}});
+  }
+  return out;
 }
 
 BridgeGateway::BridgeGateway(const config::Config& cfg, const SymbolTable& symbols,
@@ -26,24 +36,33 @@ BridgeGateway::BridgeGateway(const config::Config& cfg, const SymbolTable& symbo
     : symbols_(symbols),
       orders_(static_cast<std::size_t>(cfg.bus.order)),
       reports_(static_cast<std::size_t>(cfg.bus.exec)),
+      positions_(std::max<std::size_t>(16, 4 * symbols.size())),
       refused_(registry.counter("hft_gateway_orders_refused_total",
                                 "Orders, cancels and replaces refused because the order ring to "
                                 "the bridge was full (hft run live)")),
       write_errors_(registry.counter("hft_gateway_write_errors_total",
                                      "Order lines that could not be written to the bridge")),
       exec_lines_(registry.counter("hft_bridge_exec_total",
-                                   "Execution reports (@exec lines) accepted from the bridge")) {
+                                   "Execution reports (@exec lines) accepted from the bridge")),
+      exec_rejected_(line_counters(registry, "hft_bridge_exec_rejected_total",
+                                   "@exec lines from the bridge refused, by reason")),
+      positions_lines_(line_counters(registry, "hft_bridge_positions_rejected_total",
+                                     "@positions lines (broker position checks) refused, by "
+                                     "reason")),
+      positions_failed_(registry.counter("hft_position_checks_failed_total",
+                                         "Broker position checks the bridge could not make "
+                                         "(@positions_failed: list_positions raised)")) {
   const char* ops[] = {"place", "cancel", "update"};  // OrderAction order
   for (std::size_t i = 0; i < lines_.size(); ++i) {
     lines_[i] = &registry.counter("hft_gateway_orders_written_total",
                                   "Order lines written to the bridge, by op", {{"op", ops[i]}});
   }
-  for (std::size_t e = 1; e < exec_rejected_.size(); ++e) {
-    exec_rejected_[e] = &registry.counter("hft_bridge_exec_rejected_total",
-                                          "@exec lines from the bridge refused, by reason",
-                                          {{"reason", to_string(static_cast<ExecLineError>(e))}});
-  }
+  exec_rejected_[static_cast<std::size_t>(ExecLineError::kBadType)] = &registry.counter(
+      "hft_bridge_exec_rejected_total", "@exec lines from the bridge refused, by reason",
+      {{"reason", to_string(ExecLineError::kBadType)}});
   exec_rejected_[0] = &exec_lines_;
+  positions_lines_[0] = &registry.counter("hft_bridge_positions_total",
+                                          "@positions lines (broker position checks) accepted");
   register_ring_metrics(registry, "order", [this] { return orders_.metrics(); });
   register_ring_metrics(registry, "exec", [this] { return reports_.metrics(); });
 }
@@ -167,6 +186,51 @@ bool BridgeGateway::on_exec_line(std::string_view json, Timestamp recv,
     std::this_thread::yield();
   }
   return true;
+}
+
+bool BridgeGateway::on_positions_line(std::string_view json, const std::atomic<bool>& stop) {
+  std::string what;
+  const ExecLineError e = parse_positions_line(json, symbols_, broker_, &what);
+  if (e != ExecLineError::kOk) {
+    positions_lines_[static_cast<std::size_t>(e)]->inc();
+    std::fprintf(stderr, "hft run live: bridge @positions line refused: %s (reason=%s): %.*s\n",
+                 what.c_str(), to_string(e), static_cast<int>(std::min(json.size(), kSampleChars)),
+                 json.data());
+    return true;
+  }
+  positions_lines_[0]->inc();
+  std::string differ;
+  for (const BrokerPosition& p : broker_) {
+    const auto ours = p.symbol < ours_.size() ? static_cast<Qty>(ours_[p.symbol]->value()) : p.qty;
+    if (ours != p.qty) {
+      differ += fmt::format("{}{} broker {:+d}, ours {:+d}", differ.empty() ? "" : "; ",
+                            symbols_.spec(p.symbol).code, p.qty, ours);
+    }
+  }
+  if (differ != last_differ_) {  // said once while it stays the same
+    if (!differ.empty()) {
+      std::fprintf(stderr,
+                   "hft run live: position check: %s (a fill on its way may explain one check; "
+                   "a difference in %u checks in a row halts)\n",
+                   differ.c_str(), PositionCheck::kConfirmations);
+    } else {
+      std::fprintf(stderr, "hft run live: position check: equal to the broker's again\n");
+    }
+    last_differ_ = std::move(differ);
+  }
+  for (const BrokerPosition& p : broker_) {
+    while (!positions_.try_push(p)) {
+      if (stop.load(std::memory_order_relaxed)) return false;
+      std::this_thread::yield();
+    }
+  }
+  return true;
+}
+
+void BridgeGateway::on_positions_failed(std::string_view why) {
+  positions_failed_.inc();
+  std::fprintf(stderr, "hft run live: broker position check failed: %.*s\n",
+               static_cast<int>(std::min(why.size(), kSampleChars)), why.data());
 }
 
 void BridgeGateway::log_samples() {

@@ -8,7 +8,9 @@
 //                   never wakes it: no futex call on the hot path).
 //   feed thread   — on_exec_line(): "@exec" JSON → ExecReport → exec ring (bus.exec), waiting
 //                   for room rather than losing a fill; malformed lines are counted by reason and
-//                   logged at most once a second with a sample.
+//                   logged at most once a second with a sample. on_positions_line(): a broker
+//                   position check ("@positions") → one BrokerPosition per symbol → the position
+//                   ring, behind the reports before it (the hot thread drains those first).
 #pragma once
 
 #include <array>
@@ -17,15 +19,22 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 #include "hft/bus/spsc_ring.hpp"
 #include "hft/config/config.hpp"
 #include "hft/core/symbol_table.hpp"
 #include "hft/engine/hot_path.hpp"
 #include "hft/engine/order_wire.hpp"
+#include "hft/engine/position_check.hpp"
 #include "hft/obs/metrics.hpp"
 
 namespace hft::engine {
+
+/// One counter per refusal reason of a bridge line (`name{reason}`), indexed by ExecLineError;
+/// kOk and kBadType (an @exec reason only) are left to the caller.
+using LineCounters = std::array<obs::Counter*, static_cast<std::size_t>(ExecLineError::kCount)>;
+LineCounters line_counters(obs::Registry& registry, const char* name, const char* help);
 
 class BridgeGateway final : public OrderGateway {
  public:
@@ -46,11 +55,20 @@ class BridgeGateway final : public OrderGateway {
   // hot thread
   void submit(const OrderEvent& order, Timestamp now) override;
   bool next_report(ExecReport& out) override;
+  bool next_position(BrokerPosition& out) override { return positions_.try_pop(out); }
 
   // feed thread
   /// The JSON of one "@exec" line received at `recv`; false when `stop` was set while the exec
   /// ring was full.
   bool on_exec_line(std::string_view json, Timestamp recv, const std::atomic<bool>& stop);
+  /// The JSON of one "@positions" line (a broker position check); false when `stop` was set
+  /// while the position ring was full. Says on stderr where the broker's position differs from
+  /// `ours` (the hot path's position gauges, see watch_positions) as read now.
+  bool on_positions_line(std::string_view json, const std::atomic<bool>& stop);
+  /// "@positions_failed WHY": the bridge could not ask the broker (counted, logged).
+  void on_positions_failed(std::string_view why);
+  /// Before the run: the hot path's per-symbol position gauges, for the message above.
+  void watch_positions(std::vector<obs::Gauge*> ours) { ours_ = std::move(ours); }
   /// Logs the latest malformed line and broker reject, if any since the previous call.
   void log_samples();
 
@@ -62,6 +80,11 @@ class BridgeGateway final : public OrderGateway {
   std::uint64_t exec_rejected(ExecLineError e) const {
     return exec_rejected_[static_cast<std::size_t>(e)]->value();
   }
+  /// @positions lines by what became of them (kOk: accepted and queued).
+  std::uint64_t positions_lines(ExecLineError e) const {
+    return positions_lines_[static_cast<std::size_t>(e)]->value();
+  }
+  std::uint64_t positions_failed() const { return positions_failed_.value(); }
 
  private:
   void write_loop();
@@ -71,6 +94,7 @@ class BridgeGateway final : public OrderGateway {
   const SymbolTable& symbols_;
   bus::SpscRing<OrderEvent> orders_;
   bus::SpscRing<ExecReport> reports_;
+  bus::SpscRing<BrokerPosition> positions_;
   // Hot thread only: refusals of a full order ring, delivered by next_report.
   static constexpr std::size_t kMaxRefusals = 64;
   std::array<ExecReport, kMaxRefusals> refusals_{};
@@ -80,7 +104,12 @@ class BridgeGateway final : public OrderGateway {
   obs::Counter& write_errors_;
   std::array<obs::Counter*, 3> lines_{};  // by OrderAction
   obs::Counter& exec_lines_;
-  std::array<obs::Counter*, static_cast<std::size_t>(ExecLineError::kCount)> exec_rejected_{};
+  LineCounters exec_rejected_;
+  LineCounters positions_lines_;
+  obs::Counter& positions_failed_;
+  std::vector<obs::Gauge*> ours_;       // hft_position{symbol}, read by the feed thread
+  std::vector<BrokerPosition> broker_;  // feed thread: the check being queued
+  std::string last_differ_;             // feed thread: the differences said last
   // Feed thread only: the rate-limited log.
   std::string bad_sample_;
   std::uint64_t bad_since_log_ = 0;

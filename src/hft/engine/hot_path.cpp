@@ -290,9 +290,18 @@ HotPathMetrics::HotPathMetrics(obs::Registry& r, const SymbolTable& symbols)
         &r.counter("hft_order_anomalies_total", "Execution reports out of the ordinary, by kind",
                    {{"kind", to_string(static_cast<OrderAnomaly>(i))}});
   }
+  for (std::size_t i = 0; i < position_checks.size(); ++i) {
+    position_checks[i] = &r.counter(
+        "hft_position_checks_total",
+        "Broker position checks (orders.mode=live): every configured symbol equal, or not",
+        {{"result", i == 0 ? "match" : "mismatch"}});
+  }
   for (SymbolId id = 0; id < symbols.size(); ++id) {
     const obs::Labels labels{{"symbol", symbols.spec(id).code}};
     position.push_back(&r.gauge("hft_position", "Signed position in exchange units", labels));
+    position_mismatch.push_back(
+        &r.gauge("hft_position_mismatch",
+                 "Our position minus the broker's at the latest position check", labels));
     pnl.push_back(&r.gauge("hft_pnl_ntd", "Mark-to-market PnL in NTD (before fees)", labels));
     net_pnl.push_back(
         &r.gauge("hft_net_pnl_ntd", "Mark-to-market PnL in NTD after fees and taxes", labels));
@@ -339,6 +348,7 @@ HotPath::HotPath(const SymbolTable& symbols, const config::Config& cfg,
       risk_(symbols, symbol_limits(cfg, symbols), account_limits(cfg)),
       orders_(kMaxWorkingOrders),
       positions_(symbols, fee_schedule(cfg)),
+      position_check_(symbols.size()),
       venue_(symbols, venue_config(cfg), venue_queue(cfg), venue_latency(cfg)),
       bucket_(cfg.orders.rate_limit, cfg.orders.rate_window_ms * kNsPerMs),
       breaker_(static_cast<std::uint32_t>(cfg.orders.circuit_failures),
@@ -813,6 +823,20 @@ void HotPath::on_exec_report(const ExecReport& r, Timestamp now) {
   now_ = now;
   on_report(r);
   sync_state();
+}
+
+void HotPath::on_broker_position(const BrokerPosition& p, Timestamp now) {
+  if (p.symbol >= symbols_.size()) return;
+  now_ = now;
+  position_check_.observe(p.symbol, positions_.get(p.symbol).qty, p.qty);
+  metrics_.position_mismatch[p.symbol]->set(static_cast<double>(position_check_.diff(p.symbol)));
+  if (!p.last) return;
+  const PositionCheck::Outcome o = position_check_.finish();
+  metrics_.position_checks[o.differs ? 1 : 0]->inc();
+  if (o.confirmed && risk_.state() != risk::TradingState::kHalted) {
+    risk_.halt(risk::StateTrigger::kPositionMismatch);  // cancels every working order
+    sync_state();
+  }
 }
 
 void HotPath::count_broker_reject(const ExecReport& r, SymbolId symbol) {

@@ -19,6 +19,7 @@
 #include "hft/config/config.hpp"
 #include "hft/core/order_id.hpp"
 #include "hft/core/tsc_clock.hpp"
+#include "hft/engine/position_check.hpp"
 #include "hft/execution/order_guards.hpp"
 #include "hft/execution/order_table.hpp"
 #include "hft/execution/positions.hpp"
@@ -74,6 +75,9 @@ class OrderGateway {
   virtual void submit(const OrderEvent& order, Timestamp now) = 0;
   /// Hot thread: the next execution report waiting for the hot path; false when none.
   virtual bool next_report(ExecReport&) { return false; }
+  /// Hot thread: the next symbol of a broker position check (orders.position_check_s); the
+  /// reports queued before it come first from next_report. False when none.
+  virtual bool next_position(BrokerPosition&) { return false; }
 };
 
 /// One counter series per symbol of a family. value() is the sum over symbols (summaries, tests).
@@ -129,6 +133,9 @@ struct HotPathMetrics {
   obs::Gauge& daily_pnl;       // NTD, account, after costs
   obs::Gauge& gross_notional;  // NTD
   obs::Gauge& net_notional;    // NTD
+  // broker position checks (live): [0] match, [1] mismatch; per symbol ours - the broker's
+  std::array<obs::Counter*, 2> position_checks{};
+  std::vector<obs::Gauge*> position_mismatch;
 };
 
 class HotPath final : public strategy::Context {
@@ -155,6 +162,10 @@ class HotPath final : public strategy::Context {
   void on_book_clear(const BookClearEvent& ev);
   /// An execution report from a gateway that is not the built-in simulated venue (live, tests).
   void on_exec_report(const ExecReport& r, Timestamp now);
+  /// One symbol of a broker position check, after every report queued before it. A difference
+  /// still there at the next check halts (trigger position_mismatch, docs/feed.md "Position
+  /// checks while running").
+  void on_broker_position(const BrokerPosition& p, Timestamp now);
   /// Periodic work when idle: the simulated venue's clock (orders in flight reach it, reports
   /// reach us: latency elapses without market data), stale-feed trigger, ack timeouts,
   /// circuit-breaker expiry, the WAL disk-pressure level (REDUCE_ONLY / HALTED), position
@@ -210,6 +221,7 @@ class HotPath final : public strategy::Context {
   strategy::PlaceResult place(const risk::OrderRequest& req, std::uint16_t strategy_id);
 
   const execution::Positions& positions() const { return positions_; }
+  const PositionCheck& position_check() const { return position_check_; }
   const feed::Normalizer& normalizer() const { return normalizer_; }
   const risk::RiskGate& risk() const { return risk_; }
   risk::RiskGate& risk() { return risk_; }
@@ -285,6 +297,7 @@ class HotPath final : public strategy::Context {
   risk::RiskGate risk_;
   execution::OrderTable orders_;
   execution::Positions positions_;
+  PositionCheck position_check_;
   broker::SnapshotVenue venue_;
   OrderGateway* gateway_ = nullptr;
   execution::TokenBucket bucket_;

@@ -49,9 +49,9 @@ class BridgeProcess {
       ::close(fds[1]);
       return fmt::format("pipe: {}", std::strerror(errno));
     }
-    const std::string cmd = fmt::format("exec {} --symbols {} {}{}", cfg.shioaji.bridge, symbols,
-                                        cfg.shioaji.simulation ? "--simulation" : "--production",
-                                        orders ? " --orders" : "");
+    std::string cmd = fmt::format("exec {} --symbols {} {}", cfg.shioaji.bridge, symbols,
+                                  cfg.shioaji.simulation ? "--simulation" : "--production");
+    if (orders) cmd += fmt::format(" --orders --position-check-s {}", cfg.orders.position_check_s);
     std::vector<std::string> env;
     for (char** e = environ; *e != nullptr; ++e) {
       const std::string_view kv(*e);
@@ -184,6 +184,7 @@ class BridgeFeed final : public FeedSource {
   void carry_positions(HotPath& hot) override {
     for (const PositionAtStart& p : start_.positions)
       hot.carry_position(p.symbol, p.qty, p.avg_price);
+    if (gateway_ != nullptr) gateway_->watch_positions(hot.metrics().position);
   }
 
   void run(bus::SpscRing<MarketData>& raw, const std::atomic<bool>& stop) override {
@@ -250,6 +251,11 @@ class BridgeFeed final : public FeedSource {
       title += fmt::format("; gateway: {} order lines, {} refused, {} reports, {} unreadable",
                            gateway_->written(), gateway_->refused(),
                            gateway_->exec_rejected(ExecLineError::kOk), bad);
+      if (cfg_.orders.position_check_s > 0) {
+        title += fmt::format("; broker position checks: {}, {} failed",
+                             gateway_->positions_lines(ExecLineError::kOk),
+                             gateway_->positions_failed());
+      }
     }
     return title;
   }
@@ -287,6 +293,13 @@ class BridgeFeed final : public FeedSource {
       if (gateway_ == nullptr) return true;  // the bridge routes no orders without --orders
       return gateway_->on_exec_line(frame.substr(6), wall_ns(), stop);
     }
+    if (frame.starts_with("@positions ") && gateway_ != nullptr) {
+      return gateway_->on_positions_line(frame.substr(11), stop);
+    }
+    if (frame.starts_with("@positions_failed ") && gateway_ != nullptr) {
+      gateway_->on_positions_failed(frame.substr(18));
+      return true;
+    }
     if (frame.front() == '@') {
       control(frame);
       return true;
@@ -319,14 +332,9 @@ class BridgeFeed final : public FeedSource {
     obs::Gauge& cancelled = registry.gauge(
         "hft_orders_start_cancelled",
         "Of hft_orders_start_working, cancels the broker confirmed before trading started");
-    std::array<obs::Counter*, static_cast<std::size_t>(ExecLineError::kCount)> refused{};
-    for (std::size_t e = 1; e < refused.size(); ++e) {
-      if (static_cast<ExecLineError>(e) == ExecLineError::kBadType) continue;
-      refused[e] = &registry.counter(
-          "hft_bridge_start_lines_rejected_total",
-          "Start-up reconciliation lines (@working, @position, @reconciled) refused, by reason",
-          {{"reason", to_string(static_cast<ExecLineError>(e))}});
-    }
+    const LineCounters refused = line_counters(
+        registry, "hft_bridge_start_lines_rejected_total",
+        "Start-up reconciliation lines (@working, @position, @reconciled) refused, by reason");
     const auto take = [&](std::string_view frame) {
       if (!frame.starts_with('@') || !start_.on_line(frame, symbols)) held_.emplace_back(frame);
     };

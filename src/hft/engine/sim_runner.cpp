@@ -178,10 +178,18 @@ int run_engine(const config::Config& cfg, const RunOptions& options, const char*
     pin_to_cpu(1);
     const std::int64_t wall_offset = wall_ns() - mono_ns();
     hot.start();
-    // Execution reports of a live gateway, handled before each record and between wait rounds.
+    // Execution reports of a live gateway, handled before each record and between wait rounds;
+    // then broker position checks, each after the reports the feed thread queued before it.
     const auto take_reports = [&] {
       if (gateway == nullptr) return;
-      for (ExecReport r; gateway->next_report(r);) hot.on_exec_report(r, mono_ns() + wall_offset);
+      const auto drain = [&] {
+        for (ExecReport r; gateway->next_report(r);) hot.on_exec_report(r, mono_ns() + wall_offset);
+      };
+      drain();
+      for (BrokerPosition p; gateway->next_position(p);) {
+        drain();
+        hot.on_broker_position(p, mono_ns() + wall_offset);
+      }
     };
     MarketData md;
     // Timer work (stale feed, ack timeouts, circuit-breaker expiry) runs every millisecond,

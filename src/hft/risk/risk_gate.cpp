@@ -68,6 +68,7 @@ const char* to_string(StateTrigger t) {
     case StateTrigger::kDiskLow: return "disk_low";
     case StateTrigger::kDiskRecovered: return "disk_recovered";
     case StateTrigger::kDiskFull: return "disk_full";
+    case StateTrigger::kPositionMismatch: return "position_mismatch";
   }
   return "unknown";
 }

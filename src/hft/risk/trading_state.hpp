@@ -31,9 +31,10 @@ enum class StateTrigger : std::uint8_t {
   kNewDay,
   kFeedRecovered,
   kCircuitClosed,
-  kDiskLow,        // WAL disk below recorder.disk_reduce_only_free_pct
-  kDiskRecovered,  // ... and back above it
-  kDiskFull,       // WAL disk below recorder.disk_halt_free_pct (HALTED)
+  kDiskLow,           // WAL disk below recorder.disk_reduce_only_free_pct
+  kDiskRecovered,     // ... and back above it
+  kDiskFull,          // WAL disk below recorder.disk_halt_free_pct (HALTED)
+  kPositionMismatch,  // the broker's position differs from ours in consecutive checks (HALTED)
 };
 const char* to_string(StateTrigger t);
 

@@ -35,6 +35,11 @@ seeded from
                           "quantity": 2, "price": "23010"}]; stocks go to the stock account,
                           the rest to the futopt account
   MOCK_SHIOAJI_RECONCILE  raise: list_positions raises (its message names the account)
+list_positions adds the session's deals to the seeded positions, at once (before the deal event
+reaches the callback, as a broker's books may), and from each account's second call on also
+  MOCK_SHIOAJI_POSITION_DRIFT  JSON object code -> signed quantity, e.g. {"2330": 1}: a trade
+                          made elsewhere after the session's start-up reconciliation
+  MOCK_SHIOAJI_POSITIONS_AFTER  raise: list_positions raises from each account's second call on
 """
 
 import itertools
@@ -263,6 +268,7 @@ class _Broker:
         self.ids = itertools.count(1)
         self.deals = itertools.count(1)
         self.trades = []  # list_trades(): every Trade of the session, seeded ones first
+        self.net = {}     # code -> signed quantity dealt in this session
         threading.Thread(target=self._deliver, daemon=True).start()
 
     def _deliver(self):
@@ -318,6 +324,8 @@ class _Broker:
                         market_type="Day", combo=False)
             topic = OrderState.FuturesDeal
         trade.status.deal_quantity += quantity
+        sign = 1 if o.action == "Buy" else -1
+        self.net[c.code] = self.net.get(c.code, 0) + sign * quantity
         self.events.put((topic, deal))
 
     def place(self, contract, order):
@@ -401,6 +409,7 @@ class Shioaji:
                                       username="mock")
         self._broker = _Broker()
         self._broker.seed(self)
+        self._position_calls = {}  # account type -> list_positions calls
 
     def login(self, api_key, secret_key, fetch_contract=True, contracts_timeout=0,
               contracts_cb=None, subscribe_trade=True, receive_window=30000):
@@ -447,18 +456,31 @@ class Shioaji:
     def list_positions(self, account=None, unit=Unit.Common, timeout=5000, cb=None):
         account = account or self.stock_account
         _Broker.record("list_positions", account=account.account_type, unit=unit)
-        if os.environ.get("MOCK_SHIOAJI_RECONCILE") == "raise":
+        calls = self._position_calls[account.account_type] = \
+            self._position_calls.get(account.account_type, 0) + 1
+        if os.environ.get("MOCK_SHIOAJI_RECONCILE") == "raise" or (
+                calls > 1 and os.environ.get("MOCK_SHIOAJI_POSITIONS_AFTER") == "raise"):
             raise RuntimeError(f"mock: positions of account {account.account_id} unavailable")
         stock = account.account_type == "S"
+        net = {}  # code -> (signed quantity, price)
+        for p in json.loads(os.environ.get("MOCK_SHIOAJI_POSITIONS", "[]")):
+            sign = 1 if p["direction"] == "Buy" else -1
+            net[p["code"]] = (sign * p["quantity"], Decimal(p["price"]))
+        later = dict(self._broker.net)
+        if calls > 1:
+            for code, qty in json.loads(os.environ.get("MOCK_SHIOAJI_POSITION_DRIFT", "{}")).items():
+                later[code] = later.get(code, 0) + qty
+        for code, qty in later.items():
+            old, price = net.get(code, (0, Decimal("0")))
+            net[code] = (old + qty, price)
         out = []
-        for n, p in enumerate(json.loads(os.environ.get("MOCK_SHIOAJI_POSITIONS", "[]"))):
-            if (p["code"] in self.Contracts.Stocks) != stock:
+        for n, (code, (qty, price)) in enumerate(net.items()):
+            if (code in self.Contracts.Stocks) != stock or qty == 0:
                 continue
-            price = Decimal(p["price"])
-            common = dict(id=n, code=p["code"], direction=p["direction"], quantity=p["quantity"],
-                          price=float(price), last_price=float(price), pnl=0.0)
+            common = dict(id=n, code=code, direction="Buy" if qty > 0 else "Sell",
+                          quantity=abs(qty), price=float(price), last_price=float(price), pnl=0.0)
             if stock:
-                out.append(StockPosition(yd_quantity=p["quantity"], cond=StockOrderCond.Cash,
+                out.append(StockPosition(yd_quantity=abs(qty), cond=StockOrderCond.Cash,
                                          margin_purchase_amount=0, collateral=0,
                                          short_sale_margin=0, interest=0, **common))
             else:
