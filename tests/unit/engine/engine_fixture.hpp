@@ -57,4 +57,19 @@ inline MarketData trade(SymbolId id, std::int64_t px, Qty qty, Side aggressor) {
   return md;
 }
 
+/// A buy's execution report as a broker would send it, received at kT0.
+inline ExecReport buy_report(SymbolId symbol, ClientOrderId id, ExecType type, Qty qty, Qty leaves,
+                             std::uint32_t trade_id, std::int64_t px) {
+  ExecReport r{};
+  r.h = EventHeader{kT0, kT0, 1, symbol, EventType::kExecReport, 0};
+  r.client_id = id;
+  r.exec_type = type;
+  r.qty = qty;
+  r.leaves = leaves;
+  r.trade_id = trade_id;
+  r.price = Price{px};
+  r.side = Side::kBuy;
+  return r;
+}
+
 }  // namespace hft::test

@@ -37,16 +37,8 @@ class LifecycleTest : public ::testing::Test {
   void report(ClientOrderId id, ExecType type, Qty qty = 0, Qty leaves = 0,
               std::uint32_t trade_id = 0, std::int64_t px = 22998,
               broker::VenueReject why = broker::VenueReject::kNone) {
-    ExecReport r{};
+    ExecReport r = test::buy_report(txf, id, type, qty, leaves, trade_id, px);
     r.reject_reason = static_cast<std::uint8_t>(why);
-    r.h = EventHeader{test::kT0, test::kT0, 1, txf, EventType::kExecReport, 0};
-    r.client_id = id;
-    r.exec_type = type;
-    r.qty = qty;
-    r.leaves = leaves;
-    r.trade_id = trade_id;
-    r.price = Price{px};
-    r.side = Side::kBuy;
     hot->on_exec_report(r, test::kT0);
   }
   execution::OrderState state(ClientOrderId id) { return hot->find_order(id)->state; }
