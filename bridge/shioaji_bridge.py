@@ -7,9 +7,9 @@ record (docs/feed.md, "The binary record") per quote callback, plus control line
     @alias REAL CONFIGURED   quotes of a continuous contract arrive with the real code (pitfall 17)
     @ready N                 N symbols subscribed; quotes follow
     @exec {json}             an execution report (--orders only): ack, fill, cancelled, rejected,
-                             replaced of an order the engine sent
+                             replaced of an order the engine sent or one reported by @working
     @working {json}          (--orders only, before @ready) an order of a configured code that was
-                             working at the broker before this session
+                             working at the broker before this session, bound to client id 1..W
     @position {json}         (--orders only, before @ready) a non-zero position in a configured code
     @reconciled W P          (--orders only) start-up reconciliation done: W @working, P @position
     @reconcile_failed WHY    (--orders only) the SDK refused a reconciliation call; nothing is known
@@ -18,11 +18,12 @@ record (docs/feed.md, "The binary record") per quote callback, plus control line
     @positions_failed WHY    ... or the list_positions call that raised and its exception type
 
 With --orders (the engine's orders.mode=live) the engine writes one JSON order line per order to
-this process's stdin (place / cancel / update / cancel_broker, docs/feed.md "Orders through the
-bridge"); the bridge places them with the SDK and turns the order/deal events (reference §4.5) into
-@exec lines. Before @ready it tells the engine what the broker already has (docs/feed.md,
-"Start-up reconciliation"): refreshed trades (update_status, list_trades) and positions
-(list_positions) in the configured codes.
+this process's stdin (place / cancel / update, docs/feed.md "Orders through the bridge"); the
+bridge places them with the SDK and turns the order/deal events (reference §4.5) into @exec lines.
+Before @ready it tells the engine what the broker already has (docs/feed.md, "Start-up
+reconciliation"): refreshed trades (update_status, list_trades) and positions (list_positions) in
+the configured codes. Each working order is bound to a client id (1..W, below every id the engine
+hands out) from then on: its events are forwarded under that id and `cancel` reaches it.
 
 Everything for people goes to stderr. Credentials come from SHIOAJI_API_KEY / SHIOAJI_SECRET_KEY
 in the environment and are never printed. Pitfalls handled (reference §7): callbacks only pack
@@ -205,7 +206,6 @@ class Orders:
         self.q = queue.SimpleQueue()
         self.orders = {}     # client id -> dict(trade, code, action, price, leaves, pending)
         self.by_broker = {}  # Trade.order.id -> client id
-        self.before = {}     # Trade.order.id -> the same dict, of orders working before we started
         self.calls = collections.deque()
         self.foreign = 0
         self.errors = 0
@@ -289,12 +289,6 @@ class Orders:
         if op == "place":
             self.place(cid, req)
             return
-        if op == "cancel_broker":  # an order working before we started, under the engine's id
-            o = self.before.pop(str(req.get("broker_id", "")), None)
-            if o is not None:
-                self.orders[cid] = o
-                self.by_broker[o["trade"].order.id] = cid
-            op = "cancel"
         o = self.orders.get(cid)
         if o is None:
             stub = {"code": req.get("code", ""), "action": "Buy"}
@@ -397,12 +391,16 @@ class Orders:
             log(f"start-up reconciliation: {step} failed: {type(e).__name__}")
             self.writer.put(f"@reconcile_failed {step}: {type(e).__name__}\n".encode())
             return
-        for w in working:
+        # Bound to client ids 1..W now, before any event of theirs is taken off the queue (this
+        # worker handles them after this item): a deal from here on is forwarded, whatever the
+        # engine then decides. The engine's own ids are far above (epoch << 24).
+        for cid, w in enumerate(working, start=1):
             w["code"] = configured[w["code"]]
-            self.before[w["broker_id"]] = {"code": w["code"], "action": w["action"],
-                                           "trade": w.pop("trade"), "price": w["price"],
-                                           "leaves": w["open"], "pending": None}
-            self.control("working", w)
+            trade = w.pop("trade")
+            self.orders[cid] = {"code": w["code"], "action": w["action"], "trade": trade,
+                                "price": w["price"], "leaves": w["open"], "pending": None}
+            self.by_broker[trade.order.id] = cid
+            self.control("working", {"id": cid, **w})
         for p in positions:
             p["code"] = configured[p["code"]]
             self.control("position", p)

@@ -403,21 +403,22 @@ TEST(RunLive, BridgeRejectsOrdersTheSdkRefusesAtOnce) {
 // Start-up reconciliation (docs/feed.md): the broker had a TXFD6 order working (reported under
 // the configured TXFR1) and one already filled (not reported), and positions in both codes. The
 // bridge refreshes both accounts (update_status(account=...)), reports what is working and open,
-// and cancels the working order when the engine names it by its broker id.
-TEST(RunLive, BridgeReportsWhatTheBrokerHasBeforeReadyAndCancelsItOnRequest) {
+// binds the working order to client id 1 at once — so a deal on it right after list_trades is
+// forwarded under that id, before anything is asked of it — and cancels it on an ordinary
+// cancel line of that id.
+TEST(RunLive, BridgeReportsWhatTheBrokerHasBeforeReadyAndForwardsTheWorkingOrdersEvents) {
   LiveEnv env("live");
   LiveEnv::set("MOCK_SHIOAJI_WORKING",
-               R"([{"code":"TXFD6","action":"Buy","price":"23000","qty":3,"deal":1},)"
+               R"([{"code":"TXFD6","action":"Buy","price":"23000","qty":3,"deal":1,)"
+               R"("deal_after":0},)"
                R"({"code":"2330","action":"Sell","price":"585.5","qty":1,"status":"Filled"}])");
   LiveEnv::set("MOCK_SHIOAJI_POSITIONS",
                R"([{"code":"TXFD6","direction":"Sell","quantity":2,"price":"23010.5"},)"
                R"({"code":"2330","direction":"Buy","quantity":3,"price":"585.5"}])");
   BridgeRun b;
-  b.run(
-      "sleep 0.5; echo '{\"op\":\"cancel_broker\",\"id\":1,\"code\":\"TXFR1\",\"broker_id\":"
-      "\"531e2701\"}'; sleep 0.5\n");
+  b.run("sleep 0.5; echo '{\"op\":\"cancel\",\"id\":1,\"code\":\"TXFR1\"}'; sleep 0.5\n");
   const std::vector<std::string> want = {
-      R"(@working {"code":"TXFR1","action":"Buy","price":"23000","qty":3,"open":2,)"
+      R"(@working {"id":1,"code":"TXFR1","action":"Buy","price":"23000","qty":3,"open":2,)"
       R"("broker_id":"531e2701","seqno":"000001","ordno":"X0001","status":"Submitted"})",
       R"(@position {"code":"2330","qty":3,"price":"585.5"})",
       R"(@position {"code":"TXFR1","qty":-2,"price":"23010.5"})",
@@ -433,8 +434,13 @@ TEST(RunLive, BridgeReportsWhatTheBrokerHasBeforeReadyAndCancelsItOnRequest) {
   ASSERT_EQ(b.calls.size(), 1u) << b.err;
   EXPECT_EQ(b.calls[0]["call"], "cancel_order");
   EXPECT_EQ(b.calls[0]["id"], "531e2701");
-  ASSERT_EQ(b.execs.size(), 1u) << b.out;
-  EXPECT_EQ(b.execs[0], nlohmann::json::parse(R"({"id":1,"type":"cancelled","code":"TXFR1",)"
+  ASSERT_EQ(b.execs.size(), 2u) << b.out;
+  ASSERT_TRUE(b.execs[0].contains("trade_id")) << b.execs[0];
+  b.execs[0].erase("trade_id");
+  EXPECT_EQ(b.execs[0], nlohmann::json::parse(R"({"id":1,"type":"fill","code":"TXFR1",)"
+                                              R"("action":"Buy","price":"23000","qty":1,)"
+                                              R"("leaves":1})"));
+  EXPECT_EQ(b.execs[1], nlohmann::json::parse(R"({"id":1,"type":"cancelled","code":"TXFR1",)"
                                               R"("action":"Buy","price":"23000","leaves":0})"));
 }
 
@@ -512,6 +518,86 @@ TEST(RunLive, APositionAtTheBrokerIsCarriedAndCountedByTheRiskLimits) {
   ASSERT_EQ(flat.run(kTwapBuy2330), 0) << flat.err;
   EXPECT_GE(flat.calls_named("place_order"), 1u) << flat.err;
   EXPECT_EQ(flat.out.find("position at start"), std::string::npos) << flat.out;
+}
+
+/// The WAL's execution reports (`hft wal dump --type exec_report`) of client id `id`.
+std::vector<nlohmann::json> reports_of(const std::string& dump, std::uint64_t id) {
+  std::vector<nlohmann::json> out;
+  std::istringstream in(dump);
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty()) continue;
+    nlohmann::json j = nlohmann::json::parse(line);
+    if (j["client_id"] == id) out.push_back(std::move(j));
+  }
+  return out;
+}
+
+// orders.on_start_working=ignore with an old buy of 2 lots of 2330 working, and
+// risk.max_position 2: the run tracks it. The risk gate counts its 2 open lots (the TWAP's buys
+// are refused), a deal of 1 lot on it a second into the run is booked (position, fills, the WAL
+// under client id 1, no anomaly flag), and the run leaves its other lot working at the stop.
+TEST(RunLive, OnStartWorkingIgnoreTracksThemBookingTheirDealsAndCountingThemInTheRiskGate) {
+  const SimulationOrders env("fill");
+  LiveEnv::set("HFT_ORDERS_ON_START_WORKING", "ignore");
+  LiveEnv::set("HFT_RISK_MAX_POSITION", "2");
+  LiveEnv::set("MOCK_SHIOAJI_WORKING",
+               R"([{"code":"2330","action":"Buy","price":"585","qty":2,"deal_after":1.0}])");
+  OrderRun r;
+  ASSERT_EQ(r.run(kTwapBuy2330), 0) << r.err;
+  EXPECT_NE(r.err.find("orders.on_start_working=ignore: trading beside them. They are tracked"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.calls_named("place_order"), 0u) << "2 working + 1 more > risk.max_position 2\n"
+                                              << r.err;
+  EXPECT_GE(r.summary["risk_rejects"].get<int>(), 1);
+  EXPECT_EQ(r.summary["symbols"][1]["position"], 1) << "the old order's deal, booked\n" << r.err;
+  EXPECT_EQ(r.summary["fills"], 1);
+  const std::vector<nlohmann::json> old = reports_of(r.exec_reports, 1);
+  ASSERT_EQ(old.size(), 1u) << r.exec_reports;
+  EXPECT_EQ(old[0]["exec_type"], "fill");
+  EXPECT_EQ(old[0]["qty"], 1);
+  EXPECT_EQ(old[0]["flags"], 0) << "matched: no unknown_order";
+  EXPECT_EQ(r.calls_named("cancel_order"), 0u) << "ignore: not the run's to cancel, at the stop "
+                                                  "either";
+  EXPECT_EQ(r.summary["working_orders"], 1) << "its other lot still works at the broker";
+  EXPECT_NE(r.err.find("1 order(s) working at the broker from before the run are left working"),
+            std::string::npos)
+      << r.err;
+}
+
+// orders.on_start_working=cancel, and the broker is slow: the old TXFD6 order gets a deal of 1
+// lot right after list_trades (before the engine's cancel reaches it), and the cancel is
+// confirmed a second later, long after the 300 ms wait. Trading starts with a warning; the deal
+// is booked as the order's report (once: not also as a start position), and the late
+// confirmation is matched (no anomaly flag on it, nothing left working).
+TEST(RunLive, OnStartWorkingCancelBooksARacingDealAndMatchesALateConfirmation) {
+  const SimulationOrders env("fill");
+  LiveEnv::set("HFT_ORDERS_ON_START_WORKING", "cancel");
+  LiveEnv::set("MOCK_SHIOAJI_WORKING",
+               R"([{"code":"TXFD6","action":"Buy","price":"23000","qty":2,"deal_after":0,)"
+               R"("cancel_after":1.0}])");
+  OrderRun r;
+  ASSERT_EQ(r.run(std::string(kTwapBuy2330) + "orders:\n  stop_cancel_timeout_ms: 300\n"), 0)
+      << r.err;
+  EXPECT_NE(r.err.find("1 of 1 order(s) working at the broker from before the run are not "
+                       "confirmed cancelled within orders.stop_cancel_timeout_ms=300 ms; trading "
+                       "starts, and they are tracked"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.out.find("1 order(s) working at the broker at start, 0 cancelled"), std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.calls_named("cancel_order"), 1u) << "the start-up cancel only";
+  const std::size_t placed = r.calls_named("place_order");
+  EXPECT_GE(placed, 1u) << "trading started\n" << r.out;
+  EXPECT_EQ(r.summary["symbols"][0]["position"], 1) << "the deal that raced the cancel\n" << r.err;
+  EXPECT_EQ(r.summary["fills"], placed + 1);
+  const std::vector<nlohmann::json> old = reports_of(r.exec_reports, 1);
+  ASSERT_EQ(old.size(), 2u) << r.exec_reports;
+  EXPECT_EQ(old[0]["exec_type"], "fill");
+  EXPECT_EQ(old[1]["exec_type"], "cancelled");
+  EXPECT_EQ(old[1]["flags"], 0) << "the late confirmation matched: no unknown_order";
+  EXPECT_EQ(r.summary["working_orders"], 0);
+  EXPECT_EQ(r.err.find("left working"), std::string::npos) << r.err;
 }
 
 TEST(RunLive, AFailedReconciliationRefusesTheStartUnlessIgnored) {

@@ -261,8 +261,9 @@ const Field kFields[] = {
     {.key = "orders.on_start_working",
      .description = "orders.mode=live: orders of the configured symbols already working at the "
                     "broker when the run starts: refuse (exit 2 before any order), cancel (at the "
-                    "broker first, waiting up to orders.stop_cancel_timeout_ms), ignore (trade; "
-                    "their quantity is not counted by the risk gate)",
+                    "broker first, waiting up to orders.stop_cancel_timeout_ms), ignore (trade "
+                    "beside them); either way they are tracked: fills booked, open quantity "
+                    "counted by the risk gate",
      .ref = HFT_REF(orders.on_start_working),
      .one_of = "refuse|cancel|ignore"},
     {.key = "orders.position_check_s",

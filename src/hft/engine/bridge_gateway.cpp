@@ -22,11 +22,13 @@ namespace {
 constexpr std::size_t kSampleChars = 200;
 }  // namespace
 
-LineCounters line_counters(obs::Registry& registry, const char* name, const char* help) {
+LineCounters line_counters(obs::Registry& registry, const char* name, const char* help,
+                           std::initializer_list<ExecLineError> never) {
   LineCounters out{};
   for (std::size_t e = 1; e < out.size(); ++e) {
-    if (static_cast<ExecLineError>(e) == ExecLineError::kBadType) continue;  // @exec only
-    out[e] = &registry.counter(name, help, {{"reason", to_string(static_cast<ExecLineError>(e))}});
+    const auto reason = static_cast<ExecLineError>(e);
+    if (std::find(never.begin(), never.end(), reason) != never.end()) continue;
+    out[e] = &registry.counter(name, help, {{"reason", to_string(reason)}});
   }
   return out;
 }
@@ -45,10 +47,12 @@ BridgeGateway::BridgeGateway(const config::Config& cfg, const SymbolTable& symbo
       exec_lines_(registry.counter("hft_bridge_exec_total",
                                    "Execution reports (@exec lines) accepted from the bridge")),
       exec_rejected_(line_counters(registry, "hft_bridge_exec_rejected_total",
-                                   "@exec lines from the bridge refused, by reason")),
+                                   "@exec lines from the bridge refused, by reason",
+                                   {ExecLineError::kBadId})),
       positions_lines_(line_counters(registry, "hft_bridge_positions_rejected_total",
                                      "@positions lines (broker position checks) refused, by "
-                                     "reason")),
+                                     "reason",
+                                     {ExecLineError::kBadType, ExecLineError::kBadId})),
       positions_failed_(registry.counter("hft_position_checks_failed_total",
                                          "Broker position checks the bridge could not make "
                                          "(@positions_failed: list_positions raised)")) {
@@ -57,9 +61,6 @@ BridgeGateway::BridgeGateway(const config::Config& cfg, const SymbolTable& symbo
     lines_[i] = &registry.counter("hft_gateway_orders_written_total",
                                   "Order lines written to the bridge, by op", {{"op", ops[i]}});
   }
-  exec_rejected_[static_cast<std::size_t>(ExecLineError::kBadType)] = &registry.counter(
-      "hft_bridge_exec_rejected_total", "@exec lines from the bridge refused, by reason",
-      {{"reason", to_string(ExecLineError::kBadType)}});
   exec_rejected_[0] = &exec_lines_;
   positions_lines_[0] = &registry.counter("hft_bridge_positions_total",
                                           "@positions lines (broker position checks) accepted");

@@ -16,6 +16,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -31,10 +32,11 @@
 
 namespace hft::engine {
 
-/// One counter per refusal reason of a bridge line (`name{reason}`), indexed by ExecLineError;
-/// kOk and kBadType (an @exec reason only) are left to the caller.
+/// One counter per refusal reason of a bridge line (`name{reason}`), indexed by ExecLineError,
+/// except kOk (left to the caller) and the reasons `never` given for this kind of line.
 using LineCounters = std::array<obs::Counter*, static_cast<std::size_t>(ExecLineError::kCount)>;
-LineCounters line_counters(obs::Registry& registry, const char* name, const char* help);
+LineCounters line_counters(obs::Registry& registry, const char* name, const char* help,
+                           std::initializer_list<ExecLineError> never);
 
 class BridgeGateway final : public OrderGateway {
  public:
@@ -78,7 +80,8 @@ class BridgeGateway final : public OrderGateway {
     return lines_[0]->value() + lines_[1]->value() + lines_[2]->value();
   }
   std::uint64_t exec_rejected(ExecLineError e) const {
-    return exec_rejected_[static_cast<std::size_t>(e)]->value();
+    const obs::Counter* c = exec_rejected_[static_cast<std::size_t>(e)];
+    return c != nullptr ? c->value() : 0;  // kBadId: never an @exec line's reason
   }
   /// @positions lines by what became of them (kOk: accepted and queued).
   std::uint64_t positions_lines(ExecLineError e) const {

@@ -33,14 +33,16 @@ class CloseOut {
   bool requested() const { return requested_.load(std::memory_order_relaxed); }
 
   /// After requested(): the first call closes the engine out (`hot.close_out(now)`: no new
-  /// orders, every working order cancelled); every call publishes the working count.
+  /// orders, every working order cancelled); every call publishes the working count — of the
+  /// run's own orders: orders adopted at start are left working (HotPath::adopt_order).
   template <class Hot>
   void act(Hot& hot, Timestamp now) {
     if (!acted_) {
       acted_ = true;
       cancels_sent_.store(static_cast<std::int64_t>(hot.close_out(now)), std::memory_order_relaxed);
     }
-    working_.store(static_cast<std::int64_t>(hot.working_orders()), std::memory_order_release);
+    working_.store(static_cast<std::int64_t>(hot.working_orders() - hot.adopted_orders()),
+                   std::memory_order_release);
   }
 
   // ---- main thread ----

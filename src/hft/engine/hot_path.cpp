@@ -11,7 +11,6 @@
 namespace hft::engine {
 
 namespace {
-constexpr std::size_t kMaxWorkingOrders = 1024;
 // Dedup horizons: 4096 fills / finished orders is 160 s at Shioaji's 250 orders per 10 s, and
 // keeps both tables (96 KB each) in L2; 65536 entries made every fill an L2 miss.
 constexpr std::size_t kRecentFills = 1 << 12;
@@ -377,6 +376,27 @@ void HotPath::carry_position(SymbolId symbol, Qty qty, Price avg_price) {
   metrics_.position[symbol]->set(static_cast<double>(position));
 }
 
+bool HotPath::adopt_order(ClientOrderId id, SymbolId symbol, Side side, Price price, Qty open,
+                          bool cancel_sent) {
+  if (id == 0 || orders_.find(id) != nullptr) return false;
+  execution::WorkingOrder wo;
+  wo.id = id;
+  wo.symbol = symbol;
+  wo.side = side;
+  wo.strategy_id = 0;
+  wo.state = cancel_sent ? execution::OrderState::kPendingCancel : execution::OrderState::kNew;
+  wo.price = price;
+  wo.qty = open;
+  wo.leaves = open;
+  wo.acked = true;  // the broker has it: no ack timeout, and a reject is one of a request
+  wo.adopted = true;
+  if (orders_.insert(wo) == nullptr) return false;
+  ++adopted_;
+  risk_.on_order_adopted(symbol, side, price, open);
+  metrics_.working_orders.set(static_cast<double>(orders_.size()));
+  return true;
+}
+
 strategy::PositionInfo HotPath::position_info(SymbolId symbol) const {
   return engine::position_info(positions_, symbol, mark(symbol));
 }
@@ -718,6 +738,7 @@ bool HotPath::cancel(ClientOrderId id) { return cancel_order(id, /*force=*/false
 bool HotPath::cancel_order(ClientOrderId id, bool force) {
   execution::WorkingOrder* o = orders_.find(id);
   if (o == nullptr || o->state == execution::OrderState::kPendingCancel) return false;
+  if (o->adopted && !force) return false;  // not the strategy's order
   if (!force) {
     // A kill-switch cancel goes out whatever the throttles say (it still uses a token).
     risk::RejectReason reason = risk_.check_cancel(o->symbol, now_);
@@ -759,7 +780,7 @@ void HotPath::send_request(const execution::WorkingOrder& o, OrderAction action,
 
 bool HotPath::replace(ClientOrderId id, Price price, Qty qty) {
   execution::WorkingOrder* o = orders_.find(id);
-  if (o == nullptr || o->market || !sends()) return false;
+  if (o == nullptr || o->market || o->adopted || !sends()) return false;
   const auto sent = execution::transition(o->state, execution::OrderInput::kReplaceSent, o->leaves,
                                           o->filled > 0);
   if (!sent.legal) return false;  // a cancel or another replace is in flight
@@ -804,10 +825,12 @@ void HotPath::submit(const OrderEvent& order) {
   }
 }
 
-std::size_t HotPath::cancel_all() {
+std::size_t HotPath::cancel_all(bool adopted) {
   // Collect ids first since cancelling touches the table.
   std::size_t n = 0;
-  orders_.for_each([&](execution::WorkingOrder& o) { cancel_ids_[n++] = o.id; });
+  orders_.for_each([&](execution::WorkingOrder& o) {
+    if (adopted || !o.adopted) cancel_ids_[n++] = o.id;
+  });
   std::size_t sent = 0;
   for (std::size_t i = 0; i < n; ++i) sent += cancel_order(cancel_ids_[i], /*force=*/true);
   return sent;
@@ -816,7 +839,7 @@ std::size_t HotPath::cancel_all() {
 std::size_t HotPath::close_out(Timestamp now) {
   now_ = now;
   closing_ = true;
-  return cancel_all();
+  return cancel_all(/*adopted=*/false);  // orders from before the run are not the run's to end
 }
 
 void HotPath::on_exec_report(const ExecReport& r, Timestamp now) {
@@ -854,6 +877,7 @@ void HotPath::anomaly(OrderAnomaly a, ExecReport& r) {
 
 void HotPath::finish(execution::WorkingOrder& o, Qty leaves) {
   risk_.on_order_done(o.symbol, o.side, o.price, leaves);
+  if (o.adopted) --adopted_;
   closed_orders_.insert(o.id);
   orders_.erase(o.id);
 }
@@ -896,6 +920,8 @@ void HotPath::on_report(const ExecReport& report) {
   }
   ExecReport r = report;
   const OrderState before = o->state;
+  // An order adopted at start is nobody's strategy's: booked and recorded, never delivered.
+  const bool deliver = !o->adopted;
   switch (r.exec_type) {
     case ExecType::kAck: {
       const auto t = execution::transition(before, OrderInput::kAck, o->leaves, o->filled > 0);
@@ -908,7 +934,7 @@ void HotPath::on_report(const ExecReport& report) {
         update_circuit();
       }
       metrics_.acks.inc(o->symbol);
-      strategy_.on_order_update(*this, r);
+      if (deliver) strategy_.on_order_update(*this, r);
       return;
     }
     case ExecType::kFill: {
@@ -932,7 +958,7 @@ void HotPath::on_report(const ExecReport& report) {
       o->state = t.next;
       if (o->leaves == 0) finish(*o, 0);
       publish_position(symbol);
-      strategy_.on_fill(*this, r);
+      if (deliver) strategy_.on_fill(*this, r);
       return;
     }
     case ExecType::kCancelled: {
@@ -942,7 +968,7 @@ void HotPath::on_report(const ExecReport& report) {
       record(r);
       metrics_.cancelled.inc(o->symbol);
       finish(*o, o->leaves);
-      strategy_.on_order_update(*this, r);
+      if (deliver) strategy_.on_order_update(*this, r);
       return;
     }
     case ExecType::kRejected: {
@@ -955,7 +981,7 @@ void HotPath::on_report(const ExecReport& report) {
         breaker_.on_failure(now_);
         update_circuit();
         finish(*o, o->leaves);
-        strategy_.on_order_update(*this, r);
+        if (deliver) strategy_.on_order_update(*this, r);
         return;
       }
       // Our cancel/replace was refused: the order works on.
@@ -964,7 +990,7 @@ void HotPath::on_report(const ExecReport& report) {
       if (!t.legal) anomaly(OrderAnomaly::kIllegalTransition, r);
       record(r);
       o->state = t.next;
-      strategy_.on_order_update(*this, r);
+      if (deliver) strategy_.on_order_update(*this, r);
       return;
     }
     case ExecType::kReplaced: {
@@ -981,7 +1007,7 @@ void HotPath::on_report(const ExecReport& report) {
         o->qty = o->filled + leaves;
       }
       o->state = t.next;
-      strategy_.on_order_update(*this, r);
+      if (deliver) strategy_.on_order_update(*this, r);
       return;
     }
   }
@@ -992,11 +1018,14 @@ void HotPath::on_report(const ExecReport& report) {
 void HotPath::publish_position(SymbolId symbol) {
   const Price m = mark(symbol);
   const execution::Position& p = positions_.get(symbol);
+  metrics_.position[symbol]->set(static_cast<double>(p.qty));
+  metrics_.working_orders.set(static_cast<double>(orders_.size()));
+  // No price yet (a fill before the symbol's first quote, e.g. of an order adopted at start):
+  // the PnL is unknown, not the loss of the whole position at 0; the first price publishes it.
+  if (m.v <= 0) return;
   const Money gross = positions_.pnl(symbol, m);
   const Money costs = p.fees + p.taxes;
   risk_.on_pnl(symbol, gross - costs);
-  metrics_.position[symbol]->set(static_cast<double>(p.qty));
-  metrics_.working_orders.set(static_cast<double>(orders_.size()));
   metrics_.pnl[symbol]->set(to_ntd(gross));
   metrics_.net_pnl[symbol]->set(to_ntd(gross - costs));
   metrics_.costs[symbol]->set(to_ntd(costs));
@@ -1035,7 +1064,7 @@ void HotPath::sync_state() {
   metrics_.trading_state.set(static_cast<double>(to));
   const bool newly_halted = to == risk::TradingState::kHalted;
   seen_state_ = to;
-  if (newly_halted) cancel_all();  // the venue's or broker's reports follow
+  if (newly_halted) cancel_all(/*adopted=*/true);  // the venue's or broker's reports follow
 }
 
 void HotPath::on_timer(Timestamp now) {

@@ -142,6 +142,8 @@ class HotPath final : public strategy::Context {
  public:
   /// Strategy id of the engine's strategy in OrderEvent/positions (0 = unattributed/external).
   static constexpr std::uint16_t kStrategyId = 1;
+  /// Capacity of the working-order table (the strategy's orders and the adopted ones).
+  static constexpr std::size_t kMaxWorkingOrders = 1024;
 
   HotPath(const SymbolTable& symbols, const config::Config& cfg, strategy::Strategy& strategy,
           recorder::Recorder* recorder, obs::Registry& registry, ClientOrderIdGenerator& ids);
@@ -151,6 +153,17 @@ class HotPath final : public strategy::Context {
   /// reconciliation), booked in the positions (strategy 0, external) and the risk gate, so that
   /// the limits count it. Signed `qty`.
   void carry_position(SymbolId symbol, Qty qty, Price avg_price);
+  /// Before start(): an order working at the broker from before the run (start-up
+  /// reconciliation), tracked under the client id `id` the bridge bound it to (below every id
+  /// of the generator): external (strategy 0), `open` booked by the risk gate as working, its
+  /// reports (fills, cancels, rejects) matched, booked and recorded like any order's but never
+  /// given to the strategy. `cancel_sent`: the start-up cancel went out (it is pending cancel).
+  /// The end-of-run close-out leaves it working; the kill switch cancels it. False when the
+  /// order table is full or `id` is 0 or taken.
+  bool adopt_order(ClientOrderId id, SymbolId symbol, Side side, Price price, Qty open,
+                   bool cancel_sent);
+  /// Adopted orders still working.
+  std::size_t adopted_orders() const { return adopted_; }
   /// Runs the whole pipeline for one raw record received at `recv_wall`. Tick-to-order latency
   /// is measured from this call to each order leaving the router.
   void on_market_data(MarketData& md, Timestamp recv_wall);
@@ -256,7 +269,8 @@ class HotPath final : public strategy::Context {
   bool cancel_order(ClientOrderId id, bool force);
   /// Builds, records and sends a cancel or replace of a working order.
   void send_request(const execution::WorkingOrder& o, OrderAction action, Price price, Qty qty);
-  std::size_t cancel_all();  // returns the cancels sent
+  /// Cancels every working order (adopted ones too with `adopted`); returns the cancels sent.
+  std::size_t cancel_all(bool adopted);
   /// Simulated venue up to exchange time `exch_ts` and local time `local_ts`: arrivals and
   /// report deliveries in time order (an arrival first on a tie), as the backtester's drain.
   void pump_venue(Timestamp exch_ts, Timestamp local_ts);
@@ -312,6 +326,7 @@ class HotPath final : public strategy::Context {
   recorder::DiskPressure seen_disk_ = recorder::DiskPressure::kOk;
   Timestamp next_timeout_scan_ = 0;
   std::vector<ClientOrderId> cancel_ids_;  // scratch for cancel_all, pre-sized
+  std::size_t adopted_ = 0;                // adopted orders in orders_
   struct StrategyTimer {
     Timestamp at;
     std::uint64_t seq;
@@ -336,5 +351,9 @@ class HotPath final : public strategy::Context {
   std::vector<double> price_unit_;     // per symbol: 1 / price_scale
   std::uint32_t order_seq_ = 0;
 };
+
+// Orders adopted at start keep the bridge's ids 1..W (W <= kMaxWorkingOrders); the generator's
+// ids start at 1 << kSeqBits (its epoch is never 0), so the two never meet.
+static_assert(HotPath::kMaxWorkingOrders < (1ULL << ClientOrderIdGenerator::kSeqBits));
 
 }  // namespace hft::engine

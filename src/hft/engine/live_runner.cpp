@@ -181,10 +181,21 @@ class BridgeFeed final : public FeedSource {
 
   OrderGateway* gateway() override { return gateway_.get(); }
 
-  void carry_positions(HotPath& hot) override {
+  std::string carry_broker_state(HotPath& hot) override {
     for (const PositionAtStart& p : start_.positions)
       hot.carry_position(p.symbol, p.qty, p.avg_price);
     if (gateway_ != nullptr) gateway_->watch_positions(hot.metrics().position);
+    // Every working order is tracked whatever the policy: the bridge forwards its events under
+    // its id, so its fills are booked and a late cancel confirmation is matched.
+    for (const WorkingAtStart& w : start_.working) {
+      if (!hot.adopt_order(w.id, w.symbol, w.side, w.price, w.open, start_cancel_sent_)) {
+        return fmt::format(
+            "refusing to start: cannot track the order working at the broker from before the "
+            "run {} (the order table is full, or its client id is taken)",
+            describe(w, *symbols_));
+      }
+    }
+    return "";
   }
 
   void run(bus::SpscRing<MarketData>& raw, const std::atomic<bool>& stop) override {
@@ -334,7 +345,8 @@ class BridgeFeed final : public FeedSource {
         "Of hft_orders_start_working, cancels the broker confirmed before trading started");
     const LineCounters refused = line_counters(
         registry, "hft_bridge_start_lines_rejected_total",
-        "Start-up reconciliation lines (@working, @position, @reconciled) refused, by reason");
+        "Start-up reconciliation lines (@working, @position, @reconciled) refused, by reason",
+        {ExecLineError::kBadType});
     const auto take = [&](std::string_view frame) {
       if (!frame.starts_with('@') || !start_.on_line(frame, symbols)) held_.emplace_back(frame);
     };
@@ -350,14 +362,22 @@ class BridgeFeed final : public FeedSource {
       if (refused[e] != nullptr) refused[e]->inc(start_.refused_by_reason[e]);
     }
     working.set(static_cast<double>(start_.working.size()));
+    symbols_ = &symbols;
+    if (!start_.failed.empty()) start_.working.clear();  // none are reported then; ids unchecked
     const StartDecision d =
-        decide_start(start_, *on_start_working_from_string(cfg_.orders.on_start_working), symbols);
-    std::string first;  // "cancel_broker" lines, ids 1..W (below every ClientOrderIdGenerator id)
+        decide_start(start_, *on_start_working_from_string(cfg_.orders.on_start_working), symbols,
+                     HotPath::kMaxWorkingOrders);
+    std::string first;  // "cancel" lines of the orders' ids 1..W, ahead of any order of the run
     if (d.action == StartAction::kCancelFirst) {
-      for (std::size_t i = 0; i < start_.working.size(); ++i) {
-        const WorkingAtStart& w = start_.working[i];
-        append_cancel_broker_line(i + 1, symbols.spec(w.symbol), w.broker_id, first);
+      for (const WorkingAtStart& w : start_.working) {
+        OrderEvent cancel{};
+        cancel.h.symbol = w.symbol;
+        cancel.client_id = w.id;
+        cancel.action = OrderAction::kCancel;
+        cancel.side = w.side;
+        append_order_line(cancel, symbols.spec(w.symbol), first);
       }
+      start_cancel_sent_ = true;
     }
     gateway_->start(bridge_.in_fd(), std::move(first));
     if (d.action == StartAction::kRefuse) return d.message;
@@ -371,8 +391,8 @@ class BridgeFeed final : public FeedSource {
   }
 
   /// Waits up to orders.stop_cancel_timeout_ms for the reports of the start-up cancels (ids 1..W)
-  /// and says which orders may still be working. A fill that comes meanwhile is carried into
-  /// the start positions.
+  /// and says which orders may still be working. Every frame read meanwhile is held for run():
+  /// the hot path books these orders' reports (fills included) as an adopted order's.
   void cancel_working(const SymbolTable& symbols) {
     const std::size_t n = start_.working.size();
     std::vector<bool> answered(n, false);
@@ -380,28 +400,19 @@ class BridgeFeed final : public FeedSource {
     const std::int64_t deadline = mono_ns() + cfg_.orders.stop_cancel_timeout_ms * 1'000'000;
     while (open > 0 && mono_ns() < deadline) {
       for (std::string_view frame; open > 0 && framer_.next(frame);) {
+        held_.emplace_back(frame);
         ExecReport r;
         BrokerRejectText why;
         if (!frame.starts_with("@exec ") ||
             parse_exec_line(frame.substr(6), symbols, wall_ns(), r, &why) != ExecLineError::kOk ||
-            r.client_id == 0 || r.client_id > n) {
-          held_.emplace_back(frame);
-          continue;
-        }
-        const WorkingAtStart& w = start_.working[r.client_id - 1];
-        if (r.exec_type == ExecType::kFill) {  // it traded before the cancel reached it
-          const Qty signed_qty = w.side == Side::kBuy ? r.qty : -r.qty;
-          start_.positions.push_back(PositionAtStart{w.symbol, signed_qty, r.price});
-          std::fprintf(stderr,
-                       "hft run live: order working from before the run filled %lld at "
-                       "start: %s\n",
-                       static_cast<long long>(r.qty), describe(w, symbols).c_str());
-        }
-        if (answered[r.client_id - 1] ||
             (r.exec_type != ExecType::kCancelled && r.exec_type != ExecType::kRejected)) {
           continue;
         }
-        answered[r.client_id - 1] = true;
+        std::size_t i = 0;
+        while (i < n && start_.working[i].id != r.client_id) ++i;
+        if (i == n || answered[i]) continue;
+        const WorkingAtStart& w = start_.working[i];
+        answered[i] = true;
         --open;
         if (r.exec_type == ExecType::kCancelled) {
           ++start_cancelled_;
@@ -426,8 +437,8 @@ class BridgeFeed final : public FeedSource {
     std::fprintf(stderr,
                  "hft run live: warning: %zu of %zu order(s) working at the broker from before "
                  "the run are not confirmed cancelled within orders.stop_cancel_timeout_ms=%lld "
-                 "ms; they may still be working (and their fills are not booked) — check the "
-                 "broker's app:%s\n",
+                 "ms; trading starts, and they are tracked (a fill is booked, a late "
+                 "confirmation matched) — check the broker's app:%s\n",
                  n - start_cancelled_, n,
                  static_cast<long long>(cfg_.orders.stop_cancel_timeout_ms), list.c_str());
   }
@@ -461,6 +472,8 @@ class BridgeFeed final : public FeedSource {
   feed::shioaji::StreamFramer framer_;
   feed::shioaji::Decoded decoded_;
   BrokerStartState start_;  // orders.mode=live: the start-up reconciliation's result
+  const SymbolTable* symbols_ = nullptr;
+  bool start_cancel_sent_ = false;  // orders.on_start_working=cancel: their cancels went out
   std::size_t start_cancelled_ = 0;
   std::vector<std::string> held_;  // frames read during it, for run()
   std::array<obs::Counter*, kReasons> rejected_{};

@@ -76,14 +76,6 @@ void append_order_line(const OrderEvent& order, const ContractSpec& spec, std::s
   out += '\n';
 }
 
-void append_cancel_broker_line(ClientOrderId client_id, const ContractSpec& spec,
-                               std::string_view broker_id, std::string& out) {
-  fmt::format_to(std::back_inserter(out),
-                 R"({{"op":"cancel_broker","id":{},"code":"{}","broker_id":{}}})", client_id,
-                 spec.code, nlohmann::json(broker_id).dump());
-  out += '\n';
-}
-
 const char* to_string(ExecLineError e) {
   switch (e) {
     case ExecLineError::kOk: return "ok";
@@ -94,6 +86,7 @@ const char* to_string(ExecLineError e) {
     case ExecLineError::kBadSide: return "bad_side";
     case ExecLineError::kBadPrice: return "bad_price";
     case ExecLineError::kBadQty: return "bad_qty";
+    case ExecLineError::kBadId: return "bad_id";
     case ExecLineError::kCount: break;
   }
   return "unknown";

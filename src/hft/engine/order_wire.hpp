@@ -4,9 +4,8 @@
 //      "qty":1,"price_type":"LMT","order_type":"ROD"}
 //     {"op":"cancel","id":17,"code":"2330"}
 //     {"op":"update","id":17,"code":"2330","price":"586","qty":1}   (qty: the new open quantity)
-//     {"op":"cancel_broker","id":1,"code":"2330","broker_id":"531e2701"}   (start-up: an order
-//      working at the broker from before the run, known to the bridge by its broker id; its
-//      reports come back under `id`)
+//     (an order working at the broker from before the run has the id 1..W its "@working" line
+//      gave it; the same lines serve it: reconciliation.hpp)
 //   bridge -> engine: "@exec {json}" control lines on its stdout
 //     {"id":17,"type":"fill","code":"2330","action":"Buy","price":"585.5","qty":1,"leaves":0,
 //      "trade_id":3141592653,"ts":1764213000123456789}
@@ -27,10 +26,6 @@ namespace hft::engine {
 /// the symbol's scale; quantities are exchange units (board lots for stocks, contracts for
 /// futures and options).
 void append_order_line(const OrderEvent& order, const ContractSpec& spec, std::string& out);
-/// Appends the "cancel_broker" line (terminated by '\n') of the order the broker knows as
-/// `broker_id`, its reports to come under `client_id`.
-void append_cancel_broker_line(ClientOrderId client_id, const ContractSpec& spec,
-                               std::string_view broker_id, std::string& out);
 
 /// Why an "@exec" line was refused (hft_bridge_exec_rejected_total{reason}).
 enum class ExecLineError : std::uint8_t {
@@ -42,6 +37,7 @@ enum class ExecLineError : std::uint8_t {
   kBadSide,        // action neither Buy nor Sell
   kBadPrice,       // not an exact decimal at the symbol's scale
   kBadQty,         // qty/leaves negative or not integers, a fill without qty or trade_id
+  kBadId,          // start-up lines only: a "@working" id absent, not in 1..W or repeated
   kCount,
 };
 const char* to_string(ExecLineError e);

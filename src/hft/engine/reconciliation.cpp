@@ -122,6 +122,15 @@ ExecLineError parse_working_line(std::string_view json, const SymbolTable& symbo
   if (!read_text(j, "broker_id", w.broker_id, what) || !read_text(j, "status", w.status, what)) {
     return ExecLineError::kMissingField;
   }
+  // The range (1..W) and uniqueness are checked at "@reconciled", when W is known.
+  const auto id = j.find("id");
+  if (id == j.end() || !id->is_number_unsigned() || id->get<ClientOrderId>() == 0) {
+    if (what != nullptr) {
+      *what = "id: expected a positive integer (the client id the bridge bound the order to)";
+    }
+    return ExecLineError::kBadId;
+  }
+  w.id = id->get<ClientOrderId>();
   // seqno and ordno only name the order for people (an order not yet at the exchange has none).
   for (auto [key, field] : {std::pair{"seqno", &w.seqno}, std::pair{"ordno", &w.ordno}}) {
     if (const auto it = j.find(key); it != j.end() && it->is_string())
@@ -149,10 +158,10 @@ ExecLineError parse_position_line(std::string_view json, const SymbolTable& symb
 
 std::string describe(const WorkingAtStart& w, const SymbolTable& symbols) {
   const ContractSpec& spec = symbols.spec(w.symbol);
-  return fmt::format("{} {} {} @ {} ({} open, {}, broker id {}, seqno {}, ordno {})", spec.code,
-                     w.side == Side::kBuy ? "Buy" : "Sell", w.qty,
+  return fmt::format("{} {} {} @ {} ({} open, {}, broker id {}, seqno {}, ordno {}, client id {})",
+                     spec.code, w.side == Side::kBuy ? "Buy" : "Sell", w.qty,
                      format_fixed(w.price.v, spec.price_scale), w.open, w.status, w.broker_id,
-                     w.seqno.empty() ? "-" : w.seqno, w.ordno.empty() ? "-" : w.ordno);
+                     w.seqno.empty() ? "-" : w.seqno, w.ordno.empty() ? "-" : w.ordno, w.id);
 }
 
 std::string describe(const PositionAtStart& p, const SymbolTable& symbols) {
@@ -212,21 +221,40 @@ bool BrokerStartState::on_line(std::string_view line, const SymbolTable& symbols
       e = ExecLineError::kBadQty;
       what = fmt::format("the bridge sent {} @working and {} @position lines, {} and {} arrived",
                          counts[0], counts[1], working_lines, position_lines);
+    } else {
+      check_ids(symbols);
     }
     done = true;
   } else {
     return false;
   }
-  if (e != ExecLineError::kOk) {
-    ++refused_by_reason[static_cast<std::size_t>(e)];
-    refused.push_back(
-        fmt::format("reason={} ({}): {}", to_string(e), what, line.substr(0, kSampleChars)));
-  }
+  if (e != ExecLineError::kOk) refuse(e, what, line);
   return true;
 }
 
+void BrokerStartState::refuse(ExecLineError e, std::string_view what, std::string_view sample) {
+  ++refused_by_reason[static_cast<std::size_t>(e)];
+  refused.push_back(
+      fmt::format("reason={} ({}): {}", to_string(e), what, sample.substr(0, kSampleChars)));
+}
+
+void BrokerStartState::check_ids(const SymbolTable& symbols) {
+  const std::uint64_t w = working_lines;
+  std::vector<bool> seen(w + 1, false);
+  for (const WorkingAtStart& o : working) {
+    if (o.id >= 1 && o.id <= w && !seen[o.id]) {
+      seen[o.id] = true;
+      continue;
+    }
+    refuse(ExecLineError::kBadId,
+           fmt::format("id: expected 1..{}, each once; got {}{}", w, o.id,
+                       o.id >= 1 && o.id <= w ? " again" : ""),
+           describe(o, symbols));
+  }
+}
+
 StartDecision decide_start(const BrokerStartState& s, OnStartWorking policy,
-                           const SymbolTable& symbols) {
+                           const SymbolTable& symbols, std::size_t max_orders) {
   StartDecision d;
   if (!s.refused.empty()) {
     d.action = StartAction::kRefuse;
@@ -259,6 +287,15 @@ StartDecision decide_start(const BrokerStartState& s, OnStartWorking policy,
   if (s.working.empty()) return d;
   std::string list;
   for (const WorkingAtStart& w : s.working) list += "\n  " + describe(w, symbols);
+  if (policy != OnStartWorking::kRefuse && s.working.size() > max_orders) {
+    d.action = StartAction::kRefuse;
+    d.message = fmt::format(
+        "refusing to start: {} order(s) of the configured symbols are working at the broker, "
+        "placed before this run, more than the engine's order table can track ({}); cancel "
+        "some in the broker's app:{}",
+        s.working.size(), max_orders, list);
+    return d;
+  }
   switch (policy) {
     case OnStartWorking::kRefuse:
       d.action = StartAction::kRefuse;
@@ -266,8 +303,8 @@ StartDecision decide_start(const BrokerStartState& s, OnStartWorking policy,
           "refusing to start: {} order(s) of the configured symbols are working at the broker, "
           "placed before this run:{}\nCancel them in the broker's app, or rerun with "
           "orders.on_start_working=cancel (the run cancels them first) or =ignore (trade beside "
-          "them; the risk gate does not count them) — in the config or as "
-          "HFT_ORDERS_ON_START_WORKING",
+          "them; the run tracks them: their fills are booked and the risk gate counts them) — in "
+          "the config or as HFT_ORDERS_ON_START_WORKING",
           s.working.size(), list);
       break;
     case OnStartWorking::kCancel:
@@ -280,8 +317,9 @@ StartDecision decide_start(const BrokerStartState& s, OnStartWorking policy,
     case OnStartWorking::kIgnore:
       d.message = fmt::format(
           "warning: {} order(s) working at the broker from before this run; "
-          "orders.on_start_working=ignore: trading beside them, and the risk gate does NOT count "
-          "their quantity:{}",
+          "orders.on_start_working=ignore: trading beside them. They are tracked: their fills "
+          "are booked into the positions, the risk gate counts their open quantity, and the run "
+          "leaves them working when it stops:{}",
           s.working.size(), list);
       break;
   }

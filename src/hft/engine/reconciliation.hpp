@@ -2,8 +2,11 @@
 // reconciliation"). Before @ready the bridge reports what the broker already has in the
 // configured codes — "@working {json}" per order still working, "@position {json}" per open
 // position, then "@reconciled W P" (or "@reconcile_failed WHY") — and the engine decides, before
-// any order is sent, whether it may trade (orders.on_start_working). Cold code: the main thread
-// during FeedSource::open.
+// any order is sent, whether it may trade (orders.on_start_working). Each working order carries
+// the client id the bridge bound it to (1..W in report order, below every id the engine's
+// ClientOrderIdGenerator hands out): whatever the policy, the bridge forwards that order's events
+// under it and the engine adopts the order before the hot thread starts (HotPath::adopt_order).
+// Cold code: the main thread during FeedSource::open.
 #pragma once
 
 #include <array>
@@ -21,6 +24,7 @@ namespace hft::engine {
 
 /// An order working at the broker when the run starts (one "@working" line).
 struct WorkingAtStart {
+  ClientOrderId id = 0;  // the bridge's client id of the order: 1..W, each once
   SymbolId symbol = 0;
   Side side = Side::kBuy;
   Price price{0};  // at the symbol's scale
@@ -44,7 +48,8 @@ ExecLineError parse_working_line(std::string_view json, const SymbolTable& symbo
 ExecLineError parse_position_line(std::string_view json, const SymbolTable& symbols,
                                   PositionAtStart& out, std::string* what = nullptr);
 
-/// "TXFR1 Buy 2 @ 23000 (1 open, Submitted, broker id 531e2701, seqno 000001, ordno X0001)".
+/// "TXFR1 Buy 2 @ 23000 (1 open, Submitted, broker id 531e2701, seqno 000001, ordno X0001,
+/// client id 1)".
 std::string describe(const WorkingAtStart& w, const SymbolTable& symbols);
 /// "TXFR1 +2 @ 23010".
 std::string describe(const PositionAtStart& p, const SymbolTable& symbols);
@@ -65,8 +70,13 @@ struct BrokerStartState {
   bool done = false;                 // "@reconciled" or "@reconcile_failed" came
 
   /// Takes one reconciliation control line; false when `line` is none of the four. "@ready"
-  /// before them ends the reconciliation as failed (and is not taken: false).
+  /// before them ends the reconciliation as failed (and is not taken: false). "@reconciled W P"
+  /// also checks the working orders' ids: each in 1..W, none twice (kBadId).
   bool on_line(std::string_view line, const SymbolTable& symbols);
+
+ private:
+  void refuse(ExecLineError e, std::string_view what, std::string_view sample);
+  void check_ids(const SymbolTable& symbols);
 };
 
 /// What the run does before it trades.
@@ -82,8 +92,10 @@ struct StartDecision {
 
 /// The policy: malformed lines refuse whatever the setting (the broker's state is unknown); a
 /// failed reconciliation refuses unless `policy` is ignore; working orders refuse, are cancelled
-/// first or are ignored as `policy` says. Positions never refuse (the caller books them).
+/// first or are traded beside (adopted either way) as `policy` says — and refuse whatever the
+/// policy when there are more than `max_orders` (the engine's order table could not track them).
+/// Positions never refuse (the caller books them).
 StartDecision decide_start(const BrokerStartState& s, OnStartWorking policy,
-                           const SymbolTable& symbols);
+                           const SymbolTable& symbols, std::size_t max_orders);
 
 }  // namespace hft::engine

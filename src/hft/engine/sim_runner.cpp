@@ -153,7 +153,10 @@ int run_engine(const config::Config& cfg, const RunOptions& options, const char*
   }
   ClientOrderIdGenerator ids(wall_ns() / 1'000'000, rec.id_state());
   HotPath hot(symbols, cfg, *strat, rec.get(), registry, ids);
-  source.carry_positions(hot);
+  if (std::string e = source.carry_broker_state(hot); !e.empty()) {
+    std::fprintf(stderr, "%s: %s\n", who, e.c_str());
+    return 2;
+  }
   HotLoopMetrics loop(registry);
 
   // bus.raw_wait was validated against the three names; spin 256 polls before yielding/sleeping.
@@ -268,6 +271,12 @@ int run_engine(const config::Config& cfg, const RunOptions& options, const char*
   feed_stop.store(true);
   feed.join();
   hot_thread.join();
+  if (const std::size_t adopted = hot.adopted_orders(); adopted > 0) {
+    std::fprintf(stderr,
+                 "%s: %zu order(s) working at the broker from before the run are left working "
+                 "(not this run's to cancel); their fills until now are booked\n",
+                 who, adopted);
+  }
   source.close();
   const double seconds = static_cast<double>(mono_ns() - t0) / 1e9;
   rec.stop();

@@ -53,9 +53,10 @@ class FeedSource {
   /// orders.mode=live: where the hot path sends orders and takes execution reports from
   /// (nullptr: the source routes no orders). Valid after open().
   virtual OrderGateway* gateway() { return nullptr; }
-  /// Before the hot thread starts: positions the source found open at the broker (start-up
-  /// reconciliation, orders.mode=live) booked into `hot`.
-  virtual void carry_positions(HotPath&) {}
+  /// Before the hot thread starts: what the source found at the broker (start-up
+  /// reconciliation, orders.mode=live) taken into `hot` — open positions booked, working orders
+  /// adopted. A non-empty result is why the run cannot start (exit code 2).
+  virtual std::string carry_broker_state(HotPath&) { return ""; }
 };
 
 /// Pushes `md`, yielding while the ring is full; false when `stop` came first.

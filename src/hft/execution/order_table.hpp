@@ -24,6 +24,9 @@ struct WorkingOrder {
   Qty filled = 0;
   bool acked = false;
   bool market = false;  // a market order: nothing to replace
+  // Working at the broker from before the run, adopted at start (strategy 0): its reports are
+  // booked but never reach a strategy, and the end-of-run close-out leaves it alone.
+  bool adopted = false;
 };
 
 class OrderTable {

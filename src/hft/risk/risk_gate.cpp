@@ -373,6 +373,13 @@ void RiskGate::on_order_sent(const OrderRequest& o, Timestamp now) {
   account_orders_.record(now);
 }
 
+void RiskGate::on_order_adopted(SymbolId s, Side side, Price price, Qty qty) {
+  SymbolState& st = sym_[s];
+  book_working(st, side, qty, order_notional(s, price, qty), +1);
+  ++st.open_orders;
+  add_own(s, side, price);
+}
+
 void RiskGate::on_cancel_sent(SymbolId s, Timestamp now) {
   sym_[s].cancels.record(now);
   account_cancels_.record(now);

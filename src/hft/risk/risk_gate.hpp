@@ -128,6 +128,10 @@ class RiskGate {
   void set_price_limits(SymbolId symbol, Price down, Price up);
   /// A new order left the router: working qty/notional, open orders, throttles, duplicate key.
   void on_order_sent(const OrderRequest& o, Timestamp now);
+  /// An order working at the broker from before the run, adopted at start: booked like one
+  /// sent (working quantity and notional, open orders, own prices for self-trade prevention) but
+  /// outside the throttles and the duplicate check, which are about what this run sends.
+  void on_order_adopted(SymbolId symbol, Side side, Price price, Qty qty);
   /// A cancel left the router (throttle windows).
   void on_cancel_sent(SymbolId symbol, Timestamp now);
   /// A replace left the router (throttle windows). The order stays booked at its old price and

@@ -22,6 +22,7 @@ struct FakeHot {
     if (close_outs > 0 && working > 3 - confirmable) --working;
     return working;
   }
+  std::size_t adopted_orders() const { return 0; }
 };
 
 /// Runs the hot side's polling loop on its own thread until `stop`.

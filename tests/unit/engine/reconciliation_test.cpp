@@ -1,13 +1,17 @@
 // Start-up reconciliation (reconciliation.hpp): the bridge's @working / @position / @reconciled
-// lines parsed or refused with the field that is wrong, and the start policy of
-// orders.on_start_working.
+// lines parsed or refused with the field that is wrong (the working orders' client ids
+// included), and the start policy of orders.on_start_working.
 #include "hft/engine/reconciliation.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "engine_fixture.hpp"
+#include "hft/core/order_id.hpp"
+#include "hft/engine/hot_path.hpp"
 #include "hft/execution/positions.hpp"
 
 namespace hft::engine {
@@ -15,10 +19,11 @@ namespace {
 
 constexpr SymbolId kTxf = 0;    // TXFD6, price scale 1
 constexpr SymbolId kStock = 1;  // 2330, price scale 100
+constexpr std::size_t kCapacity = HotPath::kMaxWorkingOrders;
 
 constexpr const char* kWorkingTxf =
-    R"({"code":"TXFD6","action":"Sell","price":"23010","qty":3,"open":2,"broker_id":"531e2701",)"
-    R"("seqno":"000001","ordno":"X0001","status":"PartFilled"})";
+    R"({"id":1,"code":"TXFD6","action":"Sell","price":"23010","qty":3,"open":2,)"
+    R"("broker_id":"531e2701","seqno":"000001","ordno":"X0001","status":"PartFilled"})";
 
 TEST(Reconciliation, ParsesAWorkingOrder) {
   const SymbolTable symbols = test::two_symbols();
@@ -30,9 +35,10 @@ TEST(Reconciliation, ParsesAWorkingOrder) {
   EXPECT_EQ(w.qty, 3);
   EXPECT_EQ(w.open, 2);
   EXPECT_EQ(w.broker_id, "531e2701");
+  EXPECT_EQ(w.id, 1u);
   EXPECT_EQ(describe(w, symbols),
             "TXFD6 Sell 3 @ 23010 (2 open, PartFilled, broker id 531e2701, seqno 000001, "
-            "ordno X0001)");
+            "ordno X0001, client id 1)");
 }
 
 TEST(Reconciliation, ParsesPositionsSignedAndRoundsTheAveragePriceToTheScale) {
@@ -79,6 +85,18 @@ TEST(Reconciliation, RefusesEachMalformedWorkingLineNamingTheField) {
        ExecLineError::kMissingField, "broker_id"},
       {R"({"code":"TXFD6","action":"Buy","price":"23000","qty":1,"open":1,"broker_id":"a"})",
        ExecLineError::kMissingField, "status"},
+      {R"({"code":"TXFD6","action":"Buy","price":"23000","qty":1,"open":1,"broker_id":"a",)"
+       R"("status":"Submitted"})",
+       ExecLineError::kBadId, "id: expected a positive integer"},
+      {R"({"id":0,"code":"TXFD6","action":"Buy","price":"23000","qty":1,"open":1,)"
+       R"("broker_id":"a","status":"Submitted"})",
+       ExecLineError::kBadId, "id: expected a positive integer"},
+      {R"({"id":-1,"code":"TXFD6","action":"Buy","price":"23000","qty":1,"open":1,)"
+       R"("broker_id":"a","status":"Submitted"})",
+       ExecLineError::kBadId, "id: expected a positive integer"},
+      {R"({"id":"1","code":"TXFD6","action":"Buy","price":"23000","qty":1,"open":1,)"
+       R"("broker_id":"a","status":"Submitted"})",
+       ExecLineError::kBadId, "id: expected a positive integer"},
   };
   for (const Malformed& c : cases) {
     WorkingAtStart w;
@@ -141,9 +159,75 @@ TEST(Reconciliation, AMalformedLineIsKeptWithItsSampleAndCountedLikeAGoodOne) {
   ASSERT_EQ(s.refused.size(), 1u) << "the count matches: only the bad line is refused";
   EXPECT_NE(s.refused[0].find("reason=bad_qty"), std::string::npos) << s.refused[0];
   EXPECT_NE(s.refused[0].find(R"("qty":2.5)"), std::string::npos) << "the sample";
-  const StartDecision d = decide_start(s, OnStartWorking::kIgnore, symbols);
+  const StartDecision d = decide_start(s, OnStartWorking::kIgnore, symbols, kCapacity);
   EXPECT_EQ(d.action, StartAction::kRefuse) << "unknown state: even ignore refuses";
   EXPECT_NE(d.message.find("reason=bad_qty"), std::string::npos) << d.message;
+}
+
+/// A @working line of TXFD6 with client id `id`.
+std::string working_line(ClientOrderId id) {
+  return fmt::format(
+      R"(@working {{"id":{},"code":"TXFD6","action":"Buy","price":"23000","qty":1,"open":1,)"
+      R"("broker_id":"b{}","status":"Submitted"}})",
+      id, id);
+}
+
+// The ids are the bridge's binding of the orders (1..W in report order): each in 1..W, none
+// twice, checked once @reconciled says W; an offending line refuses the start like any other.
+TEST(Reconciliation, WorkingOrderIdsMustBeOneToWEachOnce) {
+  const SymbolTable symbols = test::two_symbols();
+  BrokerStartState good;
+  for (ClientOrderId id : {2, 1}) good.on_line(working_line(id), symbols);
+  good.on_line("@reconciled 2 0", symbols);
+  EXPECT_TRUE(good.refused.empty()) << good.refused[0];
+  ASSERT_EQ(good.working.size(), 2u);
+  EXPECT_EQ(good.working[0].id, 2u);
+
+  const auto refused_of = [&](std::initializer_list<ClientOrderId> ids) {
+    BrokerStartState s;
+    for (ClientOrderId id : ids) s.on_line(working_line(id), symbols);
+    s.on_line(fmt::format("@reconciled {} 0", ids.size()), symbols);
+    EXPECT_EQ(s.refused_by_reason[static_cast<std::size_t>(ExecLineError::kBadId)],
+              s.refused.size());
+    EXPECT_EQ(decide_start(s, OnStartWorking::kIgnore, symbols, kCapacity).action,
+              StartAction::kRefuse);
+    return s.refused;
+  };
+  const std::vector<std::string> above = refused_of({1, 3});
+  ASSERT_EQ(above.size(), 1u);
+  EXPECT_NE(above[0].find("reason=bad_id (id: expected 1..2, each once; got 3)"), std::string::npos)
+      << above[0];
+  EXPECT_NE(above[0].find("broker id b3"), std::string::npos) << "the order named" << above[0];
+  const std::vector<std::string> twice = refused_of({2, 2});
+  ASSERT_EQ(twice.size(), 1u);
+  EXPECT_NE(twice[0].find("got 2 again"), std::string::npos) << twice[0];
+  const std::vector<std::string> zero = refused_of({0, 1});
+  ASSERT_EQ(zero.size(), 1u) << "refused as it is parsed";
+  EXPECT_NE(zero[0].find("id: expected a positive integer"), std::string::npos) << zero[0];
+}
+
+// The bridge's ids 1..W never meet the engine's: the generator's first id of its first epoch (a
+// clock at 1970, no state file) is already above every W the order table allows.
+TEST(Reconciliation, BridgeIdsAreBelowEveryIdTheEngineHandsOut) {
+  ClientOrderIdGenerator ids(0);
+  EXPECT_GT(ids.next(), kCapacity);
+}
+
+// More working orders than the engine's order table holds: whatever the policy, it refuses
+// (cancel would leave cancels it cannot follow, ignore orders it cannot count).
+TEST(Reconciliation, MoreWorkingOrdersThanTheOrderTableHoldsRefuseTheStart) {
+  const SymbolTable symbols = test::two_symbols();
+  BrokerStartState s;
+  for (ClientOrderId id = 1; id <= 3; ++id) s.on_line(working_line(id), symbols);
+  s.on_line("@reconciled 3 0", symbols);
+  ASSERT_TRUE(s.refused.empty());
+  for (OnStartWorking p : {OnStartWorking::kCancel, OnStartWorking::kIgnore}) {
+    const StartDecision d = decide_start(s, p, symbols, 2);
+    EXPECT_EQ(d.action, StartAction::kRefuse);
+    EXPECT_NE(d.message.find("more than the engine's order table can track (2)"), std::string::npos)
+        << d.message;
+    EXPECT_NE(decide_start(s, p, symbols, 3).action, StartAction::kRefuse) << "3 fit";
+  }
 }
 
 BrokerStartState one_working(const SymbolTable& symbols) {
@@ -155,8 +239,8 @@ BrokerStartState one_working(const SymbolTable& symbols) {
 
 TEST(Reconciliation, WorkingOrdersRefuseByDefaultNamingThemAndTheWayOut) {
   const SymbolTable symbols = test::two_symbols();
-  const StartDecision d =
-      decide_start(one_working(symbols), *on_start_working_from_string("refuse"), symbols);
+  const StartDecision d = decide_start(one_working(symbols),
+                                       *on_start_working_from_string("refuse"), symbols, kCapacity);
   EXPECT_EQ(d.action, StartAction::kRefuse);
   for (const char* part : {"broker id 531e2701", "orders.on_start_working=cancel", "=ignore",
                            "HFT_ORDERS_ON_START_WORKING", "broker's app"}) {
@@ -166,11 +250,14 @@ TEST(Reconciliation, WorkingOrdersRefuseByDefaultNamingThemAndTheWayOut) {
 
 TEST(Reconciliation, WorkingOrdersAreCancelledFirstOrIgnoredWithAWarning) {
   const SymbolTable symbols = test::two_symbols();
-  EXPECT_EQ(decide_start(one_working(symbols), OnStartWorking::kCancel, symbols).action,
+  EXPECT_EQ(decide_start(one_working(symbols), OnStartWorking::kCancel, symbols, kCapacity).action,
             StartAction::kCancelFirst);
-  const StartDecision ignore = decide_start(one_working(symbols), OnStartWorking::kIgnore, symbols);
+  const StartDecision ignore =
+      decide_start(one_working(symbols), OnStartWorking::kIgnore, symbols, kCapacity);
   EXPECT_EQ(ignore.action, StartAction::kTrade);
-  EXPECT_NE(ignore.message.find("does NOT count"), std::string::npos) << ignore.message;
+  EXPECT_NE(ignore.message.find("tracked"), std::string::npos) << ignore.message;
+  EXPECT_NE(ignore.message.find("the risk gate counts their open quantity"), std::string::npos)
+      << ignore.message;
 }
 
 TEST(Reconciliation, NothingWorkingTradesWhateverThePolicyAndPositionsNeverRefuse) {
@@ -180,7 +267,7 @@ TEST(Reconciliation, NothingWorkingTradesWhateverThePolicyAndPositionsNeverRefus
   s.on_line("@reconciled 0 1", symbols);
   for (OnStartWorking p :
        {OnStartWorking::kRefuse, OnStartWorking::kCancel, OnStartWorking::kIgnore}) {
-    const StartDecision d = decide_start(s, p, symbols);
+    const StartDecision d = decide_start(s, p, symbols, kCapacity);
     EXPECT_EQ(d.action, StartAction::kTrade);
     EXPECT_TRUE(d.message.empty()) << d.message;
   }
@@ -191,12 +278,12 @@ TEST(Reconciliation, AFailedReconciliationRefusesUnlessIgnored) {
   BrokerStartState s;
   s.on_line("@reconcile_failed list_positions: RuntimeError", symbols);
   ASSERT_TRUE(s.done);
-  const StartDecision refuse = decide_start(s, OnStartWorking::kCancel, symbols);
+  const StartDecision refuse = decide_start(s, OnStartWorking::kCancel, symbols, kCapacity);
   EXPECT_EQ(refuse.action, StartAction::kRefuse);
   EXPECT_NE(refuse.message.find("list_positions: RuntimeError"), std::string::npos)
       << refuse.message;
   EXPECT_NE(refuse.message.find("orders.on_start_working=ignore"), std::string::npos);
-  const StartDecision ignore = decide_start(s, OnStartWorking::kIgnore, symbols);
+  const StartDecision ignore = decide_start(s, OnStartWorking::kIgnore, symbols, kCapacity);
   EXPECT_EQ(ignore.action, StartAction::kTrade);
   EXPECT_NE(ignore.message.find("warning"), std::string::npos) << ignore.message;
 }
@@ -206,21 +293,14 @@ TEST(Reconciliation, ReadyBeforeReconciledIsAFailure) {
   BrokerStartState s;
   EXPECT_FALSE(s.on_line("@ready 2", symbols)) << "the caller keeps @ready for the feed";
   EXPECT_TRUE(s.done);
-  EXPECT_EQ(decide_start(s, OnStartWorking::kRefuse, symbols).action, StartAction::kRefuse);
+  EXPECT_EQ(decide_start(s, OnStartWorking::kRefuse, symbols, kCapacity).action,
+            StartAction::kRefuse);
 }
 
 TEST(Reconciliation, OnlyTheThreePoliciesAreKnown) {
   EXPECT_EQ(on_start_working_from_string("cancel"), OnStartWorking::kCancel);
   EXPECT_EQ(on_start_working_from_string("ignore"), OnStartWorking::kIgnore);
   EXPECT_FALSE(on_start_working_from_string("Refuse").has_value());
-}
-
-TEST(Reconciliation, CancelBrokerLineCarriesTheBrokerIdAsJson) {
-  const SymbolTable symbols = test::two_symbols();
-  std::string out;
-  append_cancel_broker_line(1, symbols.spec(kStock), "53\"1e", out);
-  EXPECT_EQ(out,
-            "{\"op\":\"cancel_broker\",\"id\":1,\"code\":\"2330\",\"broker_id\":\"53\\\"1e\"}\n");
 }
 
 // A carried position is booked at its average price without costs and is no fill of this run.

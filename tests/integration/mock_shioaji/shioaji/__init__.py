@@ -30,7 +30,14 @@ seeded from
   MOCK_SHIOAJI_WORKING    JSON list of orders working at the broker, e.g. [{"code": "TXFD6",
                           "action": "Buy", "price": "23000", "qty": 2, "deal": 0, "cancel": 0,
                           "status": "Submitted"}] (deal, cancel and status optional); cancel_order
-                          on one of them gives the documented Cancel order event
+                          on one of them gives the documented Cancel order event. Timing, for
+                          the events of an order placed elsewhere (all optional): "deal_after": S
+                          -> a deal event of "deal_qty" (default 1) at its price S seconds after
+                          the futures account's first list_positions() call (the reconciliation
+                          has read list_trades and the positions by then: 0 is a deal between
+                          the reconciliation and anything the engine does); "cancel_after": S
+                          -> cancel_order's Cancel event comes S
+                          seconds after the call instead of at once
   MOCK_SHIOAJI_POSITIONS  JSON list of positions, e.g. [{"code": "TXFD6", "direction": "Buy",
                           "quantity": 2, "price": "23010"}]; stocks go to the stock account,
                           the rest to the futopt account
@@ -375,15 +382,33 @@ class _Broker:
             trade = self.new_trade(contract, order, w.get("status", "Submitted"))
             trade.status.deal_quantity = w.get("deal", 0)
             trade.status.cancel_quantity = w.get("cancel", 0)
+            trade.deal_after, trade.deal_qty = w.get("deal_after"), w.get("deal_qty", 1)
+            trade.cancel_after = w.get("cancel_after")
 
     def cancel(self, trade):
         self.record("cancel_order", id=trade.order.id)
         if os.environ.get("MOCK_SHIOAJI_CANCELS") == "ignore":
             return trade  # a broker that never confirms the cancel
+        delay = getattr(trade, "cancel_after", None)
+        if delay is None:
+            self.confirm_cancel(trade)
+        else:
+            threading.Timer(delay, self.confirm_cancel, (trade,)).start()
+        return trade
+
+    def confirm_cancel(self, trade):
         left = trade.order.quantity - trade.status.deal_quantity - trade.status.cancel_quantity
         trade.status.cancel_quantity += left
         self.order_event(trade, "Cancel", cancel_quantity=trade.status.cancel_quantity)
-        return trade
+
+    def schedule_deals(self):
+        """The seeded orders' deals ("deal_after"), once, timed from the reconciliation's
+        last list_positions()."""
+        for trade in self.trades:
+            delay = getattr(trade, "deal_after", None)
+            if delay is not None:
+                trade.deal_after = None
+                threading.Timer(delay, self.deal_event, (trade, trade.deal_qty)).start()
 
     def update(self, trade, price=None, qty=None):
         self.record("update_order", id=trade.order.id, price=price, qty=qty)
@@ -485,4 +510,6 @@ class Shioaji:
                                          short_sale_margin=0, interest=0, **common))
             else:
                 out.append(FuturePosition(**common))
+        if account.account_type == "F":  # the reconciliation's last call: positions are read
+            self._broker.schedule_deals()
         return out
