@@ -180,9 +180,15 @@ ShmSegment ShmSegment::attach(const std::string& name, const ShmSpec& expect,
     throw IpcError(sys_error("cannot open", name));
   }
   struct stat st {};
-  if (fstat(fd, &st) != 0) {
-    close(fd);
-    throw IpcError(sys_error("cannot stat", name));
+  // A creator racing us may not have sized the segment yet (shm_open, then ftruncate): give it
+  // the time the ready flag below gets before calling the segment too small.
+  for (int i = 0;; ++i) {
+    if (fstat(fd, &st) != 0) {
+      close(fd);
+      throw IpcError(sys_error("cannot stat", name));
+    }
+    if (static_cast<std::size_t>(st.st_size) >= kPayloadOffset || i == 200) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   const auto size = static_cast<std::size_t>(st.st_size);
   if (size < kPayloadOffset) {
