@@ -453,10 +453,15 @@ class Orders:
 
     @staticmethod
     def position(p):
-        """The @position fields of a StockPosition / FuturePosition: signed quantity."""
+        """The @position fields of a StockPosition / FuturePosition: signed quantity, average
+        price and the contract's last price (what the engine may count the PnL from)."""
         qty = int(p.quantity)
-        return {"code": p.code, "qty": qty if enum_name(p.direction) == "Buy" else -qty,
-                "price": decimal_text(p.price)}
+        out = {"code": p.code, "qty": qty if enum_name(p.direction) == "Buy" else -qty,
+               "price": decimal_text(p.price)}
+        last = getattr(p, "last_price", None)
+        if last:
+            out["last"] = decimal_text(last)
+        return out
 
     # --- SDK events -> engine ------------------------------------------------------------------
 

@@ -5,6 +5,7 @@
 // the documented order/deal events, which come back as @exec lines.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -52,7 +53,8 @@ class LiveEnv {
                              "HFT_RISK_MAX_POSITION",
                              "HFT_ORDERS_POSITION_CHECK_S",
                              "MOCK_SHIOAJI_POSITION_DRIFT",
-                             "MOCK_SHIOAJI_POSITIONS_AFTER"}) {
+                             "MOCK_SHIOAJI_POSITIONS_AFTER",
+                             "HFT_RISK_CARRIED_PNL_FROM"}) {
       unsetenv(name);
     }
   }
@@ -420,8 +422,8 @@ TEST(RunLive, BridgeReportsWhatTheBrokerHasBeforeReadyAndForwardsTheWorkingOrder
   const std::vector<std::string> want = {
       R"(@working {"id":1,"code":"TXFR1","action":"Buy","price":"23000","qty":3,"open":2,)"
       R"("broker_id":"531e2701","seqno":"000001","ordno":"X0001","status":"Submitted"})",
-      R"(@position {"code":"2330","qty":3,"price":"585.5"})",
-      R"(@position {"code":"TXFR1","qty":-2,"price":"23010.5"})",
+      R"(@position {"code":"2330","qty":3,"price":"585.5","last":"585.5"})",
+      R"(@position {"code":"TXFR1","qty":-2,"price":"23010.5","last":"23010.5"})",
       "@reconciled 1 2",
   };
   EXPECT_EQ(b.reconciliation, want) << b.out << b.err;
@@ -518,6 +520,35 @@ TEST(RunLive, APositionAtTheBrokerIsCarriedAndCountedByTheRiskLimits) {
   ASSERT_EQ(flat.run(kTwapBuy2330), 0) << flat.err;
   EXPECT_GE(flat.calls_named("place_order"), 1u) << flat.err;
   EXPECT_EQ(flat.out.find("position at start"), std::string::npos) << flat.out;
+}
+
+// 2 lots of 2330 bought at 600 on an earlier day; the broker's last price is 585 (the mock
+// trades around 585). By default the PnL counts from the last price — the day's, what the daily
+// loss limits are about — so it stays small; risk.carried_pnl_from=average counts the old loss of
+// about 15 NTD a share too.
+TEST(RunLive, ACarriedPositionCountsItsPnlFromTheLastPriceUnlessAverageIsChosen) {
+  const SimulationOrders env("fill");
+  LiveEnv::set("MOCK_SHIOAJI_POSITIONS",
+               R"([{"code":"2330","direction":"Buy","quantity":2,"price":"600","last":"585"}])");
+  constexpr const char* kNoTrading = "strategy:\n  name: noop\n";
+  OrderRun r;
+  ASSERT_EQ(r.run(kNoTrading), 0) << r.err;
+  EXPECT_NE(r.err.find("position at start: 2330 +2 @ 600 (last 585); its PnL counts from 585"),
+            std::string::npos)
+      << r.err;
+  const double scale = r.summary["money_scale"].get<double>();
+  const double day = r.summary["symbols"][1]["pnl"].get<double>() / scale;
+  EXPECT_LT(std::abs(day), 10'000) << "NTD: the mock moves a few NTD around 585";
+
+  LiveEnv::set("HFT_RISK_CARRIED_PNL_FROM", "average");
+  OrderRun avg;
+  ASSERT_EQ(avg.run(kNoTrading), 0) << avg.err;
+  EXPECT_NE(avg.err.find("its PnL counts from 600 (the average price"), std::string::npos)
+      << avg.err;
+  const double whole = avg.summary["symbols"][1]["pnl"].get<double>() / scale;
+  EXPECT_LT(whole, -20'000) << "2000 shares about 15 NTD under their average price";
+  EXPECT_NEAR(whole - day, -30'000, 10'000);
+  unsetenv("HFT_RISK_CARRIED_PNL_FROM");
 }
 
 /// The WAL's execution reports (`hft wal dump --type exec_report`) of client id `id`.

@@ -165,6 +165,12 @@ const Field kFields[] = {
     {.key = "risk.allow_odd_lot",
      .description = "accept intraday odd-lot stock orders (1..999 shares, limit ROD)",
      .ref = HFT_REF(risk.allow_odd_lot)},
+    {.key = "risk.carried_pnl_from",
+     .description = "hft run live: a position open at the broker when the run starts counts its "
+                    "PnL (and the daily loss limits) from the broker's last price then (last: the "
+                    "day's PnL) or from its average price (average: its old gain or loss too)",
+     .ref = HFT_REF(risk.carried_pnl_from),
+     .one_of = "last|average"},
     {.key = "risk.session_check",
      .description =
          "refuse orders outside the product's sessions; MKT/IOC/FOK only in the continuous session",

@@ -61,11 +61,11 @@ bool read_text(const nlohmann::json& j, const char* key, std::string& out, std::
   return false;
 }
 
-/// "price": an exact decimal text; with `round`, decimals past the symbol's scale round to the
-/// nearest unit of it (an average price), else they are refused (an order's limit).
-bool read_price(const nlohmann::json& j, std::int64_t scale, bool round, Price& out,
-                std::string* what) {
-  const auto it = j.find("price");
+/// `key` ("price"): an exact decimal text; with `round`, decimals past the symbol's scale round
+/// to the nearest unit of it (an average price), else they are refused (an order's limit).
+bool read_price(const nlohmann::json& j, const char* key, std::int64_t scale, bool round,
+                Price& out, std::string* what) {
+  const auto it = j.find(key);
   if (it != j.end() && it->is_string()) {
     std::string_view text = it->get_ref<const std::string&>();
     if (!round) {
@@ -87,7 +87,7 @@ bool read_price(const nlohmann::json& j, std::int64_t scale, bool round, Price& 
     }
   }
   if (what != nullptr) {
-    *what = fmt::format("price: expected a non-negative decimal text{}",
+    *what = fmt::format("{}: expected a non-negative decimal text{}", key,
                         round ? "" : fmt::format(" with at most {} decimals", scale_digits(scale)));
   }
   return false;
@@ -109,7 +109,7 @@ ExecLineError parse_working_line(std::string_view json, const SymbolTable& symbo
     return ExecLineError::kBadSide;
   }
   w.side = *action == "Buy" ? Side::kBuy : Side::kSell;
-  if (!read_price(j, symbols.spec(w.symbol).price_scale, false, w.price, what)) {
+  if (!read_price(j, "price", symbols.spec(w.symbol).price_scale, false, w.price, what)) {
     return ExecLineError::kBadPrice;
   }
   if (!read_count(j, "qty", false, w.qty, what) || !read_count(j, "open", false, w.open, what)) {
@@ -149,7 +149,9 @@ ExecLineError parse_position_line(std::string_view json, const SymbolTable& symb
     return e;
   }
   if (!read_count(j, "qty", true, p.qty, what)) return ExecLineError::kBadQty;
-  if (!read_price(j, symbols.spec(p.symbol).price_scale, true, p.avg_price, what)) {
+  const std::int64_t scale = symbols.spec(p.symbol).price_scale;
+  if (!read_price(j, "price", scale, true, p.avg_price, what) ||
+      (j.contains("last") && !read_price(j, "last", scale, true, p.last, what))) {
     return ExecLineError::kBadPrice;
   }
   out = p;
@@ -166,8 +168,20 @@ std::string describe(const WorkingAtStart& w, const SymbolTable& symbols) {
 
 std::string describe(const PositionAtStart& p, const SymbolTable& symbols) {
   const ContractSpec& spec = symbols.spec(p.symbol);
-  return fmt::format("{} {:+} @ {}", spec.code, p.qty,
-                     format_fixed(p.avg_price.v, spec.price_scale));
+  std::string out =
+      fmt::format("{} {:+} @ {}", spec.code, p.qty, format_fixed(p.avg_price.v, spec.price_scale));
+  if (p.last.v > 0) out += fmt::format(" (last {})", format_fixed(p.last.v, spec.price_scale));
+  return out;
+}
+
+std::optional<CarriedPnlFrom> carried_pnl_from_string(std::string_view s) {
+  if (s == "last") return CarriedPnlFrom::kLast;
+  if (s == "average") return CarriedPnlFrom::kAverage;
+  return std::nullopt;
+}
+
+Price carried_basis(const PositionAtStart& p, CarriedPnlFrom from) {
+  return from == CarriedPnlFrom::kLast && p.last.v > 0 ? p.last : p.avg_price;
 }
 
 std::optional<OnStartWorking> on_start_working_from_string(std::string_view s) {

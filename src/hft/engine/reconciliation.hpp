@@ -38,7 +38,17 @@ struct PositionAtStart {
   SymbolId symbol = 0;
   Qty qty = 0;         // signed, never 0: long > 0
   Price avg_price{0};  // at the symbol's scale, rounded to the nearest unit of it
+  Price last{0};       // the broker's last price of the contract ("last"), rounded; 0: not said
 };
+
+/// risk.carried_pnl_from: what a carried position's PnL counts from — the last price when the
+/// run starts (the day's PnL, what the daily loss limits are about) or its average price (the
+/// position's whole PnL, an old loss included).
+enum class CarriedPnlFrom : std::uint8_t { kLast, kAverage };
+std::optional<CarriedPnlFrom> carried_pnl_from_string(std::string_view s);
+/// The price `p` is booked at: its last price under kLast (its average price when the bridge
+/// reported none), else its average price.
+Price carried_basis(const PositionAtStart& p, CarriedPnlFrom from);
 
 /// The JSON after "@working " into `out`; on failure `what` (when given) names the field and
 /// what was expected. Reasons are the @exec line's (kBadType is never returned).
@@ -51,7 +61,7 @@ ExecLineError parse_position_line(std::string_view json, const SymbolTable& symb
 /// "TXFR1 Buy 2 @ 23000 (1 open, Submitted, broker id 531e2701, seqno 000001, ordno X0001,
 /// client id 1)".
 std::string describe(const WorkingAtStart& w, const SymbolTable& symbols);
-/// "TXFR1 +2 @ 23010".
+/// "TXFR1 +2 @ 23010 (last 23050)".
 std::string describe(const PositionAtStart& p, const SymbolTable& symbols);
 
 /// orders.on_start_working (validated by the config schema).

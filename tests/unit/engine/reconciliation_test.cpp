@@ -56,6 +56,25 @@ TEST(Reconciliation, ParsesPositionsSignedAndRoundsTheAveragePriceToTheScale) {
   ASSERT_EQ(parse_position_line(R"({"code":"2330","qty":1,"price":"585.335"})", symbols, p),
             ExecLineError::kOk);
   EXPECT_EQ(p.avg_price.v, 58534);
+  EXPECT_EQ(p.last.v, 0) << "no last price said";
+}
+
+TEST(Reconciliation, ACarriedPositionCountsFromItsLastPriceUnlessAverageIsChosen) {
+  const SymbolTable symbols = test::two_symbols();
+  PositionAtStart p;
+  ASSERT_EQ(parse_position_line(R"({"code":"2330","qty":2,"price":"600.005","last":"585.5"})",
+                                symbols, p),
+            ExecLineError::kOk);
+  EXPECT_EQ(p.avg_price.v, 60001);
+  EXPECT_EQ(p.last.v, 58550);
+  EXPECT_EQ(describe(p, symbols), "2330 +2 @ 600.01 (last 585.5)");
+  EXPECT_EQ(carried_basis(p, CarriedPnlFrom::kLast).v, 58550);
+  EXPECT_EQ(carried_basis(p, CarriedPnlFrom::kAverage).v, 60001);
+  p.last = Price{0};  // the bridge said none: the average price is all there is
+  EXPECT_EQ(carried_basis(p, CarriedPnlFrom::kLast).v, 60001);
+  EXPECT_EQ(carried_pnl_from_string("last"), CarriedPnlFrom::kLast);
+  EXPECT_EQ(carried_pnl_from_string("average"), CarriedPnlFrom::kAverage);
+  EXPECT_EQ(carried_pnl_from_string("avg"), std::nullopt);
 }
 
 struct Malformed {
@@ -117,6 +136,9 @@ TEST(Reconciliation, RefusesEachMalformedPositionLineNamingTheField) {
       {R"({"code":"2330","qty":2})", ExecLineError::kBadPrice, "price"},
       {R"({"code":"2330","qty":2,"price":"-585"})", ExecLineError::kBadPrice, "non-negative"},
       {R"({"code":"2330","qty":2,"price":"5e2"})", ExecLineError::kBadPrice, "decimal"},
+      {R"({"code":"2330","qty":2,"price":"585","last":585})", ExecLineError::kBadPrice,
+       "last: expected a non-negative decimal text"},
+      {R"({"code":"2330","qty":2,"price":"585","last":"-1"})", ExecLineError::kBadPrice, "last"},
   };
   for (const Malformed& c : cases) {
     PositionAtStart p;

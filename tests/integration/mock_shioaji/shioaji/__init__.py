@@ -39,7 +39,8 @@ seeded from
                           -> cancel_order's Cancel event comes S
                           seconds after the call instead of at once
   MOCK_SHIOAJI_POSITIONS  JSON list of positions, e.g. [{"code": "TXFD6", "direction": "Buy",
-                          "quantity": 2, "price": "23010"}]; stocks go to the stock account,
+                          "quantity": 2, "price": "23010", "last": "23050"}] (last: the
+                          last_price, default price); stocks go to the stock account,
                           the rest to the futopt account
   MOCK_SHIOAJI_RECONCILE  raise: list_positions raises (its message names the account)
 list_positions adds the session's deals to the seeded positions, at once (before the deal event
@@ -488,9 +489,11 @@ class Shioaji:
             raise RuntimeError(f"mock: positions of account {account.account_id} unavailable")
         stock = account.account_type == "S"
         net = {}  # code -> (signed quantity, price)
+        last = {}  # code -> last price, when the test gives one
         for p in json.loads(os.environ.get("MOCK_SHIOAJI_POSITIONS", "[]")):
             sign = 1 if p["direction"] == "Buy" else -1
             net[p["code"]] = (sign * p["quantity"], Decimal(p["price"]))
+            last[p["code"]] = Decimal(p.get("last", p["price"]))
         later = dict(self._broker.net)
         if calls > 1:
             for code, qty in json.loads(os.environ.get("MOCK_SHIOAJI_POSITION_DRIFT", "{}")).items():
@@ -503,7 +506,8 @@ class Shioaji:
             if (code in self.Contracts.Stocks) != stock or qty == 0:
                 continue
             common = dict(id=n, code=code, direction="Buy" if qty > 0 else "Sell",
-                          quantity=abs(qty), price=float(price), last_price=float(price), pnl=0.0)
+                          quantity=abs(qty), price=float(price),
+                          last_price=float(last.get(code, price)), pnl=0.0)
             if stock:
                 out.append(StockPosition(yd_quantity=abs(qty), cond=StockOrderCond.Cash,
                                          margin_purchase_amount=0, collateral=0,
