@@ -89,7 +89,9 @@ TEST(ShmSegment, AttachRejectsADifferentLayoutVersion) {
     ShmSpscRing<Msg>::attach(name);
     FAIL() << "attach succeeded";
   } catch (const IpcError& e) {
-    EXPECT_NE(std::string(e.what()).find("layout version is 2, expected 1"), std::string::npos)
+    EXPECT_NE(std::string(e.what()).find("layout version is " + std::to_string(kShmVersion + 1) +
+                                         ", expected " + std::to_string(kShmVersion)),
+              std::string::npos)
         << e.what();
   }
 }
