@@ -27,7 +27,7 @@ class IpcError : public std::runtime_error {
 };
 
 inline constexpr std::uint64_t kShmMagic = 0x31304d4853544648ull;  // "HFTSHM01" little-endian
-inline constexpr std::uint32_t kShmVersion = 2;  // 2: ring slots in whole cache lines
+inline constexpr std::uint32_t kShmVersion = 1;
 
 enum class SegmentKind : std::uint32_t { kSpscRing = 1, kKillSwitch = 2, kRaw = 3 };
 
