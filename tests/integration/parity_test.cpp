@@ -163,12 +163,12 @@ orders:
   }
   static fs::path dir() { return dir_->path; }
 
-  static ReplayRun replay(const std::string& tag) {
+  static ReplayRun replay(const std::string& tag, const std::string& data = "d") {
     test::Child c;
     const fs::path wal = dir() / ("wal_" + tag);
     const fs::path summary = dir() / ("summary_" + tag + ".json");
     EXPECT_EQ(test::run_hft(dir(),
-                            {"run", "replay", "--data", (dir() / "d").string(), "--speed", "max",
+                            {"run", "replay", "--data", (dir() / data).string(), "--speed", "max",
                              "--config", (dir() / "parity.yaml").string(), "--wal-dir",
                              wal.string(), "--metrics-port", std::to_string(test::free_port()),
                              "--summary-json", summary.string(), "--no-progress"},
@@ -179,14 +179,19 @@ orders:
   }
 
   static test::TempDir* dir_;
+
+  /// `hft backtest run` and `hft run replay` of the imported data in `data` give the same
+  /// orders, cancels, fills, positions and costs.
+  static void expect_parity(const std::string& data);
 };
 test::TempDir* Parity::dir_ = nullptr;
 
-TEST_F(Parity, BacktestAndReplayGiveTheSameOrdersAndFills) {
+void Parity::expect_parity(const std::string& data) {
   test::Child c;
+  const fs::path bt_dir = dir() / ("bt_" + data);
   ASSERT_EQ(test::run_hft(dir(), {"backtest",      "run",
-                                  "--data",        (dir() / "d").string(),
-                                  "--out",         (dir() / "bt").string(),
+                                  "--data",        (dir() / data).string(),
+                                  "--out",         bt_dir.string(),
                                   "--strategy",    "market_maker",
                                   "--param",       "quote_qty=1",
                                   "--param",       "edge_ticks=1",
@@ -197,13 +202,13 @@ TEST_F(Parity, BacktestAndReplayGiveTheSameOrdersAndFills) {
                           &c),
             0)
       << c.err();
-  const ReplayRun rp = replay("a");
+  const ReplayRun rp = replay("parity_" + data, data);
   std::map<std::string, int> scale;
   for (const auto& s : rp.summary["symbols"]) {
     scale[s["code"].get<std::string>()] = s["price_scale"].get<int>();
   }
-  const std::vector<Fill> bt = backtest_fills(dir() / "bt" / "fills.csv", scale);
-  const json stats = json::parse(test::Child::slurp((dir() / "bt" / "stats.json").string()));
+  const std::vector<Fill> bt = backtest_fills(bt_dir / "fills.csv", scale);
+  const json stats = json::parse(test::Child::slurp((bt_dir / "stats.json").string()));
 
   ASSERT_GT(bt.size(), 20u) << "the data must make the market maker trade";
   EXPECT_EQ(rp.summary["risk_rejects"].get<std::uint64_t>(), 0u);
@@ -225,6 +230,48 @@ TEST_F(Parity, BacktestAndReplayGiveTheSameOrdersAndFills) {
   // One cost model: the same fills cost the same in both.
   EXPECT_DOUBLE_EQ(static_cast<double>(fees) / 1e4, stats["pnl"]["commissions"].get<double>());
   EXPECT_DOUBLE_EQ(static_cast<double>(taxes) / 1e4, stats["pnl"]["taxes"].get<double>());
+}
+
+TEST_F(Parity, BacktestAndReplayGiveTheSameOrdersAndFills) { expect_parity("d"); }
+
+// The same day with every print moved behind the book rows of its update (the generator writes
+// a print first, then the book rows it caused): the strategy's on_trade must see the book with
+// those rows applied in both, and the venue must end the update at the same point.
+TEST_F(Parity, PrintsAfterBookRowsInOneUpdateGiveTheSameFills) {
+  std::ifstream in(dir() / "day.csv");
+  std::ofstream out(dir() / "late.csv");
+  std::string line;
+  std::getline(in, line);
+  out << line << '\n';
+  std::vector<std::string> update, prints;
+  std::string key;  // local_ts_ns,exch_ts_ns,symbol of the update
+  std::size_t moved = 0;
+  const auto flush = [&] {
+    if (!update.empty() && !prints.empty()) ++moved;
+    for (const std::string& l : update) out << l << '\n';
+    for (const std::string& l : prints) out << l << '\n';
+    update.clear();
+    prints.clear();
+  };
+  while (std::getline(in, line)) {
+    const auto c = split(line);
+    ASSERT_GE(c.size(), 4u) << line;
+    const std::string k = c[0] + ',' + c[2];
+    if (k != key) flush();
+    key = k;
+    (c[3] == "trade" ? prints : update).push_back(line);
+  }
+  flush();
+  out.close();
+  ASSERT_GT(moved, 100u) << "prints moved behind book rows";
+  test::Child c;
+  ASSERT_EQ(test::run_hft(dir(),
+                          {"data", "import", (dir() / "late.csv").string(), "--out",
+                           (dir() / "late").string(), "--no-progress"},
+                          &c),
+            0)
+      << c.err();
+  expect_parity("late");
 }
 
 TEST_F(Parity, ReplayIsDeterministic) {

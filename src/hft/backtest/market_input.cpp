@@ -258,10 +258,13 @@ std::string load_wal(const std::string& dir, const std::vector<std::string>& cod
         }
       }
       (void)first;
-      out.owned.back().h.flags |= kFlagLastInBatch;
+      // An interim snapshot (kFlagInterim, `hft run replay` of L2 rows) is the book inside an
+      // update whose end is a later snapshot: it does not end one.
+      if ((s.h.flags & kFlagInterim) == 0) out.owned.back().h.flags |= kFlagLastInBatch;
     } else {
       std::memcpy(static_cast<void*>(&r), &md, sizeof r);
-      if (r.h.type == EventType::kTrade) r.h.flags |= kFlagLastInBatch;
+      const bool more = (r.h.flags & kFlagInterim) != 0;  // a print inside its update
+      if (r.h.type == EventType::kTrade && !more) r.h.flags |= kFlagLastInBatch;
       out.owned.push_back(r);
     }
   }

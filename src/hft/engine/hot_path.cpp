@@ -520,7 +520,7 @@ void HotPath::on_market_data(MarketData& md, Timestamp recv_wall) {
   // has none), the backtester's rule.
   const Timestamp exch = md.h.exch_ts != 0 ? md.h.exch_ts : recv_wall;
   const bool sim = mode_ == RouterMode::kSim;
-  if (sim && venue_due(exch, recv_wall)) {
+  if (sim && (md.h.flags & kFlagContinued) == 0 && venue_due(exch, recv_wall)) {
     // Before the record, as in the backtester: orders that reached the venue by its exchange
     // time are matched against the book before it, reports due by its receive time are
     // handled. The venue's work and report handling are not the tick's: off tick-to-order.
@@ -543,7 +543,13 @@ void HotPath::on_market_data(MarketData& md, Timestamp recv_wall) {
   // gate counts those orders as working until then. Tick-to-order is the engine's own latency:
   // the venue's matching of resting orders (done by the exchange in live trading, before the
   // tick is even published) is taken out of it. Both branches below do this.
-  if (book) {
+  const bool interim = (md.h.flags & kFlagInterim) != 0;  // more of its update follows
+  if (book && interim) [[unlikely]] {
+    // The book inside an atomic update: ours takes it; the venue and the strategy get the end.
+    record(md.snapshot);
+    books_.apply(md.snapshot);
+    risk_.on_market(symbol, books_.stats(symbol), now_);
+  } else if (book) {
     record(md.snapshot);
     books_.apply(md.snapshot);
     risk_.on_market(symbol, books_.stats(symbol), now_);
@@ -572,7 +578,7 @@ void HotPath::on_market_data(MarketData& md, Timestamp recv_wall) {
   // Off the tick-to-order path: metrics, then whatever the venue has due by now (with zero
   // latencies: the orders just sent and their reports).
   publish_market(md, book);
-  if (sim && venue_due(exch, now_)) pump_venue(exch, now_);
+  if (sim && !interim && venue_due(exch, now_)) pump_venue(exch, now_);
   publish_position(symbol);
   sync_state();
 }

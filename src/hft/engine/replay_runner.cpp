@@ -28,6 +28,10 @@ namespace {
 
 /// Records → hot path. Trades go straight through; book levels and clears update the level
 /// books, and the end of an atomic update that touched the book becomes one 5-level snapshot.
+/// A print after book rows of its update is preceded by an interim snapshot (kFlagInterim) of
+/// the book so far, so that the strategy's on_trade sees those rows applied, as the backtester's
+/// does; a print with more of its update to come is flagged kFlagInterim too. The strategy's
+/// on_book and the venue's end of update (and the reports it makes due) come once, at its end.
 /// The levels and clears themselves also go to the simulated venue (HotPath::on_book_level), so
 /// that it matches against the full L2 book, event by event, as the backtester's does.
 class SnapshotBridge {
@@ -44,25 +48,35 @@ class SnapshotBridge {
     }
     switch (r.h.type) {
       case EventType::kTrade:
+        if (unpublished_) {
+          unpublished_ = false;
+          emit(r.h, r.h.symbol, kFlagInterim);
+        }
         md_.trade = r.trade;
+        if ((r.h.flags & kFlagLastInBatch) == 0 || group_dirty_) {
+          // More of its update follows (rows, or the snapshot that ends it): the venue ends the
+          // update and delivers what it made due there, as the backtester's next record does.
+          md_.trade.h.flags =
+              static_cast<std::uint8_t>((md_.trade.h.flags & ~kFlagLastInBatch) | kFlagInterim);
+        }
         hot_.on_market_data(md_, r.h.local_ts);
         ++counts_.trades;
         break;
       case EventType::kBookLevel:
         hot_.on_book_level(r.level);
         books_.apply(r.level);
-        group_dirty_ = true;
+        group_dirty_ = unpublished_ = true;
         break;
       case EventType::kBookClear:
         hot_.on_book_clear(r.clear);
         books_.apply(r.clear);
-        group_dirty_ = true;
+        group_dirty_ = unpublished_ = true;
         break;
       default: ++counts_.skipped; return;
     }
     if ((r.h.flags & kFlagLastInBatch) != 0 && group_dirty_) {
-      group_dirty_ = false;
-      emit(r.h, r.h.symbol);
+      group_dirty_ = unpublished_ = false;
+      emit(r.h, r.h.symbol, kFlagLastInBatch | kFlagContinued);
     }
   }
 
@@ -84,7 +98,7 @@ class SnapshotBridge {
     for (std::size_t s = 0; s < symbols_; ++s) {
       const auto id = static_cast<SymbolId>(s);
       if (books_.levels(id, Side::kBuy) + books_.levels(id, Side::kSell) == 0) continue;
-      emit(EventHeader{ts, ts, 0, id, EventType::kBookSnapshot, 0}, id);
+      emit(EventHeader{ts, ts, 0, id, EventType::kBookSnapshot, 0}, id, kFlagLastInBatch);
     }
   }
   /// A full event from a WAL (snapshot or trade) goes through unchanged.
@@ -109,9 +123,9 @@ class SnapshotBridge {
   }
 
  private:
-  void emit(const EventHeader& h, SymbolId symbol) {
-    md_.snapshot.h = EventHeader{
-        h.exch_ts, h.local_ts, h.seq, symbol, EventType::kBookSnapshot, kFlagLastInBatch};
+  void emit(const EventHeader& h, SymbolId symbol, std::uint8_t flags) {
+    md_.snapshot.h =
+        EventHeader{h.exch_ts, h.local_ts, h.seq, symbol, EventType::kBookSnapshot, flags};
     books_.top5(symbol, md_.snapshot);
     hot_.on_market_data(md_, h.local_ts);
     ++counts_.snapshots;
@@ -122,7 +136,8 @@ class SnapshotBridge {
   data::LevelBooks books_;
   MarketData md_;
   ReplayCounts counts_;
-  bool group_dirty_ = false;
+  bool group_dirty_ = false;  // the current update touched the book
+  bool unpublished_ = false;  // ... and rows since its last snapshot (interim or final)
 };
 
 std::vector<data::LevelBooks::Capacity> capacities(const data::DataFile& file) {

@@ -49,6 +49,14 @@ enum EventFlags : std::uint8_t {
   kFlagSimTrade = 1,     // trial match (試撮): never a real trade
   kFlagOddLot = 2,       // odd-lot board: quantities in shares
   kFlagLastInBatch = 4,  // last event of an atomic update (strategies act after it)
+  // Not the end of its atomic update although the source's row may have been its last (replay of
+  // L2 rows, where a 5-level snapshot follows): on a snapshot, the book inside the update (before
+  // a print that follows book rows) — the engine's book takes it, the strategy and the venue wait
+  // for the end; on a print, the venue's reports wait for the rest of the update.
+  kFlagInterim = 8,
+  // Continues the update of the record before it (the snapshot that ends an update of replayed L2
+  // rows): nothing of the venue's comes between them, as nothing does inside an update.
+  kFlagContinued = 16,
 };
 
 inline constexpr int kBookDepth = 5;

@@ -304,5 +304,22 @@ TEST_F(HotPathTest, MalformedMarketDataIsRejectedAndCounted) {
   EXPECT_EQ(hot.metrics().md_events.value(), 0u);
 }
 
+// Replay of L2 rows (docs/backtest.md "Parity"): an interim snapshot is the book inside an
+// update — ours takes it, the strategy is not told (it is at the update's end).
+TEST_F(HotPathTest, AnInterimSnapshotMovesTheBookWithoutTellingTheStrategy) {
+  int books = 0;
+  strat.book_action = [&](strategy::Context&, SymbolId) { ++books; };
+  MarketData md = test::book(symbols, txf, 23000);
+  md.h.flags = kFlagInterim;
+  feed(md);
+  EXPECT_EQ(books, 0);
+  EXPECT_EQ(hot.book(txf).best_bid.v, 23000) << "the engine's book took it";
+  md = test::book(symbols, txf, 23001);
+  md.h.flags = kFlagLastInBatch | kFlagContinued;
+  feed(md);
+  EXPECT_EQ(books, 1);
+  EXPECT_EQ(hot.book(txf).best_bid.v, 23001);
+}
+
 }  // namespace
 }  // namespace hft::engine
