@@ -164,6 +164,26 @@ TEST(Dashboard, AlertsOnKillSwitchHaltAndDrops) {
   EXPECT_NE(text.find("need two scrapes"), std::string::npos);
 }
 
+TEST(Dashboard, AlertsWhenAPositionDiffersFromTheBrokersOrAPositionCheckFailed) {
+  const Scrape s = parse_prometheus_text(
+      "hft_trading_state 0\n"
+      "hft_position_mismatch{symbol=\"2330\"} -1\n"
+      "hft_position_mismatch{symbol=\"TXFR1\"} 0\n"
+      "hft_position_checks_failed_total 2\n");
+  const std::string text = render_dashboard(build_dashboard(s, nullptr, 0, 0), false, "T");
+  EXPECT_NE(text.find("!! position differs from the broker's at the latest check (ours minus the "
+                      "broker's): 2330 -1"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("TXFR1 +0"), std::string::npos) << "equal symbols are not listed";
+  EXPECT_NE(text.find("2 broker position check(s) failed"), std::string::npos) << text;
+
+  const Scrape equal = parse_prometheus_text("hft_position_mismatch{symbol=\"2330\"} 0\n");
+  EXPECT_EQ(render_dashboard(build_dashboard(equal, nullptr, 0, 0), false, "T")
+                .find("differs from the broker"),
+            std::string::npos);
+}
+
 TEST(Dashboard, UnreachableEndpointSaysSo) {
   const std::string text = render_dashboard(
       unreachable_dashboard("http://127.0.0.1:1/metrics", "cannot read it"), false, "T");

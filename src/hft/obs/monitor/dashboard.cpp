@@ -227,6 +227,23 @@ Dashboard build_dashboard(const Scrape& now, const Scrape* before, double interv
     d.alerts.push_back(
         {L::kWarn, "feed rejected " + grouped(*d.feed_rejected) + " market-data records"});
   }
+  // hft run live's broker position checks (docs/feed.md "Position checks while running").
+  std::string differ;
+  for (const Sample* s : now.series("hft_position_mismatch")) {
+    if (s->value != 0)
+      differ +=
+          sfmt("%s%s %+.0f", differ.empty() ? "" : ", ", s->label("symbol").c_str(), s->value);
+  }
+  if (!differ.empty()) {
+    d.alerts.push_back({L::kCritical,
+                        "position differs from the broker's at the latest check "
+                        "(ours minus the broker's): " +
+                            differ});
+  }
+  if (const auto failed = now.sum("hft_position_checks_failed_total"); failed && *failed > 0) {
+    d.alerts.push_back(
+        {L::kWarn, grouped(*failed) + " broker position check(s) failed (list_positions)"});
+  }
   if (d.broker_rejects && *d.broker_rejects > 0) {
     d.alerts.push_back({L::kWarn, "broker rejected " + grouped(*d.broker_rejects) + " orders"});
   }
