@@ -13,10 +13,7 @@
 namespace hft::engine {
 namespace {
 
-struct CapturingGateway final : OrderGateway {
-  std::vector<OrderEvent> sent;
-  void submit(const OrderEvent& o, Timestamp) override { sent.push_back(o); }
-};
+using test::CapturingGateway;
 
 /// Counts what reaches the strategy.
 struct Recording final : strategy::Strategy {

@@ -2,8 +2,13 @@
 // market data the way the feed would.
 #pragma once
 
+#include <memory>
+#include <string>
+#include <vector>
+
 #include "hft/config/config.hpp"
 #include "hft/core/symbol_table.hpp"
+#include "hft/engine/hot_path.hpp"
 #include "hft/events/events.hpp"
 
 namespace hft::test {
@@ -71,5 +76,34 @@ inline ExecReport buy_report(SymbolId symbol, ClientOrderId id, ExecType type, Q
   r.side = Side::kBuy;
   return r;
 }
+
+/// The gateway of orders.mode=live in tests: keeps what the hot path sends.
+struct CapturingGateway final : engine::OrderGateway {
+  std::vector<OrderEvent> sent;
+  void submit(const OrderEvent& o, Timestamp) override { sent.push_back(o); }
+};
+
+/// A strategy that does nothing.
+struct Quiet final : strategy::Strategy {};
+
+/// A hot path in orders.mode=`mode` (risk.duplicate_window_ms 0) whose orders go to `gw`, with a
+/// book of TXF (symbol 0) at 23000.
+struct LiveHotPath {
+  explicit LiveHotPath(const std::string& mode = "live") {
+    cfg.orders.mode = mode;
+    cfg.risk.duplicate_window_ms = 0;
+    hot = std::make_unique<engine::HotPath>(symbols, cfg, strat, nullptr, registry, ids);
+    hot->set_gateway(&gw);
+    MarketData md = book(symbols, 0, 23000);
+    hot->on_market_data(md, kT0);
+  }
+  SymbolTable symbols = two_symbols();
+  config::Config cfg;
+  Quiet strat;
+  obs::Registry registry;
+  ClientOrderIdGenerator ids{1'800'000'000'000};
+  CapturingGateway gw;
+  std::unique_ptr<engine::HotPath> hot;
+};
 
 }  // namespace hft::test

@@ -24,10 +24,7 @@ class ScriptedStrategy final : public strategy::Strategy {
   void on_order_update(strategy::Context&, const ExecReport& r) override { updates.push_back(r); }
 };
 
-struct CapturingGateway final : OrderGateway {
-  std::vector<OrderEvent> sent;
-  void submit(const OrderEvent& order, Timestamp) override { sent.push_back(order); }
-};
+using test::CapturingGateway;
 
 class HotPathTest : public ::testing::Test {
  protected:

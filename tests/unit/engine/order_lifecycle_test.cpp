@@ -14,23 +14,9 @@
 namespace hft::engine {
 namespace {
 
-struct CapturingGateway final : OrderGateway {
-  std::vector<OrderEvent> sent;
-  void submit(const OrderEvent& o, Timestamp) override { sent.push_back(o); }
-};
-
-struct Quiet final : strategy::Strategy {};
-
-class LifecycleTest : public ::testing::Test {
+class LifecycleTest : public ::testing::Test, protected test::LiveHotPath {
  protected:
-  explicit LifecycleTest(const std::string& mode = "live") {
-    cfg.orders.mode = mode;
-    cfg.risk.duplicate_window_ms = 0;
-    hot = std::make_unique<HotPath>(symbols, cfg, strat, nullptr, registry, ids);
-    hot->set_gateway(&gw);
-    MarketData md = test::book(symbols, txf, 23000);
-    hot->on_market_data(md, test::kT0);
-  }
+  explicit LifecycleTest(const std::string& mode = "live") : test::LiveHotPath(mode) {}
   ClientOrderId buy(std::int64_t px = 22998, Qty qty = 2) {
     return hot->place(txf, Side::kBuy, Price{px}, qty, TimeInForce::kROD).id;
   }
@@ -43,13 +29,6 @@ class LifecycleTest : public ::testing::Test {
   }
   execution::OrderState state(ClientOrderId id) { return hot->find_order(id)->state; }
 
-  SymbolTable symbols = test::two_symbols();
-  config::Config cfg;
-  Quiet strat;
-  obs::Registry registry;
-  ClientOrderIdGenerator ids{1'800'000'000'000};
-  CapturingGateway gw;
-  std::unique_ptr<HotPath> hot;
   const SymbolId txf = 0;
 };
 

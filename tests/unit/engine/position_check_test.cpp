@@ -86,20 +86,9 @@ TEST(PositionCheckRule, ADifferenceConfirmsOnlyInConsecutiveChecks) {
   EXPECT_EQ(check.checks(), 4u);
 }
 
-/// The hot path of a live run with a TXF buy order working at the broker.
-struct LiveHot : ::testing::Test {
-  struct Gateway final : OrderGateway {
-    std::vector<OrderEvent> sent;
-    void submit(const OrderEvent& o, Timestamp) override { sent.push_back(o); }
-  };
-  struct Quiet final : strategy::Strategy {};
-
+/// The hot path of a live run with a TXF buy order working at the broker and 2 lots of 2330.
+struct LiveHot : ::testing::Test, test::LiveHotPath {
   LiveHot() {
-    cfg.orders.mode = "live";
-    hot = std::make_unique<HotPath>(symbols, cfg, strat, nullptr, registry, ids);
-    hot->set_gateway(&gw);
-    MarketData md = test::book(symbols, kTxf, 23000);
-    hot->on_market_data(md, test::kT0);
     hot->carry_position(k2330, 2, Price{5855000});
     EXPECT_TRUE(hot->place(kTxf, Side::kBuy, Price{22998}, 1, TimeInForce::kROD).ok());
   }
@@ -113,14 +102,6 @@ struct LiveHot : ::testing::Test {
   double mismatch(const char* code) {
     return registry.gauge("hft_position_mismatch", "-", {{"symbol", code}}).value();
   }
-
-  SymbolTable symbols = test::two_symbols();
-  config::Config cfg;
-  Quiet strat;
-  obs::Registry registry;
-  ClientOrderIdGenerator ids{1'800'000'000'000};
-  Gateway gw;
-  std::unique_ptr<HotPath> hot;
 };
 
 TEST_F(LiveHot, EqualPositionsAreCountedAndChangeNothing) {
