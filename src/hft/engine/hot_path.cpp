@@ -544,23 +544,22 @@ void HotPath::on_market_data(MarketData& md, Timestamp recv_wall) {
   // the venue's matching of resting orders (done by the exchange in live trading, before the
   // tick is even published) is taken out of it. Both branches below do this.
   const bool interim = (md.h.flags & kFlagInterim) != 0;  // more of its update follows
-  if (book && interim) [[unlikely]] {
-    // The book inside an atomic update: ours takes it; the venue and the strategy get the end.
+  if (book) {
     record(md.snapshot);
     books_.apply(md.snapshot);
     risk_.on_market(symbol, books_.stats(symbol), now_);
-  } else if (book) {
-    record(md.snapshot);
-    books_.apply(md.snapshot);
-    risk_.on_market(symbol, books_.stats(symbol), now_);
-    if (sim) {
-      const std::uint64_t venue_start = TscClock::now();
-      venue_.on_snapshot(md.snapshot, exch);
-      tick_tsc_ += TscClock::now() - venue_start;
+    // An interim snapshot is the book inside an atomic update: the venue and the strategy get
+    // the update's end.
+    if (!interim) [[likely]] {
+      if (sim) {
+        const std::uint64_t venue_start = TscClock::now();
+        venue_.on_snapshot(md.snapshot, exch);
+        tick_tsc_ += TscClock::now() - venue_start;
+      }
+      sync_state();
+      if (!closing_) [[likely]]
+        strategy_.on_book(*this, symbol, books_.stats(symbol));
     }
-    sync_state();
-    if (!closing_) [[likely]]
-      strategy_.on_book(*this, symbol, books_.stats(symbol));
   } else {
     record(md.trade);
     books_.apply(md.trade);
