@@ -4,6 +4,7 @@
 #include <httplib.h>
 
 #include <chrono>
+#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -25,10 +26,16 @@ TEST(RunSim, ThreeSecondRunRecordsEverythingAndAddsUp) {
   const int port = test::free_port();
   const auto wal_dir = tmp.path / "wal";
   const auto summary_path = tmp.path / "summary.json";
-  test::Child child = test::spawn_hft(
-      tmp.path, {"run", "sim", "--duration", "3s", "--rate", "50000", "--symbols",
-                 "TXFD6,MXFD6,2330", "--wal-dir", wal_dir.string(), "--metrics-port",
-                 std::to_string(port), "--summary-json", summary_path.string(), "--no-progress"});
+  // A busy market (the default's fair value moves ~1 tick a second): the market maker trades
+  // 60-90 times in 3 s instead of 4-14, so that the fills checked below are never none (a CI run
+  // under load once had no fill at the default).
+  const auto config = tmp.path / "busy.yaml";
+  std::ofstream(config) << "sim:\n  volatility_ticks: 30\n";
+  test::Child child =
+      test::spawn_hft(tmp.path, {"run", "sim", "--duration", "3s", "--rate", "50000", "--symbols",
+                                 "TXFD6,MXFD6,2330", "--config", config.string(), "--wal-dir",
+                                 wal_dir.string(), "--metrics-port", std::to_string(port),
+                                 "--summary-json", summary_path.string(), "--no-progress"});
 
   // Scrape /metrics while the engine runs.
   std::string metrics;
