@@ -861,10 +861,7 @@ void HotPath::on_broker_position(const BrokerPosition& p, Timestamp now) {
   if (!p.last) return;
   const PositionCheck::Outcome o = position_check_.finish();
   metrics_.position_checks[o.differs ? 1 : 0]->inc();
-  if (o.confirmed && risk_.state() != risk::TradingState::kHalted) {
-    risk_.halt(risk::StateTrigger::kPositionMismatch);  // cancels every working order
-    sync_state();
-  }
+  if (o.confirmed) halt(now, risk::StateTrigger::kPositionMismatch);  // cancels working orders
 }
 
 void HotPath::count_broker_reject(const ExecReport& r, SymbolId symbol) {

@@ -234,7 +234,6 @@ class HotPath final : public strategy::Context {
   strategy::PlaceResult place(const risk::OrderRequest& req, std::uint16_t strategy_id);
 
   const execution::Positions& positions() const { return positions_; }
-  const PositionCheck& position_check() const { return position_check_; }
   const feed::Normalizer& normalizer() const { return normalizer_; }
   const risk::RiskGate& risk() const { return risk_; }
   risk::RiskGate& risk() { return risk_; }

@@ -183,8 +183,16 @@ class BridgeFeed final : public FeedSource {
 
   std::string carry_broker_state(HotPath& hot) override {
     const CarriedPnlFrom from = *carried_pnl_from_string(cfg_.risk.carried_pnl_from);
-    for (const PositionAtStart& p : start_.positions)
-      hot.carry_position(p.symbol, p.qty, carried_basis(p, from));
+    for (const PositionAtStart& p : start_.positions) {
+      const Price basis = carried_basis(p, from);
+      hot.carry_position(p.symbol, p.qty, basis);
+      std::fprintf(stderr, "hft run live: position at start: %s; its PnL counts from %s (%s)\n",
+                   describe(p, *symbols_).c_str(),
+                   format_fixed(basis.v, symbols_->spec(p.symbol).price_scale).c_str(),
+                   from == CarriedPnlFrom::kLast && p.last.v > 0
+                       ? "the last price: risk.carried_pnl_from=last"
+                       : "the average price: risk.carried_pnl_from=average, or no last price");
+    }
     if (gateway_ != nullptr) gateway_->watch_positions(hot.metrics().position);
     // Every working order is tracked whatever the policy: the bridge forwards its events under
     // its id, so its fills are booked and a late cancel confirmation is matched.
@@ -385,16 +393,6 @@ class BridgeFeed final : public FeedSource {
     if (!d.message.empty()) std::fprintf(stderr, "hft run live: %s\n", d.message.c_str());
     if (d.action == StartAction::kCancelFirst) cancel_working(symbols);
     cancelled.set(static_cast<double>(start_cancelled_));
-    const CarriedPnlFrom from = *carried_pnl_from_string(cfg_.risk.carried_pnl_from);
-    for (const PositionAtStart& p : start_.positions) {
-      std::fprintf(
-          stderr, "hft run live: position at start: %s; its PnL counts from %s (%s)\n",
-          describe(p, symbols).c_str(),
-          format_fixed(carried_basis(p, from).v, symbols.spec(p.symbol).price_scale).c_str(),
-          from == CarriedPnlFrom::kLast && p.last.v > 0
-              ? "the last price: risk.carried_pnl_from=last"
-              : "the average price: risk.carried_pnl_from=average, or no last price");
-    }
     return "";
   }
 
