@@ -223,19 +223,15 @@ class BridgeFeed final : public FeedSource {
       const Timestamp now = wall_ns();
       if (now >= next_log) {  // rejects are logged once a second at most, with a sample
         next_log = now + kNsPerSec;
-        if (feed::shioaji::RejectSample s; shioaji_->take_reject_sample(s)) {
-          std::fprintf(stderr, "%s\n", describe(s).c_str());
-        }
-        if (gateway_ != nullptr) gateway_->log_samples();
+        log_reject_samples();
       }
     }
   }
 
+  // After the feed thread has stopped: the samples taken since its last log are said too.
   void close() override {
-    if (gateway_ != nullptr) {
-      gateway_->stop();  // queued orders written, then end of file on the bridge's stdin
-      gateway_->log_samples();
-    }
+    if (gateway_ != nullptr) gateway_->stop();  // queued orders written, then EOF on its stdin
+    log_reject_samples();
     const int status = bridge_.stop(ended_);
     if (ended_) {
       std::fprintf(stderr,
@@ -303,6 +299,14 @@ class BridgeFeed final : public FeedSource {
     }
     if (n > 0) framer_.commit(static_cast<std::size_t>(n));
     return true;
+  }
+
+  // The quote stream's and the order lines' refused-payload samples, one line each.
+  void log_reject_samples() {
+    if (feed::shioaji::RejectSample s; shioaji_->take_reject_sample(s)) {
+      std::fprintf(stderr, "%s\n", describe(s).c_str());
+    }
+    if (gateway_ != nullptr) gateway_->log_samples();
   }
 
   /// One frame of the running stream; false when `stop` came while the rings were full.
