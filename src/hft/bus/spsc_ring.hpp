@@ -125,7 +125,7 @@ class alignas(kCacheLine) SpscRingView {
     }
     const std::uint64_t k = std::min<std::uint64_t>(free, n);
     if (k < n) detail::bump(s.full);
-    for (std::uint64_t i = 0; i < k; ++i) write_slot(head + i, items[i]);
+    for (std::uint64_t i = 0; i < k; ++i) write_slot<false>(head + i, items[i]);
     if (k == 0) return 0;
     s.head.store(head + k, std::memory_order_relaxed);
     if (((head ^ (head + k)) & ~kSampleMask) != 0) sample(head + k);
@@ -228,10 +228,37 @@ class alignas(kCacheLine) SpscRingView {
   }
   std::byte* slot(std::uint64_t pos) const { return slots_ + (pos & mask_) * Slot::kStride; }
 
+  // One push copies the item in words (see copy_in); a batch copies each item whole, as its
+  // items were written before the batch began (and a word copy would take 8x the stores).
+  template <bool kByWords>
   void write_slot(std::uint64_t pos, const T& item) {
     std::byte* p = slot(pos);
-    std::memcpy(p + Slot::kValueOffset, &item, sizeof(T));
+    if constexpr (kByWords) {
+      copy_in(p + Slot::kValueOffset, item);
+    } else {
+      std::memcpy(p + Slot::kValueOffset, &item, sizeof(T));
+    }
     seq(p).store(pos + 1, std::memory_order_release);  // publishes the value
+  }
+
+  // Copies the item in 8-byte words. A producer has usually just written some of the item's
+  // fields: one wide (vector) load of the whole item cannot be forwarded from those narrower
+  // stores still in the store buffer, so it waits until they commit — and they commit in order,
+  // behind the previous slot's stores, whose lines the consumer may be reading. That stall kept
+  // the producer no faster than the consumer, so the consumer kept polling the very lines the
+  // producer was writing. A word load is forwarded from a word store.
+  static void copy_in(std::byte* dst, const T& item) {
+    if constexpr (sizeof(T) % 8 == 0 && sizeof(T) > 8) {
+      const auto* src = reinterpret_cast<const std::byte*>(&item);
+      for (std::size_t i = 0; i < sizeof(T); i += 8) {
+        std::uint64_t word;
+        std::memcpy(&word, src + i, 8);
+        asm volatile("" : "+r"(word));  // keeps the compiler from merging the words into vectors
+        std::memcpy(dst + i, &word, 8);
+      }
+    } else {
+      std::memcpy(dst, &item, sizeof(T));
+    }
   }
 
   bool push_one(const T& item, bool count_full) {
@@ -245,7 +272,7 @@ class alignas(kCacheLine) SpscRingView {
         return false;
       }
     }
-    write_slot(head, item);
+    write_slot<true>(head, item);
     s.head.store(head + 1, std::memory_order_relaxed);  // for size()/metrics; seq is the signal
     if (((head + 1) & kSampleMask) == 0) [[unlikely]]
       sample(head + 1);

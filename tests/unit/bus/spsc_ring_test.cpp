@@ -81,7 +81,7 @@ TEST(SpscRing, CarriesItemsOfAnySize) {
   ASSERT_TRUE(small.try_pop(o));
   EXPECT_EQ(o.c[2], 'c');
 
-  SpscRing<Aligned64> big(4);  // 64-aligned type in a 72-byte slot: copied, not referenced
+  SpscRing<Aligned64> big(4);  // 64-aligned type in a 128-byte slot: copied, not referenced
   for (std::uint64_t i = 0; i < 10; ++i) {
     ASSERT_TRUE(big.try_push(Aligned64{i, ~i}));
     Aligned64 a{};
@@ -89,6 +89,38 @@ TEST(SpscRing, CarriesItemsOfAnySize) {
     EXPECT_EQ(a.seq, i);
     EXPECT_EQ(a.check, ~i);
   }
+}
+
+// One push copies items of whole words word by word, a batch whole: every byte arrives either way.
+template <std::size_t kBytes>
+void expect_every_byte_arrives() {
+  struct Item {
+    std::array<std::uint8_t, kBytes> b;
+  };
+  const auto make = [](std::uint8_t salt) {
+    Item v{};
+    for (std::size_t i = 0; i < kBytes; ++i) v.b[i] = static_cast<std::uint8_t>(salt * 31 + i);
+    return v;
+  };
+  SpscRing<Item> ring(8);
+  std::array<Item, 3> batch{make(3), make(4), make(5)};
+  ASSERT_TRUE(ring.try_push(make(1)));
+  ASSERT_TRUE(ring.push_or_drop(make(2)));
+  ASSERT_EQ(ring.try_push_n(batch.data(), batch.size()), batch.size());
+  ring.push(make(6));
+  for (std::uint8_t salt = 1; salt <= 6; ++salt) {
+    Item out{};
+    ASSERT_TRUE(ring.try_pop(out));
+    EXPECT_EQ(out.b, make(salt).b) << kBytes << "-byte item " << int{salt};
+  }
+}
+
+TEST(SpscRing, EveryByteOfAnItemArrives) {
+  expect_every_byte_arrives<16>();
+  expect_every_byte_arrives<24>();
+  expect_every_byte_arrives<64>();
+  expect_every_byte_arrives<72>();
+  expect_every_byte_arrives<13>();
 }
 
 TEST(SpscRing, BatchPushTakesOnlyWhatFits) {
