@@ -5,12 +5,14 @@
 // the documented order/deal events, which come back as @exec lines.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "process.hpp"
@@ -679,6 +681,50 @@ TEST(RunLive, APositionTheBrokerHasAndWeDoNotHaltsAtTheSecondCheck) {
   test::run_hft(r.tmp.path,
                 {"wal", "dump", (r.tmp.path / "wal").string(), "--type", "state_change"}, &dump);
   EXPECT_NE(dump.out().find("position_mismatch"), std::string::npos) << dump.out();
+}
+
+// After that halt, `hft risk resume --rebase` (the operator has checked the difference) takes
+// the broker's position: the run trades on, its checks agree again and it does not halt again.
+TEST(RunLive, ResumeWithRebaseTakesTheBrokersPositionAfterAMismatchHalt) {
+  const SimulationOrders env("fill");
+  LiveEnv::set("HFT_ORDERS_POSITION_CHECK_S", "0.2");
+  LiveEnv::set("MOCK_SHIOAJI_POSITION_DRIFT", R"({"2330": 1})");
+  test::TempDir tmp("hft_it_live_rebase");
+  const auto config = tmp.path / "orders.yaml";
+  std::ofstream(config) << kTwapBuy2330 << "risk:\n  session_check: false\n";
+  const auto wal = tmp.path / "wal";
+  const auto summary = tmp.path / "summary.json";
+  test::Child run = test::spawn_hft(
+      tmp.path,
+      {"run", "live", "--duration", "8s", "--no-progress", "--config", config.string(), "--wal-dir",
+       wal.string(), "--summary-json", summary.string()},
+      "run");
+  const auto halted = [&] {  // the halt's state change, read from the WAL being written
+    test::Child dump;
+    test::run_hft(tmp.path, {"wal", "dump", wal.string(), "--type", "state_change"}, &dump);
+    return dump.out().find("position_mismatch") != std::string::npos;
+  };
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(7);
+  while (!halted() && std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  test::Child resume;
+  const int resumed = test::run_hft(tmp.path, {"risk", "resume", "--rebase"}, &resume);
+  ASSERT_EQ(run.wait(), 0) << run.err();
+  ASSERT_EQ(resumed, 0) << resume.err();
+  EXPECT_NE(resume.out().find("with re-base"), std::string::npos) << resume.out();
+  const std::string err = run.err();
+  EXPECT_NE(err.find("re-based 1 symbol(s) to the broker's position"), std::string::npos) << err;
+  EXPECT_NE(err.find("position check: equal to the broker's again"), std::string::npos) << err;
+  std::ifstream in(summary);
+  const nlohmann::json s = nlohmann::json::parse(in);
+  test::Child states;
+  test::run_hft(tmp.path, {"wal", "dump", wal.string(), "--type", "state_change"}, &states);
+  EXPECT_EQ(count_lines_with(states.out(), "\"trigger_name\":\"position_mismatch\""), 1u)
+      << "halted once, not again after the re-base: " << states.out();
+  EXPECT_EQ(count_lines_with(states.out(), "\"trigger_name\":\"resume\""), 1u) << states.out();
+  // (the mock's quotes end after a few seconds: the stale-feed rule may then go REDUCE_ONLY)
+  EXPECT_NE(s["trading_state"], "HALTED") << states.out();
 }
 
 TEST(RunLive, AFailedPositionCheckIsSaidAndCountedWithoutTheSdksText) {

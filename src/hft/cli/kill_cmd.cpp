@@ -102,19 +102,27 @@ void register_risk(CLI::App& app, int& exit_code) {
       "resume",
       "Leave HALTED (kill switch, hard loss limit, full disk): the running engine goes back to "
       "ACTIVE; refused while the kill switch is engaged");
+  auto rebase = std::make_shared<bool>(false);
+  resume->add_flag(
+      "--rebase", *rebase,
+      "First take the broker's positions at the latest position check as the engine's (hft run "
+      "live): after a position_mismatch halt whose difference you have checked (a fill the "
+      "engine never got, a trade made in another app). The difference is booked as an external "
+      "position at the current price; without this the next check halts again");
   resume->footer("Exit codes: 0 requested, 1 kill switch engaged or segment error.");
-  resume->callback([&exit_code] {
+  resume->callback([&exit_code, rebase] {
     bool refused = false;
     guarded(exit_code, [&] {
       ipc::KillSwitch ks = ipc::KillSwitch::open();
-      refused = !ks.request_resume();
+      refused = !ks.request_resume(*rebase);
       if (refused) {
         std::fprintf(stderr,
                      "hft risk resume: the kill switch is engaged (%s); release it first with "
                      "`hft kill off`\n",
                      ks.status().reason.c_str());
       } else {
-        std::printf("resume requested: a running engine leaves HALTED within 1 ms\n");
+        std::printf("resume%s requested: a running engine leaves HALTED within 1 ms\n",
+                    *rebase ? " with re-base to the broker's positions" : "");
       }
     });
     if (refused) exit_code = 1;

@@ -268,7 +268,10 @@ HotPathMetrics::HotPathMetrics(obs::Registry& r, const SymbolTable& symbols)
       gross_notional(r.gauge("hft_gross_notional_ntd",
                              "Account gross notional: |positions| at the mark + working orders")),
       net_notional(r.gauge("hft_net_notional_ntd",
-                           "Account net notional: signed positions at the mark + working orders")) {
+                           "Account net notional: signed positions at the mark + working orders")),
+      position_rebases(r.counter("hft_position_rebases_total",
+                                 "Symbols whose position was re-based to the broker's "
+                                 "(`hft risk resume --rebase`)")) {
   for (std::size_t i = 0; i < feed_rejects.size(); ++i) {
     feed_rejects[i] =
         &r.counter("hft_feed_rejected_total", "Market-data records rejected by the normalizer",
@@ -862,6 +865,27 @@ void HotPath::on_broker_position(const BrokerPosition& p, Timestamp now) {
   const PositionCheck::Outcome o = position_check_.finish();
   metrics_.position_checks[o.differs ? 1 : 0]->inc();
   if (o.confirmed) halt(now, risk::StateTrigger::kPositionMismatch);  // cancels working orders
+}
+
+HotPath::Rebase HotPath::rebase_to_broker(Timestamp now) {
+  now_ = now;
+  Rebase done;
+  for (SymbolId symbol = 0; symbol < symbols_.size(); ++symbol) {
+    const Qty diff = position_check_.diff(symbol);
+    if (diff == 0) continue;
+    const Price price = mark(symbol);
+    if (price.v == 0) {  // booked at 0, the difference would add its whole value to the PnL
+      ++done.unpriced;
+      continue;
+    }
+    carry_position(symbol, -diff, price);
+    publish_position(symbol);
+    position_check_.clear(symbol);
+    metrics_.position_mismatch[symbol]->set(0.0);
+    metrics_.position_rebases.inc();
+    ++done.symbols;
+  }
+  return done;
 }
 
 void HotPath::count_broker_reject(const ExecReport& r, SymbolId symbol) {

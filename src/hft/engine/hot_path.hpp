@@ -133,6 +133,7 @@ struct HotPathMetrics {
   obs::Gauge& daily_pnl;       // NTD, account, after costs
   obs::Gauge& gross_notional;  // NTD
   obs::Gauge& net_notional;    // NTD
+  obs::Counter& position_rebases;
   // broker position checks (live): [0] match, [1] mismatch; per symbol ours - the broker's
   std::array<obs::Counter*, 2> position_checks{};
   std::vector<obs::Gauge*> position_mismatch;
@@ -179,6 +180,16 @@ class HotPath final : public strategy::Context {
   /// still there at the next check halts (trigger position_mismatch, docs/feed.md "Position
   /// checks while running").
   void on_broker_position(const BrokerPosition& p, Timestamp now);
+  struct Rebase {
+    std::size_t symbols = 0;   // re-based
+    std::size_t unpriced = 0;  // differing but left as they were: no price to book them at yet
+  };
+  /// `hft risk resume --rebase` (before the resume): each symbol that differed from the broker
+  /// at the latest position check takes the broker's position — the difference is booked as an
+  /// external position (strategy 0, like a carried one) at the current mark, so the PnL does not
+  /// jump, and the risk gate counts it. The operator has checked the difference (a fill the
+  /// engine never got, a trade made in another app); without this only a restart clears it.
+  Rebase rebase_to_broker(Timestamp now);
   /// Periodic work when idle: the simulated venue's clock (orders in flight reach it, reports
   /// reach us: latency elapses without market data), stale-feed trigger, ack timeouts,
   /// circuit-breaker expiry, the WAL disk-pressure level (REDUCE_ONLY / HALTED), position

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <stdexcept>
+#include <utility>
 
 namespace hft::engine {
 namespace {
@@ -17,16 +18,35 @@ ipc::KillSwitch open_switch(const std::string& who) {
 }  // namespace
 
 OperatorControl::OperatorControl(obs::Registry& registry, std::string who)
-    : kill_(open_switch(who)),
+    : who_(std::move(who)),
+      kill_(open_switch(who_)),
       gauge_(registry.gauge("hft_kill_switch", "1 when the shared-memory kill switch is engaged")),
-      resumes_seen_(kill_.resume_requests()) {
+      resumes_seen_(kill_.resume_requests()),
+      rebases_seen_(kill_.rebase_requests()) {
   if (kill_.engaged()) {
     std::fprintf(stderr,
                  "%s: kill switch is ON (%s): starting HALTED; `hft kill off` then "
                  "`hft risk resume` resumes trading\n",
-                 who.c_str(), kill_.status().reason.c_str());
+                 who_.c_str(), kill_.status().reason.c_str());
   }
   sync_metrics();
+}
+
+void OperatorControl::say(const HotPath::Rebase& done) const {
+  if (done.symbols == 0 && done.unpriced == 0) {
+    std::fprintf(stderr,
+                 "%s: re-base requested: every position equals the broker's at the latest "
+                 "position check; nothing to take\n",
+                 who_.c_str());
+    return;
+  }
+  std::fprintf(stderr,
+               "%s: re-based %zu symbol(s) to the broker's position at the latest position check "
+               "(the difference booked as an external position at the current price)%s\n",
+               who_.c_str(), done.symbols,
+               done.unpriced == 0 ? ""
+                                  : "; a symbol without a price yet was left as it was (the "
+                                    "next checks halt again while it differs)");
 }
 
 }  // namespace hft::engine

@@ -3,7 +3,8 @@
 // their loop, so the two modes behave the same.
 //
 // HALTED is latched: releasing the kill switch alone does not resume trading; a resume request
-// does (and is ignored while the switch is still engaged).
+// does (and is ignored while the switch is still engaged). A resume request with --rebase first
+// takes the broker's positions from the latest position check (live runs) as the engine's.
 #pragma once
 
 #include <cstdint>
@@ -32,7 +33,12 @@ class OperatorControl {
     const std::uint64_t r = kill_.resume_requests();
     if (r != resumes_seen_) [[unlikely]] {
       resumes_seen_ = r;
-      hot.resume(now());
+      const Timestamp t = now();
+      if (const std::uint64_t b = kill_.rebase_requests(); b != rebases_seen_) {
+        rebases_seen_ = b;
+        say(hot.rebase_to_broker(t));
+      }
+      hot.resume(t);
       ++resumes_;
     }
   }
@@ -45,9 +51,14 @@ class OperatorControl {
   std::uint64_t resumes() const { return resumes_; }
 
  private:
+  // What a re-base did, on stderr (an operator's command, not the per-record path).
+  void say(const HotPath::Rebase& done) const;
+
+  std::string who_;
   ipc::KillSwitch kill_;
   obs::Gauge& gauge_;
   std::uint64_t resumes_seen_;
+  std::uint64_t rebases_seen_;
   std::uint64_t resumes_ = 0;
 };
 

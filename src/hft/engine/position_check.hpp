@@ -60,6 +60,13 @@ class PositionCheck {
     return o;
   }
 
+  /// The operator took the broker's position for `symbol` (`hft risk resume --rebase`): no
+  /// difference and no streak until a check says otherwise.
+  void clear(SymbolId symbol) {
+    diff_[symbol] = 0;
+    streak_[symbol] = 0;
+  }
+
   /// Ours minus the broker's at the latest check.
   Qty diff(SymbolId symbol) const { return diff_[symbol]; }
   /// Consecutive checks in which `symbol` differed, up to the latest.

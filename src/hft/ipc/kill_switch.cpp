@@ -42,8 +42,10 @@ KillSwitch::KillSwitch(ShmSegment seg)
 void KillSwitch::engage(std::string_view reason) { write(true, reason); }
 void KillSwitch::release() { write(false, {}); }
 
-bool KillSwitch::request_resume() {
+bool KillSwitch::request_resume(bool rebase) {
   if (engaged()) return false;
+  // The re-base first: an engine that sees the new resume request sees it too.
+  if (rebase) hot_->rebases.fetch_add(1, std::memory_order_acq_rel);
   hot_->resumes.fetch_add(1, std::memory_order_acq_rel);  // several shells may ask at once
   return true;
 }

@@ -30,6 +30,8 @@ struct KillSwitchState {
   std::atomic<std::uint64_t> changes{0};  // engage/release count: lets a reader spot a flip
   std::atomic<std::uint64_t> resumes{
       0};  // `hft risk resume` requests (the engine acts on a change)
+  // `hft risk resume --rebase` requests, bumped before `resumes` (0 in a segment made before it)
+  std::atomic<std::uint64_t> rebases{0};
   // Writers' lock (several shells may flip concurrently) and the seqlock for the details.
   alignas(64) std::atomic<std::int32_t> writer_pid{0};
   std::atomic<std::uint64_t> seq{0};  // odd while a writer is updating the fields below
@@ -69,8 +71,14 @@ class KillSwitch {
   std::uint64_t resume_requests() const noexcept {
     return hot_->resumes.load(std::memory_order_acquire);
   }
-  /// Asks a running engine to leave HALTED; false (nothing requested) while the switch is engaged.
-  bool request_resume();
+  /// Hot path, read on a new resume request: changes when that request also asks to re-base.
+  std::uint64_t rebase_requests() const noexcept {
+    return hot_->rebases.load(std::memory_order_acquire);
+  }
+  /// Asks a running engine to leave HALTED — with `rebase`, after taking the broker's positions
+  /// from its latest position check as its own; false (nothing requested) while the switch is
+  /// engaged.
+  bool request_resume(bool rebase = false);
 
   /// Engages (or re-engages, updating reason and time). Reason is truncated to kKillReasonMax.
   void engage(std::string_view reason);

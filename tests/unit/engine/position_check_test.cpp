@@ -128,6 +128,46 @@ TEST_F(LiveHot, ADifferenceInTwoChecksInARowHaltsAndCancelsWhatIsWorking) {
   EXPECT_FALSE(hot->place(kTxf, Side::kBuy, Price{22998}, 1, TimeInForce::kROD).ok());
 }
 
+TEST_F(LiveHot, ARebaseTakesTheBrokersPositionAtTheMarkAndTheNextChecksAgree) {
+  MarketData md = test::book(symbols, k2330, 5855000);
+  hot->on_market_data(md, test::kT0);
+  const auto gauge = [&](const char* name) {
+    return registry.gauge(name, "-", {{"symbol", "2330"}}).value();
+  };
+  const double pnl_before = gauge("hft_pnl_ntd");
+  check(0, 3);
+  check(0, 3);
+  ASSERT_EQ(hot->risk().state(), risk::TradingState::kHalted);
+
+  const HotPath::Rebase done = hot->rebase_to_broker(test::kT0);
+  EXPECT_EQ(done.symbols, 1u);
+  EXPECT_EQ(done.unpriced, 0u);
+  EXPECT_EQ(hot->risk().state(), risk::TradingState::kHalted) << "the resume is its own step";
+  hot->resume(test::kT0);
+  EXPECT_EQ(gauge("hft_position"), 3.0);
+  EXPECT_EQ(gauge("hft_pnl_ntd"), pnl_before) << "the lot is booked at the mark: no PnL jump";
+  EXPECT_EQ(mismatch("2330"), 0.0);
+  EXPECT_EQ(registry.counter("hft_position_rebases_total", "-").value(), 1u);
+
+  check(0, 3);
+  check(0, 3);
+  EXPECT_EQ(hot->risk().state(), risk::TradingState::kActive);
+  EXPECT_EQ(checks("match"), 2u);
+  EXPECT_EQ(hot->rebase_to_broker(test::kT0).symbols, 0u) << "nothing differs any more";
+}
+
+TEST_F(LiveHot, ASymbolWithoutAPriceIsLeftAsItWasAndHaltsAgain) {
+  check(0, 3);  // 2330 has had no quote: there is no price to book the difference at
+  check(0, 3);
+  const HotPath::Rebase done = hot->rebase_to_broker(test::kT0);
+  EXPECT_EQ(done.symbols, 0u);
+  EXPECT_EQ(done.unpriced, 1u);
+  hot->resume(test::kT0);
+  EXPECT_EQ(registry.gauge("hft_position", "-", {{"symbol", "2330"}}).value(), 2.0);
+  check(0, 3);
+  EXPECT_EQ(hot->risk().state(), risk::TradingState::kHalted);
+}
+
 TEST_F(LiveHot, AnIncompleteCheckDecidesNothing) {
   hot->on_broker_position(BrokerPosition{kTxf, false, 5}, test::kT0);
   hot->on_broker_position(BrokerPosition{kTxf, false, 5}, test::kT0);

@@ -65,13 +65,20 @@ TEST(KillSwitch, ResumeRequestsAreCountedAndRefusedWhileEngaged) {
   KillSwitch engine = KillSwitch::open(name);
   KillSwitch shell = KillSwitch::open(name);
   const std::uint64_t seen = engine.resume_requests();
+  const std::uint64_t rebases = engine.rebase_requests();
   shell.engage("halt");
   EXPECT_FALSE(shell.request_resume());
+  EXPECT_FALSE(shell.request_resume(/*rebase=*/true));
   EXPECT_EQ(engine.resume_requests(), seen);
+  EXPECT_EQ(engine.rebase_requests(), rebases);
   shell.release();
   EXPECT_EQ(engine.resume_requests(), seen);  // releasing is not resuming
   EXPECT_TRUE(shell.request_resume());
   EXPECT_EQ(engine.resume_requests(), seen + 1);
+  EXPECT_EQ(engine.rebase_requests(), rebases) << "a plain resume";
+  EXPECT_TRUE(shell.request_resume(/*rebase=*/true));
+  EXPECT_EQ(engine.resume_requests(), seen + 2);
+  EXPECT_EQ(engine.rebase_requests(), rebases + 1);
 }
 
 TEST(KillSwitch, LongReasonsAreTruncated) {
