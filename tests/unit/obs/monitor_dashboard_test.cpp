@@ -172,7 +172,8 @@ TEST(Dashboard, AlertsWhenAPositionDiffersFromTheBrokersOrAPositionCheckFailed) 
       "hft_position_checks_failed_total 2\n");
   const std::string text = render_dashboard(build_dashboard(s, nullptr, 0, 0), false, "T");
   EXPECT_NE(text.find("!! position differs from the broker's at the latest check (ours minus the "
-                      "broker's): 2330 -1"),
+                      "broker's): 2330 -1 (two checks in a row halt; once you know why, `hft "
+                      "risk resume --rebase` takes the broker's)"),
             std::string::npos)
       << text;
   EXPECT_EQ(text.find("TXFR1 +0"), std::string::npos) << "equal symbols are not listed";

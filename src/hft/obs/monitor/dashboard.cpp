@@ -238,7 +238,9 @@ Dashboard build_dashboard(const Scrape& now, const Scrape* before, double interv
     d.alerts.push_back({L::kCritical,
                         "position differs from the broker's at the latest check "
                         "(ours minus the broker's): " +
-                            differ});
+                            differ +
+                            " (two checks in a row halt; once you know why, `hft risk resume "
+                            "--rebase` takes the broker's)"});
   }
   if (const auto failed = now.sum("hft_position_checks_failed_total"); failed && *failed > 0) {
     d.alerts.push_back(
