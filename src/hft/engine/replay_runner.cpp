@@ -15,9 +15,9 @@
 #include "hft/engine/operator_control.hpp"
 #include "hft/engine/recorder_setup.hpp"
 #include "hft/engine/run_control.hpp"
+#include "hft/engine/run_setup.hpp"
 #include "hft/engine/run_summary.hpp"
 #include "hft/engine/sim_runner.hpp"
-#include "hft/obs/process_metrics.hpp"
 #include "hft/recorder/wal_reader.hpp"
 
 namespace hft::engine {
@@ -357,24 +357,13 @@ int run_replay(const config::Config& cfg, const ReplayOptions& options) {
       return 2;
     }
   }
-  auto strat = strategy::make_builtin(cfg.strategy.name, cfg.strategy.params, symbols, &error);
-  if (!strat) {
-    std::fprintf(stderr, "%s: strategy.%s\n", who, error.c_str());
-    return 2;
-  }
+  auto strat = make_run_strategy(cfg, symbols, who);
+  if (!strat) return 2;
 
   // The same services around the hot path as `hft run sim`.
-  obs::Registry registry;
-  obs::register_process_metrics(registry);
-  obs::register_build_info(registry, "0.1.0");
-  obs::Exporter exporter(registry);
-  if (cfg.metrics.enabled) {
-    if (std::string e = exporter.start(cfg.metrics.address, static_cast<int>(cfg.metrics.port));
-        !e.empty()) {
-      std::fprintf(stderr, "%s: %s\n", who, e.c_str());
-      return 1;
-    }
-  }
+  RunMetrics run_metrics;
+  if (!run_metrics.start(cfg, who)) return 1;
+  obs::Registry& registry = run_metrics.registry();
   RunRecorder rec(registry);
   if (std::string e = rec.start(cfg); !e.empty()) {
     std::fprintf(stderr, "%s: %s\n", who, e.c_str());
@@ -481,7 +470,7 @@ int run_replay(const config::Config& cfg, const ReplayOptions& options) {
   sync_metrics();
 
   const RunSummary s = collect_summary(hot, symbols, rec.get(), seconds);
-  exporter.stop();
+  run_metrics.stop();
   for (const recorder::WalIssue& issue : wal_issues) {
     std::fprintf(stderr, "%s: %s: %s\n", who, options.data.c_str(), issue.to_string().c_str());
   }

@@ -20,8 +20,8 @@
 #include "hft/engine/recorder_setup.hpp"
 #include "hft/engine/ring_metrics.hpp"
 #include "hft/engine/run_control.hpp"
+#include "hft/engine/run_setup.hpp"
 #include "hft/feed/sim_market.hpp"
-#include "hft/obs/process_metrics.hpp"
 
 namespace hft::engine {
 
@@ -118,23 +118,12 @@ int run_engine(const config::Config& cfg, const RunOptions& options, const char*
     std::fprintf(stderr, "%s: %s\n", who, error.c_str());
     return 2;
   }
-  auto strat = strategy::make_builtin(cfg.strategy.name, cfg.strategy.params, symbols, &error);
-  if (!strat) {
-    std::fprintf(stderr, "%s: strategy.%s\n", who, error.c_str());
-    return 2;
-  }
+  auto strat = make_run_strategy(cfg, symbols, who);
+  if (!strat) return 2;
 
-  obs::Registry registry;
-  obs::register_process_metrics(registry);
-  obs::register_build_info(registry, "0.1.0");
-  obs::Exporter exporter(registry);
-  if (cfg.metrics.enabled) {
-    if (std::string e = exporter.start(cfg.metrics.address, static_cast<int>(cfg.metrics.port));
-        !e.empty()) {
-      std::fprintf(stderr, "%s: %s\n", who, e.c_str());
-      return 1;
-    }
-  }
+  RunMetrics run_metrics;
+  if (!run_metrics.start(cfg, who)) return 1;
+  obs::Registry& registry = run_metrics.registry();
   if (std::string e = source.open(symbols, registry); !e.empty()) {
     std::fprintf(stderr, "%s: %s\n", who, e.c_str());
     return 2;
@@ -283,7 +272,7 @@ int run_engine(const config::Config& cfg, const RunOptions& options, const char*
   rec.sync_metrics();
 
   const RunSummary s = collect_summary(hot, symbols, rec.get(), seconds);
-  exporter.stop();
+  run_metrics.stop();
 
   // Summary table.
   const std::string out = format_summary(s, source.title(symbols, s.seconds));
