@@ -684,7 +684,7 @@ TEST(RunLive, APositionTheBrokerHasAndWeDoNotHaltsAtTheSecondCheck) {
 }
 
 // After that halt, `hft risk resume --rebase` (the operator has checked the difference) takes
-// the broker's position: the run trades on, its checks agree again and it does not halt again.
+// the broker's position: the run goes on, its checks agree again and it does not halt again.
 TEST(RunLive, ResumeWithRebaseTakesTheBrokersPositionAfterAMismatchHalt) {
   const SimulationOrders env("fill");
   LiveEnv::set("HFT_ORDERS_POSITION_CHECK_S", "0.2");
