@@ -8,9 +8,11 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config clang-format clang libclang-rt-14-dev
   # libraries
   libyaml-cpp-dev libcli11-dev libfmt-dev libspdlog-dev nlohmann-json3-dev
-  libcpp-httplib-dev libxxhash-dev libzstd-dev libcurl4-openssl-dev
+  libcpp-httplib-dev libxxhash-dev libzstd-dev libcurl4-openssl-dev libhiredis-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev curl procps prometheus clickhouse-server clickhouse-client
+  # the session lease of `hft run live` (lease.*); its tests start their own server
+  redis-server
   # backtest HTML report: Chart.js inlined into the report (MIT)
   libjs-chart.js
   # latency report rendered in headless Chromium; coverage report

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "process.hpp"
+#include "redis_server.hpp"
 
 namespace hft {
 namespace {
@@ -56,7 +57,11 @@ class LiveEnv {
                              "HFT_ORDERS_POSITION_CHECK_S",
                              "MOCK_SHIOAJI_POSITION_DRIFT",
                              "MOCK_SHIOAJI_POSITIONS_AFTER",
-                             "HFT_RISK_CARRIED_PNL_FROM"}) {
+                             "HFT_RISK_CARRIED_PNL_FROM",
+                             "HFT_LEASE_ENABLED",
+                             "HFT_LEASE_REDIS_PORT",
+                             "HFT_LEASE_KEY",
+                             "HFT_LEASE_TTL_S"}) {
       unsetenv(name);
     }
   }
@@ -739,6 +744,110 @@ TEST(RunLive, AFailedPositionCheckIsSaidAndCountedWithoutTheSdksText) {
   EXPECT_EQ(r.err.find("7654321"), std::string::npos) << "the SDK's message names the account";
   EXPECT_EQ(r.summary["trading_state"], "ACTIVE") << "no answer is not a difference";
   EXPECT_EQ(r.out.find(", 0 failed"), std::string::npos) << r.out;
+}
+
+using namespace std::chrono_literals;
+
+/// A live run holding the session lease (lease.*) in `redis`, refreshed every second.
+struct LeaseEnv : LiveEnv {
+  LeaseEnv(const itest::RedisServer& redis, const std::string& key) : LiveEnv("shadow") {
+    set("HFT_LEASE_ENABLED", "true");
+    set("HFT_LEASE_REDIS_PORT", std::to_string(redis.port()).c_str());
+    set("HFT_LEASE_KEY", key.c_str());
+    set("HFT_LEASE_TTL_S", "3");
+  }
+};
+
+TEST(RunLive, TheSessionLeaseIsHeldWhileTheEngineRunsAndReleasedAtTheStop) {
+  itest::RedisServer redis;
+  ASSERT_EQ(redis.start(), "");
+  const std::string key = "it:lease:" + std::to_string(::getpid());
+  const LeaseEnv env(redis, key);
+  test::TempDir tmp("hft_it_live_lease");
+  test::Child run = test::spawn_hft(tmp.path,
+                                    {"run", "live", "--duration", "2s", "--no-progress",
+                                     "--wal-dir", (tmp.path / "wal").string()},
+                                    "run");
+  lease::RedisClient client(redis.endpoint());
+  const std::string owner_suffix = ":" + std::to_string(run.pid);
+  EXPECT_TRUE(itest::wait_for(
+      [&] {
+        return client.command({"GET", key}).text.ends_with(owner_suffix);
+      },
+      10s, 20ms))
+      << "the key names <hostname>:<the engine's pid>";
+  ASSERT_EQ(run.wait(), 0) << run.err();
+  EXPECT_NE(run.err().find("session lease '" + key + "' held as"), std::string::npos) << run.err();
+  EXPECT_NE(run.out().find("session lease held throughout"), std::string::npos) << run.out();
+  EXPECT_EQ(client.command({"GET", key}).kind, lease::RedisReply::Kind::kNil)
+      << "released at the stop: the next engine may start at once";
+}
+
+// Two engines on one session: the second refuses to start. Then another runtime takes the key
+// (as after an expiry): the first halts (trigger lease_lost) and never deletes the other's key;
+// `hft lease status` names the holder, `hft lease release --owner` clears only that holder's.
+TEST(RunLive, ASecondEngineIsRefusedTheLeaseAndALostLeaseHalts) {
+  itest::RedisServer redis;
+  ASSERT_EQ(redis.start(), "");
+  const std::string key = "it:lease:" + std::to_string(::getpid());
+  const LeaseEnv env(redis, key);
+  test::TempDir tmp("hft_it_live_lease_lost");
+  const auto wal = tmp.path / "wal";
+  const auto summary = tmp.path / "summary.json";
+  test::Child first =
+      test::spawn_hft(tmp.path,
+                      {"run", "live", "--duration", "6s", "--no-progress", "--wal-dir",
+                       wal.string(), "--summary-json", summary.string()},
+                      "first");
+  lease::RedisClient client(redis.endpoint());
+  ASSERT_TRUE(itest::wait_for(
+      [&] {
+        return !client.command({"GET", key}).text.empty();
+      },
+      10s, 20ms))
+      << first.err();
+
+  test::Child second;
+  EXPECT_EQ(test::run_hft(
+                tmp.path,
+                {"run", "live", "--duration", "2s", "--no-progress", "--wal-dir",
+                 (tmp.path / "wal2").string(), "--metrics-port", std::to_string(test::free_port())},
+                &second),
+            2);
+  EXPECT_NE(second.err().find("refusing to start: the session lease '" + key + "' is held by"),
+            std::string::npos)
+      << second.err();
+  EXPECT_EQ(second.err().find("bridge subscribed"), std::string::npos)
+      << "the second engine must not log in: " << second.err();
+
+  ASSERT_FALSE(client.command({"SET", key, "other-host:1", "EX", "60"}).failed());
+  const auto halted = [&] {
+    test::Child dump;
+    test::run_hft(tmp.path, {"wal", "dump", wal.string(), "--type", "state_change"}, &dump);
+    return dump.out().find("lease_lost") != std::string::npos;
+  };
+  EXPECT_TRUE(itest::wait_for(halted, 4s, 100ms)) << first.err();
+  ASSERT_EQ(first.wait(), 0) << first.err();
+  EXPECT_NE(first.err().find("LOST: another runtime holds it: 'other-host:1'"), std::string::npos)
+      << first.err();
+  EXPECT_NE(first.out().find("session lease LOST 1 time(s)"), std::string::npos) << first.out();
+  std::ifstream in(summary);
+  const nlohmann::json s = nlohmann::json::parse(in);
+  EXPECT_EQ(s["trading_state"], "HALTED");
+  EXPECT_EQ(client.command({"GET", key}).text, "other-host:1") << "never deletes another's lease";
+
+  test::Child status;
+  ASSERT_EQ(test::run_hft(tmp.path, {"lease", "status"}, &status), 0) << status.err();
+  EXPECT_NE(status.out().find("holder:  other-host:1"), std::string::npos) << status.out();
+  EXPECT_NE(status.out().find("enabled: yes"), std::string::npos) << status.out();
+  test::Child wrong;
+  EXPECT_EQ(test::run_hft(tmp.path, {"lease", "release", "--owner", "someone-else:2"}, &wrong), 1);
+  EXPECT_NE(wrong.err().find("held by 'other-host:1', not 'someone-else:2'"), std::string::npos)
+      << wrong.err();
+  test::Child release;
+  ASSERT_EQ(test::run_hft(tmp.path, {"lease", "release", "--owner", "other-host:1"}, &release), 0)
+      << release.err();
+  EXPECT_EQ(client.command({"GET", key}).kind, lease::RedisReply::Kind::kNil);
 }
 
 TEST(RunLive, ABridgeThatCannotLogInEndsTheRunAsAFailure) {

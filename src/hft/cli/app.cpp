@@ -18,6 +18,7 @@ int run(int argc, char** argv) {
   register_recorder(app, exit_code);
   register_kill(app, exit_code);
   register_risk(app, exit_code);
+  register_lease(app, exit_code);
   register_monitor(app, exit_code);
   register_report(app, exit_code);
   register_data(app, exit_code);

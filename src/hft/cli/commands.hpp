@@ -16,6 +16,7 @@ void register_run(CLI::App& app, int& exit_code);       // hft run sim|live|repl
 void register_config(CLI::App& app, int& exit_code);    // hft config show|validate|build
 void register_kill(CLI::App& app, int& exit_code);      // hft kill on|off|status
 void register_risk(CLI::App& app, int& exit_code);      // hft risk resume
+void register_lease(CLI::App& app, int& exit_code);     // hft lease status|release
 void register_data(CLI::App& app, int& exit_code);      // hft data import|export|info (+ gen)
 void register_wal(CLI::App& app, int& exit_code);       // hft wal verify|dump|stats
 void register_monitor(CLI::App& app, int& exit_code);   // hft monitor (terminal dashboard)

@@ -260,6 +260,7 @@ void apply_env(Layering& l, const std::map<std::string, std::string>& env) {
   for (const Field& f : schema()) {
     const std::string var = f.env_var();
     known.insert(var);
+    if (!f.alias_env.empty()) known.insert(std::string(f.alias_env));
     if (f.key == "env") continue;  // HFT_ENV is the selector itself, read by load()
     // The conventional name first, so that the HFT_ form wins when both are set.
     if (!f.alias_env.empty()) {

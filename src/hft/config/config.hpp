@@ -138,6 +138,19 @@ struct ShioajiConfig {
   std::string bridge = "python3 bridge/shioaji_bridge.py";
 };
 
+// Single-runtime session lease in Redis (hft run live; docs/operations.md "Session lease"):
+// one engine per broker account holds the key, another refuses to start; a lease lost halts.
+struct LeaseConfig {
+  bool enabled = false;
+  std::string redis_host = "127.0.0.1";
+  std::int64_t redis_port = 6379;
+  std::string redis_password;  // secret
+  std::string key = "feed:session:owner";
+  std::string owner;              // empty: "<hostname>:<pid>"
+  std::int64_t ttl_s = 300;       // the key's expiry; refreshed every ttl_s / 3
+  std::int64_t timeout_ms = 500;  // connect and each command
+};
+
 struct Config {
   std::string mode = "sim";  // sim | live | replay
   std::string env = "dev";   // dev | staging | prod
@@ -153,6 +166,7 @@ struct Config {
   RecorderConfig recorder;
   MetricsConfig metrics;
   ShioajiConfig shioaji;
+  LeaseConfig lease;
 };
 
 /// Where a value came from: "default", "config/base/main.yaml:12", "env HFT_SIM_RATE",

@@ -23,6 +23,7 @@
 #include "hft/engine/reconciliation.hpp"
 #include "hft/feed/shioaji/normalizer.hpp"
 #include "hft/feed/shioaji/stream_framer.hpp"
+#include "hft/lease/session_lease.hpp"
 
 extern char** environ;
 
@@ -172,6 +173,7 @@ class BridgeFeed final : public FeedSource {
       odd.set(odd_lot_.load(std::memory_order_relaxed));
       trial.set(trial_trades_.load(std::memory_order_relaxed));
     });
+    if (std::string error = take_lease(registry); !error.empty()) return error;
     const bool orders = cfg_.orders.mode == "live";
     if (orders) gateway_ = std::make_unique<BridgeGateway>(cfg_, symbols, registry);
     std::string error = bridge_.start(cfg_, codes, orders);
@@ -233,6 +235,7 @@ class BridgeFeed final : public FeedSource {
     if (gateway_ != nullptr) gateway_->stop();  // queued orders written, then EOF on its stdin
     log_reject_samples();
     const int status = bridge_.stop(ended_);
+    if (lease_ != nullptr) lease_->release();  // the session is over: the next engine may start
     if (ended_) {
       std::fprintf(stderr,
                    "hft run live: the bridge ended the quote stream (exit status %d); its "
@@ -243,6 +246,8 @@ class BridgeFeed final : public FeedSource {
 
   /// A live quote stream never ends by itself: the bridge died or could not log in.
   bool failed() const override { return ended_; }
+
+  bool session_held() const override { return lease_ == nullptr || lease_->held(); }
 
   std::string title(const SymbolTable& symbols, double seconds) const override {
     std::uint64_t rejects = 0;
@@ -258,6 +263,11 @@ class BridgeFeed final : public FeedSource {
     }
     for (const PositionAtStart& p : start_.positions) {
       title += "; position at start: " + describe(p, symbols);
+    }
+    if (lease_ != nullptr) {
+      const std::uint64_t lost = lease_->losses();
+      title += lost == 0 ? std::string("; session lease held throughout")
+                         : fmt::format("; session lease LOST {} time(s)", lost);
     }
     if (gateway_ != nullptr) {
       std::uint64_t bad = 0;
@@ -282,6 +292,22 @@ class BridgeFeed final : public FeedSource {
     const std::uint64_t framing =
         reason == feed::RejectReason::kOversized ? oversized_.load(std::memory_order_relaxed) : 0;
     return shioaji_->rejected(reason) + framing;
+  }
+
+  /// lease.enabled: the single-runtime session lease, taken before the bridge logs in and kept
+  /// by its own thread. Non-empty: why the run cannot start.
+  std::string take_lease(obs::Registry& registry) {
+    if (!cfg_.lease.enabled) return "";
+    lease_ = std::make_unique<lease::SessionLease>(lease::lease_settings(cfg_.lease), registry);
+    if (std::string error = lease_->acquire(mono_ns() / 1'000'000); !error.empty()) return error;
+    lease_->start_keeper();
+    const lease::LeaseSettings& s = lease_->settings();
+    std::fprintf(stderr,
+                 "hft run live: session lease '%s' held as '%s' (Redis %s:%d, expires after %lld "
+                 "s unless refreshed)\n",
+                 s.key.c_str(), s.owner.c_str(), s.redis.host.c_str(), s.redis.port,
+                 static_cast<long long>(s.ttl_ms / 1000));
+    return "";
   }
 
   /// Waits up to `timeout_ms` for the bridge's stdout and reads what is there into the framer;
@@ -476,6 +502,7 @@ class BridgeFeed final : public FeedSource {
   }
 
   const config::Config& cfg_;
+  std::unique_ptr<lease::SessionLease> lease_;  // lease.enabled; released after the bridge
   BridgeProcess bridge_;
   std::unique_ptr<BridgeGateway> gateway_;  // orders.mode=live
   std::unique_ptr<feed::shioaji::Normalizer> shioaji_;

@@ -184,12 +184,15 @@ int run_engine(const config::Config& cfg, const RunOptions& options, const char*
       }
     };
     MarketData md;
-    // Timer work (stale feed, ack timeouts, circuit-breaker expiry) runs every millisecond,
-    // piggy-backing on the receive clock read while busy and on the wait rounds otherwise.
+    // Timer work (session lease, stale feed, ack timeouts, circuit-breaker expiry) runs every
+    // millisecond, piggy-backing on the receive clock read while busy and on the wait rounds
+    // otherwise.
     constexpr std::int64_t kTimerPeriodNs = 1'000'000;
     std::int64_t next_timer = mono_ns();
     auto maybe_timer = [&](std::int64_t now_mono) {
       if (now_mono < next_timer) return;
+      if (!source.session_held()) [[unlikely]]  // a resume while it is lost halts again
+        hot.halt(now_mono + wall_offset, risk::StateTrigger::kLeaseLost);
       hot.on_timer(now_mono + wall_offset);
       loop.on_timer(now_mono);
       next_timer = now_mono + kTimerPeriodNs;

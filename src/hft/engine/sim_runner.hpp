@@ -57,6 +57,9 @@ class FeedSource {
   /// reconciliation, orders.mode=live) taken into `hot` — open positions booked, working orders
   /// adopted. A non-empty result is why the run cannot start (exit code 2).
   virtual std::string carry_broker_state(HotPath&) { return ""; }
+  /// Any thread: false while the source's broker session is not this runtime's (the session
+  /// lease, lease.*): the hot thread halts (trigger lease_lost) and stays halted until then.
+  virtual bool session_held() const { return true; }
 };
 
 /// Pushes `md`, yielding while the ring is full; false when `stop` came first.

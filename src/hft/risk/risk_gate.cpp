@@ -69,6 +69,7 @@ const char* to_string(StateTrigger t) {
     case StateTrigger::kDiskRecovered: return "disk_recovered";
     case StateTrigger::kDiskFull: return "disk_full";
     case StateTrigger::kPositionMismatch: return "position_mismatch";
+    case StateTrigger::kLeaseLost: return "lease_lost";
   }
   return "unknown";
 }

@@ -1,8 +1,8 @@
 // Trading state machine: ACTIVE / REDUCE_ONLY / HALTED.
 //
 // The state is derived from latches and conditions:
-//   HALTED      — latched by the kill switch, a manual halt, the hard daily-loss limit or a WAL
-//                 disk below the halt threshold; left
+//   HALTED      — latched by the kill switch, a manual halt, the hard daily-loss limit, a WAL
+//                 disk below the halt threshold, a position mismatch or a lost session lease; left
 //                 only by resume() (an explicit operator command).
 //   REDUCE_ONLY — latched by the soft daily-loss limit (left by resume() or a new day), or held
 //                 while a condition lasts: stale feed, order-adapter circuit open, WAL disk low
@@ -35,6 +35,7 @@ enum class StateTrigger : std::uint8_t {
   kDiskRecovered,     // ... and back above it
   kDiskFull,          // WAL disk below recorder.disk_halt_free_pct (HALTED)
   kPositionMismatch,  // the broker's position differs from ours in consecutive checks (HALTED)
+  kLeaseLost,         // the single-runtime session lease is no longer ours (HALTED)
 };
 const char* to_string(StateTrigger t);
 

@@ -185,6 +185,30 @@ TEST(Dashboard, AlertsWhenAPositionDiffersFromTheBrokersOrAPositionCheckFailed) 
             std::string::npos);
 }
 
+TEST(Dashboard, AlertsWhenTheSessionLeaseIsNotHeldOrRedisCallsFailed) {
+  const Scrape lost = parse_prometheus_text(
+      "hft_trading_state 2\n"
+      "hft_session_lease_held 0\n"
+      "hft_session_lease_ops_total{op=\"refresh\",result=\"ok\"} 40\n"
+      "hft_session_lease_ops_total{op=\"refresh\",result=\"error\"} 3\n"
+      "hft_session_lease_ops_total{op=\"acquire\",result=\"error\"} 0\n");
+  const std::string text = render_dashboard(build_dashboard(lost, nullptr, 0, 0), false, "T");
+  EXPECT_NE(text.find("!! session lease NOT held: another engine may be using this broker "
+                      "session (`hft lease status` names the holder)"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("!  3 session lease call(s) to Redis failed"), std::string::npos) << text;
+
+  const Scrape held = parse_prometheus_text(
+      "hft_session_lease_held 1\nhft_session_lease_ops_total{op=\"refresh\",result=\"ok\"} "
+      "4\n");
+  const std::string fine = render_dashboard(build_dashboard(held, nullptr, 0, 0), false, "T");
+  EXPECT_EQ(fine.find("session lease"), std::string::npos) << fine;
+  const Scrape sim = parse_prometheus_text("hft_trading_state 0\n");  // no lease: no alert
+  EXPECT_EQ(render_dashboard(build_dashboard(sim, nullptr, 0, 0), false, "T").find("lease"),
+            std::string::npos);
+}
+
 TEST(Dashboard, UnreachableEndpointSaysSo) {
   const std::string text = render_dashboard(
       unreachable_dashboard("http://127.0.0.1:1/metrics", "cannot read it"), false, "T");

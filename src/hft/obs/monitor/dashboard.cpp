@@ -246,6 +246,19 @@ Dashboard build_dashboard(const Scrape& now, const Scrape* before, double interv
     d.alerts.push_back(
         {L::kWarn, grouped(*failed) + " broker position check(s) failed (list_positions)"});
   }
+  // hft run live's session lease (docs/operations.md "Session lease").
+  if (const auto held = now.sum("hft_session_lease_held"); held && *held == 0) {
+    d.alerts.push_back({L::kCritical,
+                        "session lease NOT held: another engine may be using this broker "
+                        "session (`hft lease status` names the holder); HALTED until it is held "
+                        "again and `hft risk resume`"});
+  }
+  if (const auto errors = now.sum("hft_session_lease_ops_total", {{"result", "error"}});
+      errors && *errors > 0) {
+    d.alerts.push_back({L::kWarn, grouped(*errors) +
+                                      " session lease call(s) to Redis failed (lost after ttl/2 "
+                                      "without a refresh)"});
+  }
   if (d.broker_rejects && *d.broker_rejects > 0) {
     d.alerts.push_back({L::kWarn, "broker rejected " + grouped(*d.broker_rejects) + " orders"});
   }
