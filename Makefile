@@ -33,11 +33,12 @@ test-asan:
 	@# Allocation-counting tests replace operator new with malloc on purpose.
 	@ASAN_OPTIONS=alloc_dealloc_mismatch=0 ctest --test-dir build/asan --output-on-failure -j $(JOBS) -L unit
 
-# The concurrency tests (rings, shared memory, metrics, recorder) under ThreadSanitizer: only
-# those test binaries are built. setarch -R: TSan needs the classic address-space layout.
+# The concurrency tests (rings, shared memory, metrics, recorder, session lease) under
+# ThreadSanitizer: only those test binaries are built. setarch -R: TSan needs the classic
+# address-space layout.
 # Warnings are errors in the Release, ASan and coverage builds; not here, where GCC 12 at -O2
 # with -fsanitize=thread reports a false -Wmismatched-new-delete in a test that replaces new.
-TSAN_TESTS := hft_unit_bus hft_unit_ipc hft_unit_obs hft_unit_recorder
+TSAN_TESTS := hft_unit_bus hft_unit_ipc hft_unit_obs hft_unit_recorder hft_unit_lease
 test-tsan: setup
 	@cmake --preset tsan -DHFT_WERROR=OFF >/dev/null
 	@cmake --build build/tsan -j $(JOBS) --target $(TSAN_TESTS)
