@@ -17,6 +17,16 @@ record (docs/feed.md, "The binary record") per quote callback, plus control line
                              position in every configured code, e.g. {"2330":-2,"TXFR1":0}
     @positions_failed WHY    ... or the list_positions call that raised and its exception type
 
+With --contracts (`hft config sync`) it subscribes nothing: it writes one line per configured
+code, then exits 0:
+
+    @contract {json}         the broker's contract data (reference §2): code (as configured),
+                             target_code, security_type, exchange, name, category, unit,
+                             multiplier, reference, limit_up, limit_down, delivery_month,
+                             delivery_date, update_date; prices as exact decimal text
+    @contract_missing CODE   the broker has no contract of that code
+    @contracts_done N        N codes asked
+
 With --orders (the engine's orders.mode=live) the engine writes one JSON order line per order to
 this process's stdin (place / cancel / update, docs/feed.md "Orders through the bridge"); the
 bridge places them with the SDK and turns the order/deal events (reference §4.5) into @exec lines.
@@ -545,6 +555,43 @@ def lookup(api, code):
     return None
 
 
+CONTRACT_ENUMS = ("security_type", "exchange")  # SDK enums: their name ("TSE", "STK")
+CONTRACT_FIELDS = ("target_code", "name", "category", "delivery_month", "delivery_date",
+                   "update_date")
+CONTRACT_INTS = ("unit", "multiplier")
+CONTRACT_PRICES = ("reference", "limit_up", "limit_down")
+
+
+def contract_line(code, contract):
+    """@contract {json}: the fields of reference §2 the contract has ('' / 0 when absent)."""
+    row = {"code": code}
+    for name in CONTRACT_ENUMS:
+        value = getattr(contract, name, "")
+        row[name] = enum_name(value) if value not in (None, "") else ""
+    for name in CONTRACT_FIELDS:
+        value = getattr(contract, name, "")
+        row[name] = str(value) if value is not None else ""
+    for name in CONTRACT_INTS:
+        try:
+            row[name] = int(getattr(contract, name, 0) or 0)
+        except (TypeError, ValueError):
+            row[name] = 0
+    for name in CONTRACT_PRICES:
+        value = getattr(contract, name, None)
+        row[name] = decimal_text(value) if value not in (None, "") else ""
+    return "@contract " + json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def write_contracts(api, codes):
+    out = sys.stdout
+    for code in codes:
+        contract = lookup(api, code)
+        out.write(contract_line(code, contract) if contract is not None
+                  else f"@contract_missing {code}\n")
+    out.write(f"@contracts_done {len(codes)}\n")
+    out.flush()
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--symbols", required=True, help="comma-separated codes, e.g. TXFR1,2330")
@@ -553,6 +600,8 @@ def main():
     mode.add_argument("--production", dest="simulation", action="store_false")
     ap.add_argument("--orders", action="store_true",
                     help="read order lines on stdin and send them to the broker")
+    ap.add_argument("--contracts", action="store_true",
+                    help="write the configured codes' contract data (@contract lines) and exit")
     ap.add_argument("--position-check-s", type=float, default=0, metavar="S",
                     help="with --orders: write @positions (the broker's positions in the "
                          "configured codes) every S seconds; 0 = never")
@@ -576,6 +625,16 @@ def main():
             if "451" in str(e) else ""
         log(f"login failed: {e}{hint}")
         return 1
+    codes = [c for c in args.symbols.split(",") if c]
+    if args.contracts:
+        try:
+            write_contracts(api, codes)
+        finally:
+            try:
+                api.logout()
+            except Exception:  # noqa: BLE001 - leaving anyway
+                pass
+        return 0
     if args.orders and not args.simulation:
         # Production orders need the CA certificate (reference §1); never log the password.
         ca_path = os.environ.get("SHIOAJI_CA_PATH", "")
@@ -604,7 +663,6 @@ def main():
                   log(f"session event {event_code} ({event}): {info}"))
 
     quote_type = sj.constant.QuoteType if hasattr(sj, "constant") else sj.QuoteType
-    codes = [c for c in args.symbols.split(",") if c]
     contracts, configured = [], {}  # configured: real code -> configured code (pitfall 17)
     for code in codes:
         contract = lookup(api, code)

@@ -1,12 +1,15 @@
 // Fuzz target: the JSON control lines the Shioaji bridge writes to `hft run live` — "@exec",
-// "@working", "@position", "@positions" and the start-up reconciliation's line sequence. The
+// "@working", "@position", "@positions", the start-up reconciliation's line sequence and
+// `hft config sync`'s "@contract" (checked against a spec as well). The
 // first input byte picks the parser, the rest is the line. Checks: no crash or exception, and
 // what a parser accepts is within its contract (a configured symbol, quantities in range, one
 // position per symbol with the last one flagged).
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
+#include "hft/engine/contract_sync.hpp"
 #include "hft/engine/order_wire.hpp"
 #include "hft/engine/position_check.hpp"
 #include "hft/engine/reconciliation.hpp"
@@ -25,7 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size == 0) return 0;
   const std::string_view line(reinterpret_cast<const char*>(data + 1), size - 1);
   const hft::SymbolTable& symbols = f.symbols;
-  switch (data[0] % 5) {
+  switch (data[0] % 6) {
     case 0: {
       hft::ExecReport r{};
       BrokerRejectText why;
@@ -53,6 +56,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (parse_positions_line(line, symbols, out) == ExecLineError::kOk) {
         check(out.size() == symbols.size() && out.back().last);
         for (std::size_t i = 0; i < out.size(); ++i) check(out[i].symbol == i);
+      }
+      break;
+    }
+    case 5: {
+      BrokerContract c;
+      std::string why;
+      if (parse_contract_line(line, c, &why)) {
+        check(!c.code.empty());
+        for (const SpecDifference& d : compare_contract(symbols.spec(0), c)) {
+          check(!d.field.empty() && !d.ours.empty());
+        }
+      } else {
+        check(!why.empty());
       }
       break;
     }

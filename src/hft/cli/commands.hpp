@@ -13,7 +13,7 @@ struct WalRecord;
 namespace hft::cli {
 
 void register_run(CLI::App& app, int& exit_code);       // hft run sim|live|replay
-void register_config(CLI::App& app, int& exit_code);    // hft config show|validate|build
+void register_config(CLI::App& app, int& exit_code);    // hft config show|validate|build|sync
 void register_kill(CLI::App& app, int& exit_code);      // hft kill on|off|status
 void register_risk(CLI::App& app, int& exit_code);      // hft risk resume
 void register_lease(CLI::App& app, int& exit_code);     // hft lease status|release
@@ -24,6 +24,9 @@ void register_report(CLI::App& app, int& exit_code);    // hft report latency|be
 void register_recorder(CLI::App& app, int& exit_code);  // hft recorder init-db|load|status
 void register_backtest(CLI::App& app, int& exit_code);  // hft backtest run
 void register_strat(CLI::App& app, int& exit_code);     // hft strat test|list
+/// `hft config sync`, added to the `config` group (the broker's contract data,
+/// engine/contract_sync).
+void register_config_sync(CLI::App& config, int& exit_code);
 /// `hft wal export`, added to the `wal` group; `to_jsonl(record, segment)` is `wal dump`'s line.
 void register_wal_export(
     CLI::App& wal, int& exit_code,

@@ -1,5 +1,5 @@
-// hft config show|validate|build|keys: thin wrappers over hft/config (the logic and its tests
-// live there).
+// hft config show|validate|build|keys (and sync, config_sync_cmd.cpp): thin wrappers over
+// hft/config (the logic and its tests live there).
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -155,7 +155,8 @@ int keys(bool markdown) {
 }  // namespace
 
 void register_config(CLI::App& app, int& exit_code) {
-  CLI::App* cfg = app.add_subcommand("config", "Show, validate and build configuration");
+  CLI::App* cfg = app.add_subcommand(
+      "config", "Show, validate and build configuration; check it against the broker's contracts");
   cfg->require_subcommand(1);
 
   auto show_args = std::make_shared<LayerArgs>();
@@ -185,6 +186,8 @@ void register_config(CLI::App& app, int& exit_code) {
   build_cmd->add_option("--list", *list, "input list (default: <config dir>/symbols.list)");
   build_cmd->add_option("--out", *out, "output file (default: <config dir>/symbols.yaml)");
   build_cmd->callback([list, out, &exit_code] { exit_code = build(*list, *out); });
+
+  register_config_sync(*cfg, exit_code);
 
   auto markdown = std::make_shared<bool>(false);
   CLI::App* keys_cmd =

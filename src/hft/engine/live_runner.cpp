@@ -2,145 +2,30 @@
 
 #include <fmt/format.h>
 #include <poll.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <array>
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "hft/core/clock.hpp"
 #include "hft/engine/bridge_gateway.hpp"
+#include "hft/engine/bridge_process.hpp"
 #include "hft/engine/hot_path.hpp"
 #include "hft/engine/reconciliation.hpp"
 #include "hft/feed/shioaji/normalizer.hpp"
 #include "hft/feed/shioaji/stream_framer.hpp"
 #include "hft/lease/session_lease.hpp"
 
-extern char** environ;
-
 namespace hft::engine {
 
 namespace {
 
 constexpr std::size_t kReasons = static_cast<std::size_t>(feed::RejectReason::kCount);
-
-/// The bridge process: `exec <shioaji.bridge> --symbols A,B --simulation|--production` under
-/// /bin/sh, its stdout a pipe to us, its stderr ours. Credentials reach it in its environment
-/// only (never on its command line, which `ps` shows).
-class BridgeProcess {
- public:
-  ~BridgeProcess() { stop(false); }
-
-  /// With `orders`, the bridge also gets `--orders` and its stdin on a second pipe (in_fd()).
-  std::string start(const config::Config& cfg, const std::string& symbols, bool orders) {
-    int fds[2];
-    if (::pipe(fds) != 0) return fmt::format("pipe: {}", std::strerror(errno));
-    int in[2] = {-1, -1};
-    if (orders && ::pipe(in) != 0) {
-      ::close(fds[0]);
-      ::close(fds[1]);
-      return fmt::format("pipe: {}", std::strerror(errno));
-    }
-    std::string cmd = fmt::format("exec {} --symbols {} {}", cfg.shioaji.bridge, symbols,
-                                  cfg.shioaji.simulation ? "--simulation" : "--production");
-    if (orders) cmd += fmt::format(" --orders --position-check-s {}", cfg.orders.position_check_s);
-    std::vector<std::string> env;
-    for (char** e = environ; *e != nullptr; ++e) {
-      const std::string_view kv(*e);
-      if (kv.starts_with("SHIOAJI_API_KEY=") || kv.starts_with("SHIOAJI_SECRET_KEY=") ||
-          kv.starts_with("SHIOAJI_CA_PATH=") || kv.starts_with("SHIOAJI_CA_PASSWORD=")) {
-        continue;
-      }
-      env.emplace_back(kv);
-    }
-    env.push_back("SHIOAJI_API_KEY=" + cfg.shioaji.api_key);
-    env.push_back("SHIOAJI_SECRET_KEY=" + cfg.shioaji.secret_key);
-    if (orders) {  // production orders need the CA certificate (reference §1)
-      env.push_back("SHIOAJI_CA_PATH=" + cfg.shioaji.ca_path);
-      env.push_back("SHIOAJI_CA_PASSWORD=" + cfg.shioaji.ca_password);
-    }
-    env.emplace_back("PYTHONUNBUFFERED=1");
-    std::vector<char*> envp;
-    for (std::string& kv : env) envp.push_back(kv.data());
-    envp.push_back(nullptr);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
-    posix_spawn_file_actions_addclose(&fa, fds[0]);
-    posix_spawn_file_actions_addclose(&fa, fds[1]);
-    if (orders) {
-      posix_spawn_file_actions_adddup2(&fa, in[0], STDIN_FILENO);
-      posix_spawn_file_actions_addclose(&fa, in[0]);
-      posix_spawn_file_actions_addclose(&fa, in[1]);
-    }
-    const char* argv[] = {"/bin/sh", "-c", cmd.c_str(), nullptr};
-    const int rc =
-        posix_spawn(&pid_, "/bin/sh", &fa, nullptr, const_cast<char**>(argv), envp.data());
-    posix_spawn_file_actions_destroy(&fa);
-    ::close(fds[1]);
-    if (orders) ::close(in[0]);
-    if (rc != 0) {
-      ::close(fds[0]);
-      if (orders) ::close(in[1]);
-      pid_ = -1;
-      return fmt::format("cannot start the bridge '{}': {}", cfg.shioaji.bridge, std::strerror(rc));
-    }
-    fd_ = fds[0];
-    in_fd_ = in[1];
-    return "";
-  }
-
-  /// The write end of the bridge's stdin (orders), -1 without orders; the caller owns it.
-  int in_fd() const { return in_fd_; }
-
-  int fd() const { return fd_; }
-
-  /// Ends the bridge: a bridge that closed its stdout gets 2 s to exit by itself, then (as a
-  /// running one at once) SIGTERM and 3 s, then SIGKILL. Returns its exit status (128 + signal
-  /// when a signal ended it).
-  int stop(bool exiting) {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-    if (pid_ <= 0) return status_;
-    if (!reaped(exiting ? 200 : 0)) {
-      ::kill(pid_, SIGTERM);
-      if (!reaped(300)) {
-        ::kill(pid_, SIGKILL);
-        reaped(-1);
-      }
-    }
-    return status_;
-  }
-
- private:
-  /// Waits up to `polls` x 10 ms (-1: for as long as it takes) for the bridge to exit.
-  bool reaped(int polls) {
-    for (int i = 0;; ++i) {
-      int status = 0;
-      if (::waitpid(pid_, &status, polls < 0 ? 0 : WNOHANG) == pid_) {
-        status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-        pid_ = -1;
-        return true;
-      }
-      if (i >= polls) return false;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-  }
-
-  pid_t pid_ = -1;
-  int fd_ = -1;
-  int in_fd_ = -1;
-  int status_ = -1;
-};
 
 /// The quote stream of the bridge → decoded events → raw ring.
 class BridgeFeed final : public FeedSource {
@@ -176,7 +61,8 @@ class BridgeFeed final : public FeedSource {
     if (std::string error = take_lease(registry); !error.empty()) return error;
     const bool orders = cfg_.orders.mode == "live";
     if (orders) gateway_ = std::make_unique<BridgeGateway>(cfg_, symbols, registry);
-    std::string error = bridge_.start(cfg_, codes, orders);
+    std::string error =
+        bridge_.start(cfg_, codes, orders ? BridgeMode::kOrders : BridgeMode::kQuotes);
     if (error.empty() && orders) error = reconcile(symbols, registry);
     return error;
   }

@@ -48,6 +48,10 @@ reaches the callback, as a broker's books may), and from each account's second c
   MOCK_SHIOAJI_POSITION_DRIFT  JSON object code -> signed quantity, e.g. {"2330": 1}: a trade
                           made elsewhere after the session's start-up reconciliation
   MOCK_SHIOAJI_POSITIONS_AFTER  raise: list_positions raises from each account's second call on
+
+Contracts (reference §2): 2330 and TXFR1 / TXFD6 with their documented fields;
+  MOCK_SHIOAJI_CONTRACTS  JSON object code -> {field: value} changing some, e.g. {"2330":
+                          {"unit": 1}} (prices as text)
 """
 
 import itertools
@@ -110,11 +114,21 @@ class constant:  # noqa: N801 - the SDK's spelling
 
 
 class Contract:
-    def __init__(self, code, security_type, target_code="", reference="0"):
+    """The contract fields of reference §2 (1.x, with S1's security_type, multiplier and
+    target_code); unused ones are '' or 0 as the SDK has them."""
+
+    def __init__(self, code, security_type, target_code="", reference="0", **fields):
         self.code = code
         self.security_type = security_type
         self.target_code = target_code
         self.reference = Decimal(reference)
+        self.exchange, self.symbol, self.name, self.category = "", "", "", ""
+        self.unit, self.multiplier = 0, 0
+        self.limit_up, self.limit_down = Decimal(0), Decimal(0)
+        self.delivery_month, self.delivery_date, self.underlying_kind = "", "", ""
+        self.update_date = "2026/04/01"
+        for name, value in fields.items():
+            setattr(self, name, Decimal(value) if name.startswith("limit_") else value)
 
 
 class _Group(dict):
@@ -123,12 +137,24 @@ class _Group(dict):
 
 class _Contracts:
     def __init__(self):
-        self.Stocks = _Group({"2330": Contract("2330", "STK", reference="585")})
+        self.Stocks = _Group({"2330": Contract(
+            "2330", "STK", reference="585", exchange="TSE", symbol="TSE2330", name="台積電",
+            category="24", unit=1000, limit_up="643", limit_down="527")})
+        txf = dict(exchange="TAIFEX", symbol="TXF202604", name="臺股期貨04", category="TXF",
+                   unit=1, multiplier=200, limit_up="25300", limit_down="20700",
+                   delivery_month="202604", delivery_date="2026/04/15", underlying_kind="I")
         self.Futures = _Group({
-            "TXFR1": Contract("TXFR1", "FUT", target_code="TXFD6", reference="23000"),
-            "TXFD6": Contract("TXFD6", "FUT", reference="23000"),
+            "TXFR1": Contract("TXFR1", "FUT", target_code="TXFD6", reference="23000", **txf),
+            "TXFD6": Contract("TXFD6", "FUT", reference="23000", **txf),
         })
         self.Options = _Group()
+        # MOCK_SHIOAJI_CONTRACTS: {"2330": {"unit": 1}} changes fields of a contract.
+        for code, fields in json.loads(os.environ.get("MOCK_SHIOAJI_CONTRACTS", "{}")).items():
+            contract = self.Stocks.get(code) or self.Futures.get(code)
+            for name, value in fields.items():
+                setattr(contract, name,
+                        Decimal(value) if name in ("reference", "limit_up", "limit_down")
+                        else value)
 
 
 class _Payload:
