@@ -8,6 +8,8 @@
 #   ops.sh isolate               show IRQ affinity; move IRQs to the housekeeping cores
 #   ops.sh monitor-ch [ARGS]     hft monitor ARGS (live dashboard of a running engine)
 #   ops.sh replay-wal DIR [ARGS] hft run replay --data DIR ARGS
+#   ops.sh preflight [--skip-broker]  before a live session: configuration, credentials, kill
+#                                switch, session lease, WAL disk, metrics port, clock, contracts
 #
 # Every command is idempotent. Nothing on the host changes without --yes; --dry-run (the default
 # for host-changing commands) prints what would change and exits 0.
@@ -34,6 +36,9 @@ commands:
                          housekeeping cores
   monitor-ch [ARGS]      run `hft monitor ARGS` (e.g. --url http://127.0.0.1:9090/metrics)
   replay-wal DIR [ARGS]  run `hft run replay --data DIR ARGS`
+  preflight              check a live session's set-up (the live configuration): PASS / WARN /
+                         FAIL per check, exit 1 on any FAIL; --skip-broker leaves out the
+                         broker login of `hft config sync` (contracts)
 
 options:
   --dry-run              print what would change, change nothing (default)
@@ -200,6 +205,114 @@ need_hft() {
   fi
 }
 
+# --- preflight ---------------------------------------------------------------------------------
+PF_FAILS=0
+PF_WARNS=0
+pf() {  # pf PASS|WARN|FAIL|INFO CHECK TEXT
+  printf '  %-5s %-14s %s\n' "$1" "$2" "$3"
+  case "$1" in FAIL) PF_FAILS=$((PF_FAILS + 1)) ;; WARN) PF_WARNS=$((PF_WARNS + 1)) ;; esac
+}
+
+# One value of the live configuration, by dotted key, from `hft config show --json`.
+live_value() {
+  python3 -c 'import json,sys
+v = json.load(sys.stdin)["config"]
+for k in sys.argv[1].split("."): v = v[k]
+print(str(v).lower() if isinstance(v, bool) else v)' "$1" <<<"$LIVE_JSON"
+}
+
+cmd_preflight() {
+  local skip_broker="$1" out rc
+  say "preflight of a live session ($HFT_BIN, configuration: --mode live)"
+  if ! out="$("$HFT_BIN" config validate --mode live 2>&1)"; then
+    pf FAIL config "$(printf '%s' "$out" | head -3 | tr '\n' ' ')"
+    say "FAIL: fix the configuration first (hft config validate --mode live)"
+    return 1
+  fi
+  pf PASS config "the live configuration is valid"
+  LIVE_JSON="$("$HFT_BIN" config show --mode live --json 2>/dev/null)"
+
+  if [ -n "$(live_value shioaji.api_key)" ] && [ -n "$(live_value shioaji.secret_key)" ]; then
+    pf PASS credentials "Shioaji API key and secret key set ($( [ "$(live_value shioaji.simulation)" = true ] && echo simulation || echo PRODUCTION))"
+  else
+    pf FAIL credentials "SHIOAJI_API_KEY / SHIOAJI_SECRET_KEY not set (environment or a chmod 600 --config file)"
+  fi
+
+  if out="$("$HFT_BIN" kill status 2>&1)"; then
+    if grep -q ENGAGED <<<"$out"; then
+      pf WARN kill-switch "ENGAGED ($(awk -F': *' '/^reason/ {print $2}' <<<"$out")): the engine starts HALTED; hft kill off, then hft risk resume"
+    else
+      pf PASS kill-switch "released"
+    fi
+  else
+    pf FAIL kill-switch "$(head -1 <<<"$out")"
+  fi
+
+  if [ "$(live_value lease.enabled)" = true ]; then
+    rc=0; out="$("$HFT_BIN" lease status 2>&1)" || rc=$?
+    if [ "$rc" -ne 0 ]; then
+      pf FAIL lease "$(head -1 <<<"$out")"
+    elif grep -q '^holder:  none' <<<"$out"; then
+      pf PASS lease "free ($(live_value lease.key) in Redis $(live_value lease.redis_host):$(live_value lease.redis_port))"
+    else
+      pf FAIL lease "held by $(awk '/^holder:/ {print $2}' <<<"$out"): another engine is using this session (hft lease status)"
+    fi
+  else
+    pf INFO lease "off (lease.enabled=false): nothing stops a second engine on this account"
+  fi
+
+  local wal free_pct warn_pct stop_pct
+  wal="$(live_value recorder.wal_dir)"
+  warn_pct="$(live_value recorder.disk_warn_free_pct)"
+  stop_pct="$(live_value recorder.disk_reduce_only_free_pct)"
+  local probe="$wal"
+  while [ ! -e "$probe" ] && [ "$probe" != "/" ] && [ "$probe" != "." ]; do probe="$(dirname "$probe")"; done
+  free_pct="$(df -P "$probe" 2>/dev/null | awk 'NR==2 {gsub("%","",$5); print 100 - $5}')"
+  if [ -z "$free_pct" ]; then
+    pf WARN wal-disk "cannot read the free space of $wal"
+  elif awk -v f="$free_pct" -v s="$stop_pct" 'BEGIN {exit !(f < s)}'; then
+    pf FAIL wal-disk "$free_pct % free at $wal: below recorder.disk_reduce_only_free_pct ($stop_pct %): the engine would go REDUCE_ONLY"
+  elif awk -v f="$free_pct" -v w="$warn_pct" 'BEGIN {exit !(f < w)}'; then
+    pf WARN wal-disk "$free_pct % free at $wal: below recorder.disk_warn_free_pct ($warn_pct %)"
+  else
+    pf PASS wal-disk "$free_pct % free at $wal"
+  fi
+
+  local port; port="$(live_value metrics.port)"
+  if [ "$(live_value metrics.enabled)" != true ]; then
+    pf INFO metrics "off (metrics.enabled=false): hft monitor will have nothing to read"
+  elif (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    pf FAIL metrics "port $port is in use: another engine running? (metrics.port / --metrics-port)"
+  else
+    pf PASS metrics "port $port free"
+  fi
+
+  if command -v timedatectl >/dev/null 2>&1 && out="$(timedatectl show -p NTPSynchronized --value 2>/dev/null)"; then
+    if [ "$out" = yes ]; then pf PASS clock "NTP synchronised"; else pf WARN clock "not NTP synchronised: exchange and local times drift apart"; fi
+  else
+    pf INFO clock "cannot tell whether the clock is synchronised (no timedatectl)"
+  fi
+
+  if [ "$skip_broker" -eq 1 ]; then
+    pf INFO contracts "skipped (--skip-broker)"
+  else
+    local sync_out="/tmp/ops.sh.sync.$$"
+    rc=0; "$HFT_BIN" config sync >"$sync_out" 2>&1 || rc=$?
+    case "$rc" in
+      0) pf PASS contracts "$(tail -1 "$sync_out")" ;;
+      1) pf FAIL contracts "$(grep -E 'differing|cannot write' "$sync_out" | tail -1) (hft config sync)" ;;
+      *) pf FAIL contracts "$(grep -v '^hft config sync: asking' "$sync_out" | tail -1)" ;;
+    esac
+    rm -f "$sync_out"
+  fi
+
+  if [ "$PF_FAILS" -gt 0 ]; then
+    say "FAIL: $PF_FAILS check(s) failed, $PF_WARNS warning(s): do not start the live session yet"
+    return 1
+  fi
+  say "ok: every check passed ($PF_WARNS warning(s))"
+}
+
 main() {
   local cmd="${1:-}"
   [ $# -gt 0 ] && shift
@@ -213,6 +326,17 @@ main() {
       fi
       local dir="$1"; shift
       need_hft; exec "$HFT_BIN" run replay --data "$dir" "$@" ;;
+    preflight)
+      local skip=0
+      while [ $# -gt 0 ]; do
+        case "$1" in
+          --skip-broker) skip=1 ;;
+          -h|--help) usage; return 0 ;;
+          *) say "ops.sh preflight: unknown option '$1' (see ops.sh --help)" >&2; return 2 ;;
+        esac
+        shift
+      done
+      need_hft; cmd_preflight "$skip"; return ;;
   esac
   case "$cmd" in
     setup|tune|hugepages|isolate) ;;

@@ -1,9 +1,15 @@
-// ops.sh (repo root): --help, and `tune --dry-run` reports the host and changes nothing.
+// ops.sh (repo root): --help, `tune --dry-run` reports the host and changes nothing, and
+// `preflight` checks a live session's set-up against a real Redis and the stand-in Shioaji SDK.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <string>
+
+#include "redis_server.hpp"
 
 namespace hft {
 namespace {
@@ -29,7 +35,7 @@ TEST(OpsSh, HelpListsEveryCommand) {
   const Result r = ops("--help");
   EXPECT_EQ(r.rc, 0) << r.out;
   for (const char* cmd : {"setup", "tune", "hugepages N", "isolate", "monitor-ch", "replay-wal",
-                          "--dry-run", "--yes"}) {
+                          "preflight", "--skip-broker", "--dry-run", "--yes"}) {
     EXPECT_NE(r.out.find(cmd), std::string::npos) << "missing " << cmd << " in\n" << r.out;
   }
 }
@@ -53,6 +59,7 @@ TEST(OpsSh, BadUsageExitsTwo) {
   EXPECT_EQ(ops("hugepages lots").rc, 2);
   EXPECT_EQ(ops("tune --bogus").rc, 2);
   EXPECT_EQ(ops("replay-wal").rc, 2);
+  EXPECT_EQ(ops("preflight --bogus").rc, 2);
 }
 
 TEST(OpsSh, HugepagesIsIdempotentWhenAlreadyThere) {
@@ -62,6 +69,76 @@ TEST(OpsSh, HugepagesIsIdempotentWhenAlreadyThere) {
   EXPECT_TRUE(r.out.find("nothing to do") != std::string::npos ||
               r.out.find("would: set vm.nr_hugepages") != std::string::npos)
       << r.out;
+}
+
+/// The environment of a live session on this test's own services; restored at the end.
+class PreflightEnv {
+ public:
+  PreflightEnv(const std::filesystem::path& dir, int redis_port) {
+    std::filesystem::copy(HFT_SOURCE_DIR "/config", dir / "config",
+                          std::filesystem::copy_options::recursive);
+    set("HFT_BIN", HFT_BINARY);
+    set("HFT_CONFIG_DIR", (dir / "config").string());  // the contracts snapshot goes there
+    set("HFT_RECORDER_WAL_DIR", (dir / "wal").string());
+    set("HFT_METRICS_PORT", std::to_string(itest::free_port()));
+    set("HFT_KILL_SWITCH_NAME", kill_switch_);
+    set("HFT_LEASE_ENABLED", "true");
+    set("HFT_LEASE_REDIS_PORT", std::to_string(redis_port));
+    set("SHIOAJI_API_KEY", "test-key");
+    set("SHIOAJI_SECRET_KEY", "test-secret");
+    set("PYTHONPATH", HFT_SOURCE_DIR "/tests/integration/mock_shioaji");
+    set("HFT_SHIOAJI_BRIDGE", "python3 " HFT_SOURCE_DIR "/bridge/shioaji_bridge.py");
+  }
+  ~PreflightEnv() {
+    for (const char* name :
+         {"HFT_BIN", "HFT_CONFIG_DIR", "HFT_RECORDER_WAL_DIR", "HFT_METRICS_PORT",
+          "HFT_KILL_SWITCH_NAME", "HFT_LEASE_ENABLED", "HFT_LEASE_REDIS_PORT", "SHIOAJI_API_KEY",
+          "SHIOAJI_SECRET_KEY", "PYTHONPATH", "HFT_SHIOAJI_BRIDGE"}) {
+      unsetenv(name);
+    }
+    std::filesystem::remove("/dev/shm/" + kill_switch_);
+  }
+
+ private:
+  static void set(const char* name, const std::string& value) { setenv(name, value.c_str(), 1); }
+  std::string kill_switch_ = "hft_kill_preflight_" + std::to_string(::getpid());
+};
+
+TEST(OpsSh, PreflightPassesALiveSetUpAndFailsWhileAnotherEngineHoldsTheLease) {
+  itest::RedisServer redis;
+  ASSERT_EQ(redis.start(), "");
+  itest::TempDir tmp("hft_it_preflight");
+  const PreflightEnv env(tmp.path(), redis.port());
+
+  const Result ok = ops("preflight");
+  EXPECT_EQ(ok.rc, 0) << ok.out;
+  for (const char* line :
+       {"PASS  config", "PASS  credentials", "PASS  kill-switch    released",
+        "PASS  lease          free (feed:session:owner", "PASS  wal-disk", "PASS  metrics",
+        "PASS  contracts      2 contract(s), 0 differing, 0 missing", "ok: every check passed"}) {
+    EXPECT_NE(ok.out.find(line), std::string::npos) << "missing '" << line << "' in\n" << ok.out;
+  }
+  EXPECT_TRUE(std::filesystem::exists(tmp.path() / "config" / "contracts.json"));
+  EXPECT_EQ(ok.out.find("test-secret"), std::string::npos) << "secrets never shown";
+
+  lease::RedisClient client(redis.endpoint());
+  ASSERT_FALSE(client.command({"SET", "feed:session:owner", "other-host:1"}).failed());
+  const Result held = ops("preflight --skip-broker");
+  EXPECT_EQ(held.rc, 1) << held.out;
+  EXPECT_NE(held.out.find("FAIL  lease          held by other-host:1"), std::string::npos)
+      << held.out;
+  EXPECT_NE(held.out.find("INFO  contracts      skipped (--skip-broker)"), std::string::npos)
+      << held.out;
+  EXPECT_NE(held.out.find("do not start the live session yet"), std::string::npos) << held.out;
+
+  unsetenv("SHIOAJI_SECRET_KEY");
+  redis.stop();
+  const Result broken = ops("preflight --skip-broker");
+  EXPECT_EQ(broken.rc, 1) << broken.out;
+  EXPECT_NE(broken.out.find("FAIL  credentials"), std::string::npos) << broken.out;
+  EXPECT_NE(broken.out.find("FAIL  lease          hft lease status: cannot reach Redis"),
+            std::string::npos)
+      << broken.out;
 }
 
 }  // namespace
