@@ -17,14 +17,15 @@ record (docs/feed.md, "The binary record") per quote callback, plus control line
                              position in every configured code, e.g. {"2330":-2,"TXFR1":0}
     @positions_failed WHY    ... or the list_positions call that raised and its exception type
 
-With --contracts (`hft config sync`) it subscribes nothing: it writes one line per configured
-code, then exits 0:
+Right after login, before anything else, it writes the configured codes' contract data; with
+--contracts (`hft config sync`) it then logs out and exits 0 (nothing subscribed):
 
     @contract {json}         the broker's contract data (reference §2): code (as configured),
                              target_code, security_type, exchange, name, category, unit,
                              multiplier, reference, limit_up, limit_down, delivery_month,
                              delivery_date, update_date; prices as exact decimal text
-    @contract_missing CODE   the broker has no contract of that code
+    @contract_missing CODE   (--contracts only) the broker has no contract of that code (without
+                             --contracts an unknown code ends the bridge with exit status 2)
     @contracts_done N        N codes asked
 
 With --orders (the engine's orders.mode=live) the engine writes one JSON order line per order to
@@ -672,6 +673,11 @@ def main():
         target = getattr(contract, "target_code", "") or ""
         configured[target or code] = configured[code] = code
         contracts.append((code, contract, target))
+    # The broker's contract data first (the engine takes the exchange's daily limits from it and
+    # checks its specs), then the reconciliation, then quotes.
+    for code, contract, _ in contracts:
+        writer.put(contract_line(code, contract).encode())
+    writer.put(f"@contracts_done {len(contracts)}\n".encode())
     stop = threading.Event()
     if args.orders:  # reconciled before any quote is subscribed
         Orders(sj, api, writer, stop.set).start(configured, args.position_check_s)

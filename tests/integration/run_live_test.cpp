@@ -61,7 +61,9 @@ class LiveEnv {
                              "HFT_LEASE_ENABLED",
                              "HFT_LEASE_REDIS_PORT",
                              "HFT_LEASE_KEY",
-                             "HFT_LEASE_TTL_S"}) {
+                             "HFT_LEASE_TTL_S",
+                             "MOCK_SHIOAJI_CONTRACTS",
+                             "MOCK_SHIOAJI_CRASH"}) {
       unsetenv(name);
     }
   }
@@ -732,6 +734,44 @@ TEST(RunLive, ResumeWithRebaseTakesTheBrokersPositionAfterAMismatchHalt) {
   EXPECT_NE(s["trading_state"], "HALTED") << states.out();
 }
 
+// The bridge reports the broker's contracts first; the risk gate takes the exchange's daily
+// limits from them. Here 2330's limit-up is 585 (the mock trades it at 585-587): the TWAP's buys
+// above it are refused before they reach the broker, where ±10 % of the first price would let
+// them through.
+TEST(RunLive, TheBrokersDailyLimitsReplaceTheComputedOnes) {
+  const SimulationOrders env("fill");
+  LiveEnv::set("MOCK_SHIOAJI_CONTRACTS", R"({"2330": {"limit_up": "585"}})");
+  OrderRun r;
+  ASSERT_EQ(r.run(kTwapBuy2330), 0) << r.err;
+  EXPECT_NE(r.err.find("daily price limits from the broker: TXFR1 20700..25300, 2330 527..585"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.out.find("daily limits from the broker: 2 of 2 symbols"), std::string::npos) << r.out;
+  test::Child rejects;
+  test::run_hft(r.tmp.path, {"wal", "dump", (r.tmp.path / "wal").string(), "--type", "risk_reject"},
+                &rejects);
+  EXPECT_NE(rejects.out().find("\"reason_name\":\"daily_limit\""), std::string::npos)
+      << rejects.out();
+  for (const nlohmann::json& j : r.calls) {
+    if (j["call"] == "place_order") {
+      EXPECT_LE(std::stod(j["price"].get<std::string>()), 585.0) << j.dump();
+    }
+  }
+}
+
+TEST(RunLive, ASpecThatDiffersFromTheBrokersContractRefusesTheStart) {
+  const SimulationOrders env("fill");
+  LiveEnv::set("MOCK_SHIOAJI_CONTRACTS", R"({"2330": {"unit": 1}})");
+  OrderRun r;
+  EXPECT_EQ(r.run(kTwapBuy2330), 2) << r.err;
+  EXPECT_NE(r.err.find("refusing to start: the spec of 2330 differs from the broker's contract; "
+                       "lot_size ours 1000, the broker's unit 1"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("hft config sync"), std::string::npos) << r.err;
+  EXPECT_EQ(r.calls_named("place_order"), 0u) << r.err;
+}
+
 TEST(RunLive, AFailedPositionCheckIsSaidAndCountedWithoutTheSdksText) {
   const SimulationOrders env("fill");
   LiveEnv::set("HFT_ORDERS_POSITION_CHECK_S", "0.2");
@@ -850,7 +890,7 @@ TEST(RunLive, ASecondEngineIsRefusedTheLeaseAndALostLeaseHalts) {
   EXPECT_EQ(client.command({"GET", key}).kind, lease::RedisReply::Kind::kNil);
 }
 
-TEST(RunLive, ABridgeThatCannotLogInEndsTheRunAsAFailure) {
+TEST(RunLive, ABridgeThatCannotLogInRefusesTheStart) {
   test::TempDir tmp("hft_it_live_login");
   LiveEnv env("shadow");
   LiveEnv::set("MOCK_SHIOAJI_LOGIN", "451");
@@ -859,9 +899,26 @@ TEST(RunLive, ABridgeThatCannotLogInEndsTheRunAsAFailure) {
                           {"run", "live", "--duration", "30s", "--no-progress", "--wal-dir",
                            (tmp.path / "wal").string()},
                           &c),
-            1);
+            2);
   EXPECT_NE(c.err().find("wait at least 60 s"), std::string::npos) << c.err();
-  EXPECT_NE(c.err().find("the bridge ended the quote stream"), std::string::npos) << c.err();
+  EXPECT_NE(c.err().find("the bridge ended before it reported the broker's contracts"),
+            std::string::npos)
+      << c.err();
+}
+
+TEST(RunLive, ABridgeThatDiesWhileTradingEndsTheRunAsAFailure) {
+  test::TempDir tmp("hft_it_live_crash");
+  LiveEnv env("shadow");
+  LiveEnv::set("MOCK_SHIOAJI_CRASH", "after_quotes");
+  test::Child c;
+  EXPECT_EQ(test::run_hft(tmp.path,
+                          {"run", "live", "--duration", "30s", "--no-progress", "--wal-dir",
+                           (tmp.path / "wal").string()},
+                          &c),
+            1);
+  EXPECT_NE(c.err().find("the bridge ended the quote stream (exit status 3)"), std::string::npos)
+      << c.err();
+  EXPECT_NE(c.out().find("bridge: 202 payloads"), std::string::npos) << "its quotes were taken";
 }
 
 }  // namespace

@@ -100,7 +100,7 @@ std::vector<SpecDifference> compare_contract(const ContractSpec& spec, const Bro
                    fmt::format("{} ({}..{} from the reference {})", spec.limit_pct_bp,
                                format_fixed(ours.down.v, spec.price_scale),
                                format_fixed(ours.up.v, spec.price_scale), c.reference),
-                   fmt::format("{}..{}", c.limit_down, c.limit_up)});
+                   fmt::format("{}..{}", c.limit_down, c.limit_up), /*limits_only=*/true});
   }
   return out;
 }

@@ -34,6 +34,9 @@ struct SpecDifference {
   std::string field;   // our key in symbols.list: exchange, lot_size, multiplier, ...
   std::string ours;    // what our spec says
   std::string broker;  // what the broker says
+  // Only the daily limits differ (limit_pct_bp): a live run takes the broker's limits instead.
+  // Any other difference sizes, prices or values orders wrongly: a live run refuses to start.
+  bool limits_only = false;
 };
 
 /// Our spec against the broker's contract. Fields the broker leaves empty or 0 are not checked.

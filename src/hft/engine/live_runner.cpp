@@ -15,6 +15,7 @@
 #include "hft/core/clock.hpp"
 #include "hft/engine/bridge_gateway.hpp"
 #include "hft/engine/bridge_process.hpp"
+#include "hft/engine/contract_sync.hpp"
 #include "hft/engine/hot_path.hpp"
 #include "hft/engine/reconciliation.hpp"
 #include "hft/feed/shioaji/normalizer.hpp"
@@ -61,8 +62,10 @@ class BridgeFeed final : public FeedSource {
     if (std::string error = take_lease(registry); !error.empty()) return error;
     const bool orders = cfg_.orders.mode == "live";
     if (orders) gateway_ = std::make_unique<BridgeGateway>(cfg_, symbols, registry);
+    symbols_ = &symbols;
     std::string error =
         bridge_.start(cfg_, codes, orders ? BridgeMode::kOrders : BridgeMode::kQuotes);
+    if (error.empty()) error = read_contracts();
     if (error.empty() && orders) error = reconcile(symbols, registry);
     return error;
   }
@@ -70,6 +73,7 @@ class BridgeFeed final : public FeedSource {
   OrderGateway* gateway() override { return gateway_.get(); }
 
   std::string carry_broker_state(HotPath& hot) override {
+    if (std::string error = take_contracts(hot); !error.empty()) return error;
     const CarriedPnlFrom from = *carried_pnl_from_string(cfg_.risk.carried_pnl_from);
     for (const PositionAtStart& p : start_.positions) {
       const Price basis = carried_basis(p, from);
@@ -150,6 +154,8 @@ class BridgeFeed final : public FeedSource {
     for (const PositionAtStart& p : start_.positions) {
       title += "; position at start: " + describe(p, symbols);
     }
+    title += fmt::format("; daily limits from the broker: {} of {} symbols", limits_taken_,
+                         symbols.size());
     if (lease_ != nullptr) {
       const std::uint64_t lost = lease_->losses();
       title += lost == 0 ? std::string("; session lease held throughout")
@@ -257,6 +263,72 @@ class BridgeFeed final : public FeedSource {
     return true;
   }
 
+  /// The broker's contract data the bridge writes right after login (`@contract` lines, then
+  /// `@contracts_done`), kept for take_contracts(). Frames read past it are held for run(). A
+  /// bridge that sends none (a relay of another make) goes on at its first quote or `@ready`.
+  /// Non-empty: why the run cannot start.
+  std::string read_contracts() {
+    for (;;) {
+      for (std::string_view frame; framer_.next(frame);) {
+        if (frame.starts_with("@contracts_done")) return "";
+        if (frame.starts_with("@contract ")) {
+          BrokerContract c;
+          std::string why;
+          if (parse_contract_line(frame.substr(10), c, &why)) {
+            contracts_.push_back(std::move(c));
+          } else {
+            std::fprintf(stderr,
+                         "hft run live: unreadable @contract line from the bridge (%s): its "
+                         "symbol's daily limits are computed from the first price instead\n",
+                         why.c_str());
+          }
+          continue;
+        }
+        held_.emplace_back(frame);
+        if (!frame.starts_with('@') || frame.starts_with("@ready")) return "";
+      }
+      if (!read_some(100)) {
+        return "the bridge ended before it reported the broker's contracts (its messages are "
+               "above)";
+      }
+    }
+  }
+
+  /// Before trading: each configured symbol's spec against the broker's contract. A difference
+  /// that would size, price or value orders wrongly refuses the start; otherwise the risk gate
+  /// takes the exchange's daily limits from it (instead of ±limit_pct_bp of the first price).
+  std::string take_contracts(HotPath& hot) {
+    std::string taken;
+    for (const BrokerContract& c : contracts_) {
+      const std::optional<SymbolId> id = symbols_->find(c.code);
+      if (!id) continue;
+      const ContractSpec& spec = symbols_->spec(*id);
+      std::string wrong;
+      for (const SpecDifference& d : compare_contract(spec, c)) {
+        if (!d.limits_only)
+          wrong += fmt::format("; {} ours {}, the broker's {}", d.field, d.ours, d.broker);
+      }
+      if (!wrong.empty()) {
+        return fmt::format(
+            "refusing to start: the spec of {} differs from the broker's contract{} — orders "
+            "would be sized, priced or valued wrongly. Fix it in symbols.list, then `hft config "
+            "build` (`hft config sync` lists every difference)",
+            c.code, wrong);
+      }
+      const ParsedFixed down = parse_price(c.limit_down, spec.price_scale);
+      const ParsedFixed up = parse_price(c.limit_up, spec.price_scale);
+      if (!down.ok() || !up.ok() || down.value <= 0 || up.value < down.value) continue;
+      hot.risk().set_price_limits(*id, Price{down.value}, Price{up.value});
+      taken +=
+          fmt::format("{}{} {}..{}", taken.empty() ? "" : ", ", c.code, c.limit_down, c.limit_up);
+      ++limits_taken_;
+    }
+    if (!taken.empty()) {
+      std::fprintf(stderr, "hft run live: daily price limits from the broker: %s\n", taken.c_str());
+    }
+    return "";
+  }
+
   /// Start-up reconciliation (orders.mode=live, docs/feed.md): reads the bridge's report of the
   /// broker's working orders and positions, decides by orders.on_start_working, cancels first
   /// when told to, then starts the gateway. Frames read past it are held for run(). Non-empty:
@@ -287,7 +359,6 @@ class BridgeFeed final : public FeedSource {
       if (refused[e] != nullptr) refused[e]->inc(start_.refused_by_reason[e]);
     }
     working.set(static_cast<double>(start_.working.size()));
-    symbols_ = &symbols;
     if (!start_.failed.empty()) start_.working.clear();  // none are reported then; ids unchecked
     const StartDecision d =
         decide_start(start_, *on_start_working_from_string(cfg_.orders.on_start_working), symbols,
@@ -394,7 +465,9 @@ class BridgeFeed final : public FeedSource {
   std::unique_ptr<feed::shioaji::Normalizer> shioaji_;
   feed::shioaji::StreamFramer framer_;
   feed::shioaji::Decoded decoded_;
-  BrokerStartState start_;  // orders.mode=live: the start-up reconciliation's result
+  BrokerStartState start_;                 // orders.mode=live: the start-up reconciliation's result
+  std::vector<BrokerContract> contracts_;  // the broker's contract data, read at start
+  std::size_t limits_taken_ = 0;           // symbols whose daily limits came from it
   const SymbolTable* symbols_ = nullptr;
   bool start_cancel_sent_ = false;  // orders.on_start_working=cancel: their cancels went out
   std::size_t start_cancelled_ = 0;

@@ -514,10 +514,9 @@ void RiskGate::start_day() {
     st.loss_latched = false;
     st.reference = Price{0};
     st.mark = Price{0};  // the next update re-derives reference, limits and collars
-    if (!st.exchange_limits) {
-      st.limit_down = Price{0};
-      st.limit_up = Price{kNoBound};
-    }
+    st.exchange_limits = false;
+    st.limit_down = Price{0};
+    st.limit_up = Price{kNoBound};
   }
   state_.new_day();
 }

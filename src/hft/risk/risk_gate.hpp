@@ -124,7 +124,8 @@ class RiskGate {
   // --- what the engine tells the gate --------------------------------------------------------
   /// After the symbol's book or prints changed: mark, reference, collar bounds, feed time.
   void on_market(SymbolId symbol, const lob::BookStats& book, Timestamp now);
-  /// Exchange limit-up/down (e.g. from Shioaji's contract snapshot); replaces the computed ones.
+  /// Exchange limit-up/down (hft run live: the broker's contract data); replaces the computed
+  /// ones for the current trading day (start_day() goes back to computing them).
   void set_price_limits(SymbolId symbol, Price down, Price up);
   /// A new order left the router: working qty/notional, open orders, throttles, duplicate key.
   void on_order_sent(const OrderRequest& o, Timestamp now);
@@ -161,7 +162,8 @@ class RiskGate {
   void halt(StateTrigger why) { state_.halt(why); }
   /// Test and operator hook: forces a state (HALTED latches, ACTIVE clears every latch).
   void set_state(TradingState s);
-  /// New trading day: daily PnL baseline, session references, REDUCE_ONLY loss latch.
+  /// New trading day: daily PnL baseline, session references, REDUCE_ONLY loss latch; exchange
+  /// limits given for the day before are dropped (they were that day's).
   void start_day();
 
   /// The price the gate books an order at: its limit, or for a market order the worst price it

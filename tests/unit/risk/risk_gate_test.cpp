@@ -182,6 +182,12 @@ TEST_F(RiskGateTest, ExchangeLimitsReplaceTheComputedOnes) {
   EXPECT_EQ(buy(20500), RejectReason::kNone);
   EXPECT_EQ(buy(20501), RejectReason::kOutsideDailyLimit);
   EXPECT_EQ(sell(19499), RejectReason::kOutsideDailyLimit);
+  // They were that day's: the next day computes them again from its first mark (± 10 %).
+  gate->start_day();
+  gate->on_market(txf, quote(20000, 20001), kT0);
+  EXPECT_EQ(buy(20501), RejectReason::kNone);
+  EXPECT_EQ(buy(22000), RejectReason::kNone);
+  EXPECT_EQ(buy(22001), RejectReason::kOutsideDailyLimit);
 }
 
 TEST_F(RiskGateTest, MaxOrderNotional) {

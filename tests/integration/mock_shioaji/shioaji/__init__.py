@@ -49,6 +49,8 @@ reaches the callback, as a broker's books may), and from each account's second c
                           made elsewhere after the session's start-up reconciliation
   MOCK_SHIOAJI_POSITIONS_AFTER  raise: list_positions raises from each account's second call on
 
+  MOCK_SHIOAJI_CRASH      after_quotes: the process dies (exit status 3) after the quotes
+
 Contracts (reference §2): 2330 and TXFR1 / TXFD6 with their documented fields;
   MOCK_SHIOAJI_CONTRACTS  JSON object code -> {field: value} changing some, e.g. {"2330":
                           {"unit": 1}} (prices as text)
@@ -260,6 +262,9 @@ class _Quote:
                 else:
                     self._emit("tick_fop", tick_fop(code, mid, 2, totals[code]))
             time.sleep(0.005)
+        if os.environ.get("MOCK_SHIOAJI_CRASH") == "after_quotes":
+            time.sleep(0.2)  # the quotes reach the engine; then the process dies as in a crash
+            os._exit(3)
 
 
 class Account(_Payload):
