@@ -102,6 +102,10 @@ TEST(ConfigSync, ABridgeThatCannotLogInExitsTwoAndSaysWhy) {
   test::Child bad;
   EXPECT_EQ(test::run_hft(tmp.path, {"config", "sync", "--timeout", "soon"}, &bad), 2);
   EXPECT_NE(bad.err().find("--timeout 'soon'"), std::string::npos) << bad.err();
+  unsetenv("SHIOAJI_SECRET_KEY");
+  test::Child no_key;
+  EXPECT_EQ(test::run_hft(tmp.path, {"config", "sync", "--symbols", "2330"}, &no_key), 2);
+  EXPECT_NE(no_key.err().find("Shioaji credentials missing"), std::string::npos) << no_key.err();
 }
 
 }  // namespace

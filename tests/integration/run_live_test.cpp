@@ -759,6 +759,18 @@ TEST(RunLive, TheBrokersDailyLimitsReplaceTheComputedOnes) {
   }
 }
 
+// A bridge of another make (a relay) that sends no contract data: the run goes on at its first
+// other line — in orders mode that line is the reconciliation's, which must still be taken —
+// and the risk gate computes the daily limits.
+TEST(RunLive, ABridgeWithoutContractDataStillStartsAndReconciles) {
+  const SimulationOrders env("fill");
+  LiveEnv::set("HFT_SHIOAJI_BRIDGE", "sh -c 'printf \"@reconciled 0 0\\n@ready 2\\n\"; sleep 10'");
+  OrderRun r;
+  ASSERT_EQ(r.run(kTwapBuy2330), 0) << r.err;
+  EXPECT_NE(r.err.find("bridge subscribed"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("daily limits from the broker: 0 of 2 symbols"), std::string::npos) << r.out;
+}
+
 TEST(RunLive, ASpecThatDiffersFromTheBrokersContractRefusesTheStart) {
   const SimulationOrders env("fill");
   LiveEnv::set("MOCK_SHIOAJI_CONTRACTS", R"({"2330": {"unit": 1}})");

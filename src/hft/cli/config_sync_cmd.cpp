@@ -37,6 +37,12 @@ int sync(const SyncArgs& a) {
   }
   config::Config cfg;
   if (!load_run_config("live", a.config_file, a.symbols, cfg)) return 2;
+  if (cfg.shioaji.api_key.empty() || cfg.shioaji.secret_key.empty()) {
+    std::fprintf(stderr,
+                 "hft config sync: Shioaji credentials missing: set SHIOAJI_API_KEY and "
+                 "SHIOAJI_SECRET_KEY (environment or a 0600 --config file)\n");
+    return 2;
+  }
   SymbolTable symbols;
   std::string error;
   if (!engine::build_symbols(cfg, symbols, &error)) {

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "hft/core/clock.hpp"
@@ -264,9 +265,9 @@ class BridgeFeed final : public FeedSource {
   }
 
   /// The broker's contract data the bridge writes right after login (`@contract` lines, then
-  /// `@contracts_done`), kept for take_contracts(). Frames read past it are held for run(). A
-  /// bridge that sends none (a relay of another make) goes on at its first quote or `@ready`.
-  /// Non-empty: why the run cannot start.
+  /// `@contracts_done`), kept for take_contracts(). A bridge that sends none (a relay of another
+  /// make) goes on at its first other frame, which is held for reconcile() or run(). Non-empty:
+  /// why the run cannot start.
   std::string read_contracts() {
     for (;;) {
       for (std::string_view frame; framer_.next(frame);) {
@@ -285,7 +286,7 @@ class BridgeFeed final : public FeedSource {
           continue;
         }
         held_.emplace_back(frame);
-        if (!frame.starts_with('@') || frame.starts_with("@ready")) return "";
+        return "";
       }
       if (!read_some(100)) {
         return "the bridge ended before it reported the broker's contracts (its messages are "
@@ -347,6 +348,8 @@ class BridgeFeed final : public FeedSource {
     const auto take = [&](std::string_view frame) {
       if (!frame.starts_with('@') || !start_.on_line(frame, symbols)) held_.emplace_back(frame);
     };
+    // The frame read_contracts() stopped at (a bridge that sent no contract data) comes first.
+    for (const std::string& frame : std::exchange(held_, {})) take(frame);
     while (!start_.done) {
       for (std::string_view frame; !start_.done && framer_.next(frame);) take(frame);
       if (!start_.done && !read_some(100)) {
