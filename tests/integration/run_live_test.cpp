@@ -771,6 +771,20 @@ TEST(RunLive, ABridgeWithoutContractDataStillStartsAndReconciles) {
   EXPECT_NE(r.out.find("daily limits from the broker: 0 of 2 symbols"), std::string::npos) << r.out;
 }
 
+TEST(RunLive, YesterdaysContractDataGivesNoLimits) {
+  const SimulationOrders env("fill");
+  LiveEnv::set("MOCK_SHIOAJI_CONTRACTS",
+               R"({"2330": {"limit_up": "585", "update_date": "2020/01/02"}})");
+  OrderRun r;
+  ASSERT_EQ(r.run(kTwapBuy2330), 0) << r.err;
+  EXPECT_NE(r.err.find("daily price limits from the broker: TXFR1 20700..25300\n"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("not today's for 2330 (2020/01/02)"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("daily limits from the broker: 1 of 2 symbols"), std::string::npos) << r.out;
+  EXPECT_GE(r.calls_named("place_order"), 1u) << "the computed limit-up (643) lets them through";
+}
+
 TEST(RunLive, ASpecThatDiffersFromTheBrokersContractRefusesTheStart) {
   const SimulationOrders env("fill");
   LiveEnv::set("MOCK_SHIOAJI_CONTRACTS", R"({"2330": {"unit": 1}})");

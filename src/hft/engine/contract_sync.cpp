@@ -5,11 +5,13 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <type_traits>
 
 #include "hft/core/clock.hpp"
+#include "hft/core/taiwan_time.hpp"
 #include "hft/engine/bridge_process.hpp"
 
 namespace hft::engine {
@@ -70,6 +72,14 @@ bool parse_contract_line(std::string_view json, BrokerContract& out, std::string
     return false;
   }
   return ok;
+}
+
+bool updated_today(const BrokerContract& c, Timestamp now) {
+  int y = 0, m = 0, d = 0;
+  char extra = 0;
+  if (std::sscanf(c.update_date.c_str(), "%4d/%2d/%2d%c", &y, &m, &d, &extra) != 3) return false;
+  if (m < 1 || m > 12 || d < 1 || d > 31) return false;
+  return days_from_civil(y, m, d) == taipei_day(now);
 }
 
 std::vector<SpecDifference> compare_contract(const ContractSpec& spec, const BrokerContract& c) {

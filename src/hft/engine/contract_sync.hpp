@@ -13,6 +13,7 @@
 #include "hft/config/config.hpp"
 #include "hft/core/contract.hpp"
 #include "hft/core/symbol_table.hpp"
+#include "hft/core/taiwan_time.hpp"
 
 namespace hft::engine {
 
@@ -38,6 +39,11 @@ struct SpecDifference {
   // Any other difference sizes, prices or values orders wrongly: a live run refuses to start.
   bool limits_only = false;
 };
+
+/// Whether the contract's update_date ("YYYY/MM/DD") is the Taipei date of `now`: the broker
+/// refreshes contracts at 07:50 (futures), 08:00 (all) and 14:45 / 17:15 (night session)
+/// (reference §2), so data read before that carries the previous day's reference and limits.
+bool updated_today(const BrokerContract& c, Timestamp now);
 
 /// Our spec against the broker's contract. Fields the broker leaves empty or 0 are not checked.
 std::vector<SpecDifference> compare_contract(const ContractSpec& spec, const BrokerContract& c);

@@ -300,6 +300,7 @@ class BridgeFeed final : public FeedSource {
   /// takes the exchange's daily limits from it (instead of ±limit_pct_bp of the first price).
   std::string take_contracts(HotPath& hot) {
     std::string taken;
+    std::string stale;
     for (const BrokerContract& c : contracts_) {
       const std::optional<SymbolId> id = symbols_->find(c.code);
       if (!id) continue;
@@ -316,6 +317,11 @@ class BridgeFeed final : public FeedSource {
             "build` (`hft config sync` lists every difference)",
             c.code, wrong);
       }
+      if (!updated_today(c, wall_ns())) {  // yesterday's reference and limits
+        stale += fmt::format("{}{} ({})", stale.empty() ? "" : ", ", c.code,
+                             c.update_date.empty() ? "no date" : c.update_date);
+        continue;
+      }
       const ParsedFixed down = parse_price(c.limit_down, spec.price_scale);
       const ParsedFixed up = parse_price(c.limit_up, spec.price_scale);
       if (!down.ok() || !up.ok() || down.value <= 0 || up.value < down.value) continue;
@@ -326,6 +332,13 @@ class BridgeFeed final : public FeedSource {
     }
     if (!taken.empty()) {
       std::fprintf(stderr, "hft run live: daily price limits from the broker: %s\n", taken.c_str());
+    }
+    if (!stale.empty()) {
+      std::fprintf(stderr,
+                   "hft run live: the broker's contract data is not today's for %s: their daily "
+                   "limits are computed from the first price instead (the broker updates "
+                   "contracts at 07:50 futures, 08:00 all; start after that)\n",
+                   stale.c_str());
     }
     return "";
   }

@@ -120,6 +120,21 @@ TEST(ContractSync, AReferenceOurScaleCannotHoldIsAPriceScaleDifference) {
   EXPECT_EQ(fields(compare_contract(*builtin_contract("TXFR1"), f)), "price_scale;");
 }
 
+TEST(ContractSync, ContractDataCountsAsTodaysOnlyOnItsTaipeiDate) {
+  BrokerContract c = tsmc();
+  const Timestamp morning = taipei_to_utc(2026, 4, 1, 8, 30);      // 00:30 UTC
+  const Timestamp next_morning = taipei_to_utc(2026, 4, 2, 7, 0);  // 04-01 23:00 UTC
+  c.update_date = "2026/04/01";
+  EXPECT_TRUE(updated_today(c, morning));
+  EXPECT_FALSE(updated_today(c, next_morning)) << "Taipei's date, not UTC's";
+  c.update_date = "2026/04/02";
+  EXPECT_TRUE(updated_today(c, next_morning));
+  for (const char* bad : {"", "2026-04-01", "2026/13/01", "2026/04/01x", "yesterday"}) {
+    c.update_date = bad;
+    EXPECT_FALSE(updated_today(c, morning)) << bad;
+  }
+}
+
 TEST(ContractSync, FieldsTheBrokerLeavesEmptyAreNotChecked) {
   BrokerContract bare;
   bare.code = "2330";

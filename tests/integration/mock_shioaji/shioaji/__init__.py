@@ -53,7 +53,7 @@ reaches the callback, as a broker's books may), and from each account's second c
 
 Contracts (reference §2): 2330 and TXFR1 / TXFD6 with their documented fields;
   MOCK_SHIOAJI_CONTRACTS  JSON object code -> {field: value} changing some, e.g. {"2330":
-                          {"unit": 1}} (prices as text)
+                          {"unit": 1}} (prices as text); update_date is today's (Taipei)
 """
 
 import itertools
@@ -128,7 +128,7 @@ class Contract:
         self.unit, self.multiplier = 0, 0
         self.limit_up, self.limit_down = Decimal(0), Decimal(0)
         self.delivery_month, self.delivery_date, self.underlying_kind = "", "", ""
-        self.update_date = "2026/04/01"
+        self.update_date = _taipei_now().strftime("%Y/%m/%d")  # refreshed today
         for name, value in fields.items():
             setattr(self, name, Decimal(value) if name.startswith("limit_") else value)
 
