@@ -18,8 +18,12 @@ extern char** environ;
 
 namespace hft::engine {
 
-std::string BridgeProcess::start(const config::Config& cfg, const std::string& symbols,
+std::string BridgeProcess::start(const config::Config& cfg, const SymbolTable& symbols,
                                  BridgeMode mode) {
+  std::string codes;
+  for (SymbolId id = 0; id < symbols.size(); ++id) {
+    codes += (id == 0 ? "" : ",") + symbols.spec(id).code;
+  }
   const bool orders = mode == BridgeMode::kOrders;
   int fds[2];
   if (::pipe(fds) != 0) return fmt::format("pipe: {}", std::strerror(errno));
@@ -29,7 +33,7 @@ std::string BridgeProcess::start(const config::Config& cfg, const std::string& s
     ::close(fds[1]);
     return fmt::format("pipe: {}", std::strerror(errno));
   }
-  std::string cmd = fmt::format("exec {} --symbols {} {}", cfg.shioaji.bridge, symbols,
+  std::string cmd = fmt::format("exec {} --symbols {} {}", cfg.shioaji.bridge, codes,
                                 cfg.shioaji.simulation ? "--simulation" : "--production");
   if (orders) cmd += fmt::format(" --orders --position-check-s {}", cfg.orders.position_check_s);
   if (mode == BridgeMode::kContracts) cmd += " --contracts";

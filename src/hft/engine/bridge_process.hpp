@@ -10,6 +10,7 @@
 #include <string>
 
 #include "hft/config/config.hpp"
+#include "hft/core/symbol_table.hpp"
 
 namespace hft::engine {
 
@@ -26,8 +27,8 @@ class BridgeProcess {
   BridgeProcess(const BridgeProcess&) = delete;
   BridgeProcess& operator=(const BridgeProcess&) = delete;
 
-  /// Starts the bridge for the comma-separated `symbols`; "" or why it could not be started.
-  std::string start(const config::Config& cfg, const std::string& symbols, BridgeMode mode);
+  /// Starts the bridge for every symbol of `symbols`; "" or why it could not be started.
+  std::string start(const config::Config& cfg, const SymbolTable& symbols, BridgeMode mode);
 
   /// The read end of the bridge's stdout; -1 once stopped.
   int fd() const { return fd_; }

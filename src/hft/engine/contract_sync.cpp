@@ -8,11 +8,13 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <span>
 #include <type_traits>
 
 #include "hft/core/clock.hpp"
 #include "hft/core/taiwan_time.hpp"
 #include "hft/engine/bridge_process.hpp"
+#include "hft/feed/shioaji/stream_framer.hpp"
 
 namespace hft::engine {
 namespace {
@@ -82,6 +84,13 @@ bool updated_today(const BrokerContract& c, Timestamp now) {
   return days_from_civil(y, m, d) == taipei_day(now);
 }
 
+std::optional<PriceLimits> broker_limits(const ContractSpec& spec, const BrokerContract& c) {
+  const std::optional<Price> down = at_scale(c.limit_down, spec.price_scale);
+  const std::optional<Price> up = at_scale(c.limit_up, spec.price_scale);
+  if (!down || !up) return std::nullopt;
+  return PriceLimits{.down = *down, .up = *up};
+}
+
 std::vector<SpecDifference> compare_contract(const ContractSpec& spec, const BrokerContract& c) {
   std::vector<SpecDifference> out;
   if (!c.exchange.empty() && exchange_from_string(c.exchange) != spec.exchange) {
@@ -101,11 +110,10 @@ std::vector<SpecDifference> compare_contract(const ContractSpec& spec, const Bro
                    fmt::format("reference {} (not a price at that scale)", c.reference)});
     return out;
   }
-  const std::optional<Price> up = at_scale(c.limit_up, spec.price_scale);
-  const std::optional<Price> down = at_scale(c.limit_down, spec.price_scale);
-  if (!up || !down) return out;
+  const std::optional<PriceLimits> theirs = broker_limits(spec, c);
+  if (!theirs) return out;
   const PriceLimits ours = daily_limits(*ref, spec, spec.ladder());
-  if (ours.up.v != up->v || ours.down.v != down->v) {
+  if (ours.up.v != theirs->up.v || ours.down.v != theirs->down.v) {
     out.push_back({"limit_pct_bp",
                    fmt::format("{} ({}..{} from the reference {})", spec.limit_pct_bp,
                                format_fixed(ours.down.v, spec.price_scale),
@@ -118,17 +126,13 @@ std::vector<SpecDifference> compare_contract(const ContractSpec& spec, const Bro
 ContractSync fetch_contracts(const config::Config& cfg, const SymbolTable& symbols,
                              std::int64_t timeout_ms) {
   ContractSync sync;
-  std::string codes;
-  for (SymbolId id = 0; id < symbols.size(); ++id) {
-    codes += (id == 0 ? "" : ",") + symbols.spec(id).code;
-  }
   BridgeProcess bridge;
-  if (std::string e = bridge.start(cfg, codes, BridgeMode::kContracts); !e.empty()) {
+  if (std::string e = bridge.start(cfg, symbols, BridgeMode::kContracts); !e.empty()) {
     sync.error = e;
     return sync;
   }
   const std::int64_t deadline = mono_ns() + timeout_ms * 1'000'000;
-  std::string buffer;
+  feed::shioaji::StreamFramer framer;  // lines, an overlong one dropped
   bool done = false;
   bool ended = false;
   while (!done && !ended) {
@@ -138,27 +142,25 @@ ContractSync fetch_contracts(const config::Config& cfg, const SymbolTable& symbo
     const int ready = ::poll(&p, 1, static_cast<int>(std::min<std::int64_t>(left_ms, 1000)));
     if (ready < 0 && errno != EINTR) break;
     if (ready <= 0) continue;
-    char chunk[4096];
-    const ssize_t n = ::read(p.fd, chunk, sizeof chunk);
+    const std::span<char> area = framer.write_area();
+    const ssize_t n = ::read(p.fd, area.data(), area.size());
     if (n <= 0) {
       ended = n == 0 || (errno != EINTR && errno != EAGAIN);
       continue;
     }
-    buffer.append(chunk, static_cast<std::size_t>(n));
-    for (std::size_t nl; !done && (nl = buffer.find('\n')) != std::string::npos;) {
-      const std::string line = buffer.substr(0, nl);
-      buffer.erase(0, nl + 1);
+    framer.commit(static_cast<std::size_t>(n));
+    for (std::string_view line; !done && framer.next(line);) {
       if (line.starts_with("@contract ")) {
         BrokerContract c;
         std::string why;
-        if (!parse_contract_line(std::string_view(line).substr(10), c, &why)) {
+        if (!parse_contract_line(line.substr(10), c, &why)) {
           sync.error =
               fmt::format("unreadable @contract line from the bridge ({}): {:.120}", why, line);
           return sync;
         }
         sync.contracts.push_back(std::move(c));
       } else if (line.starts_with("@contract_missing ")) {
-        sync.missing.push_back(line.substr(18));
+        sync.missing.emplace_back(line.substr(18));
       } else if (line.starts_with("@contracts_done")) {
         done = true;
       }

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,6 +45,10 @@ struct SpecDifference {
 /// refreshes contracts at 07:50 (futures), 08:00 (all) and 14:45 / 17:15 (night session)
 /// (reference §2), so data read before that carries the previous day's reference and limits.
 bool updated_today(const BrokerContract& c, Timestamp now);
+
+/// The broker's limit_down..limit_up as prices at the spec's scale; nullopt when either is
+/// absent, not positive, absurd or not a price at that scale.
+std::optional<PriceLimits> broker_limits(const ContractSpec& spec, const BrokerContract& c);
 
 /// Our spec against the broker's contract. Fields the broker leaves empty or 0 are not checked.
 std::vector<SpecDifference> compare_contract(const ContractSpec& spec, const BrokerContract& c);

@@ -36,10 +36,6 @@ class BridgeFeed final : public FeedSource {
 
   std::string open(const SymbolTable& symbols, obs::Registry& registry) override {
     shioaji_ = std::make_unique<feed::shioaji::Normalizer>(symbols);
-    std::string codes;
-    for (SymbolId id = 0; id < symbols.size(); ++id) {
-      codes += (id == 0 ? "" : ",") + symbols.spec(id).code;
-    }
     for (std::size_t r = 0; r < kReasons; ++r) {
       rejected_[r] = &registry.counter(
           "hft_feed_decode_rejected_total",
@@ -65,7 +61,7 @@ class BridgeFeed final : public FeedSource {
     if (orders) gateway_ = std::make_unique<BridgeGateway>(cfg_, symbols, registry);
     symbols_ = &symbols;
     std::string error =
-        bridge_.start(cfg_, codes, orders ? BridgeMode::kOrders : BridgeMode::kQuotes);
+        bridge_.start(cfg_, symbols, orders ? BridgeMode::kOrders : BridgeMode::kQuotes);
     if (error.empty()) error = read_contracts();
     if (error.empty() && orders) error = reconcile(symbols, registry);
     return error;
@@ -322,10 +318,9 @@ class BridgeFeed final : public FeedSource {
                              c.update_date.empty() ? "no date" : c.update_date);
         continue;
       }
-      const ParsedFixed down = parse_price(c.limit_down, spec.price_scale);
-      const ParsedFixed up = parse_price(c.limit_up, spec.price_scale);
-      if (!down.ok() || !up.ok() || down.value <= 0 || up.value < down.value) continue;
-      hot.risk().set_price_limits(*id, Price{down.value}, Price{up.value});
+      const std::optional<PriceLimits> limits = broker_limits(spec, c);
+      if (!limits || limits->up.v < limits->down.v) continue;
+      hot.risk().set_price_limits(*id, limits->down, limits->up);
       taken +=
           fmt::format("{}{} {}..{}", taken.empty() ? "" : ", ", c.code, c.limit_down, c.limit_up);
       ++limits_taken_;
