@@ -14,6 +14,7 @@
 #include "hft/core/fixed_point.hpp"
 #include "hft/ipc/kill_switch.hpp"
 #include "hft/recorder/wal_reader.hpp"
+#include "hft/risk/trading_state.hpp"
 #include "process.hpp"
 
 namespace hft {
@@ -356,6 +357,92 @@ TEST(RunSim, HaltedIsLeftOnlyByAnExplicitResume) {
   EXPECT_TRUE(resumed);
   EXPECT_EQ(new_while_halted, 0u);
   EXPECT_GT(new_after_resume, 0u) << "the engine did not trade again after the resume";
+}
+
+// `hft risk flatten` from another shell while a TWAP holds the 6 TXF lots it bought: HALTED with
+// trigger flatten, IOC closing orders that only reduce, every position flat at the end, and the
+// engine says so. (The cancels of working orders are the unit tests'.)
+TEST(RunSim, FlattenClosesEveryPositionAndStaysHalted) {
+  test::TempDir tmp("hft_it_flatten");
+  const int port = test::free_port();
+  const auto wal_dir = tmp.path / "wal";
+  const auto summary_path = tmp.path / "summary.json";
+  const auto config = tmp.path / "twap.yaml";
+  std::ofstream(config) << "strategy:\n  name: twap\n  params: {symbol: 0, side: 1, total_qty: 6, "
+                           "duration_s: 1, slices: 2, aggression_ticks: 2}\n";
+  test::Child child = test::spawn_hft(
+      tmp.path, {"run", "sim", "--duration", "6s", "--rate", "20000", "--symbols", "TXFD6,2330",
+                 "--config", config.string(), "--wal-dir", wal_dir.string(), "--metrics-port",
+                 std::to_string(port), "--summary-json", summary_path.string(), "--no-progress"});
+  httplib::Client http("127.0.0.1", port);
+  // Waits until a /metrics line starting with `prefix` satisfies `ok`; false after ~5 s.
+  const auto wait_for = [&](const std::string& prefix, auto ok) {
+    for (int attempt = 0; attempt < 100; ++attempt) {
+      if (auto res = http.Get("/metrics"); res) {
+        std::istringstream lines(res->body);
+        for (std::string line; std::getline(lines, line);) {
+          if (line.rfind(prefix, 0) == 0 && ok(std::stod(line.substr(line.rfind(' ') + 1)))) {
+            return true;
+          }
+        }
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+  };
+  ASSERT_TRUE(wait_for("hft_position{symbol=\"TXFD6\"}", [](double v) { return v == 6; }))
+      << "the TWAP never bought its 6 lots\n"
+      << child.err();
+  test::Child request;
+  ASSERT_EQ(test::run_hft(tmp.path, {"risk", "flatten", "--deadline", "4s"}, &request), 0)
+      << request.err();
+  EXPECT_TRUE(wait_for("hft_flatten_total{result=\"done\"}", [](double v) { return v == 1; }))
+      << child.err();
+  ASSERT_EQ(child.wait(), 0) << child.err();
+  EXPECT_NE(child.err().find("flatten done: every position flat"), std::string::npos)
+      << child.err();
+  std::ifstream sf(summary_path);
+  const json s = json::parse(sf);
+  EXPECT_EQ(s["trading_state"], "HALTED");
+  for (const auto& sym : s["symbols"]) EXPECT_EQ(sym["position"], 0) << sym["code"];
+
+  // In the WAL: after the flatten's HALTED only IOC orders that reduce the position.
+  recorder::WalReader reader(wal_dir.string());
+  ASSERT_EQ(reader.open(), "");
+  recorder::WalRecord r;
+  bool flattening = false;
+  std::map<SymbolId, Qty> position;
+  std::uint64_t closing = 0;
+  while (reader.next(r)) {
+    if (r.type == EventType::kStateChange) {
+      StateChangeEvent e{};
+      ASSERT_TRUE(r.as(e));
+      if (e.trigger == static_cast<std::uint8_t>(risk::StateTrigger::kFlatten)) flattening = true;
+    } else if (r.type == EventType::kExecReport) {
+      ExecReport e{};
+      ASSERT_TRUE(r.as(e));
+      if (e.exec_type == ExecType::kFill) position[e.h.symbol] += sign(e.side) * e.qty;
+    } else if (r.type == EventType::kOrder && flattening) {
+      OrderEvent o{};
+      ASSERT_TRUE(r.as(o));
+      if (o.action != OrderAction::kNew) continue;
+      ++closing;
+      EXPECT_EQ(o.tif, TimeInForce::kIOC);
+      const Qty pos = position[o.h.symbol];
+      EXPECT_TRUE(o.side == Side::kSell ? pos >= o.qty : -pos >= o.qty)
+          << "a closing order larger than the position: " << pos << " " << o.qty;
+    }
+  }
+  EXPECT_TRUE(flattening) << "no state change with trigger flatten in the WAL";
+  EXPECT_GT(closing, 0u);
+  for (const auto& [symbol, qty] : position) EXPECT_EQ(qty, 0) << symbol;
+}
+
+TEST(RunSim, FlattenRefusesABadDeadline) {
+  test::TempDir tmp("hft_it_flatten_bad");
+  test::Child bad;
+  EXPECT_EQ(test::run_hft(tmp.path, {"risk", "flatten", "--deadline", "soon"}, &bad), 2);
+  EXPECT_NE(bad.err().find("--deadline 'soon'"), std::string::npos) << bad.err();
 }
 
 // bus.raw_wait picks what the hot thread does on an empty raw ring; every choice must keep the

@@ -1,4 +1,4 @@
-// hft kill on --reason TEXT | off | status, and hft risk resume
+// hft kill on --reason TEXT | off | status, and hft risk resume | flatten
 // Flips the shared-memory kill switch (ipc::KillSwitch; segment $HFT_KILL_SWITCH_NAME, default
 // /dev/shm/hft_kill_switch). Works whether or not the engine runs: the switch is created if
 // missing and persists until released, so an engine started later comes up HALTED.
@@ -9,9 +9,11 @@
 #include <cstdio>
 #include <ctime>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "hft/cli/commands.hpp"
+#include "hft/cli/duration.hpp"
 #include "hft/core/clock.hpp"
 #include "hft/ipc/kill_switch.hpp"
 
@@ -123,6 +125,48 @@ void register_risk(CLI::App& app, int& exit_code) {
       } else {
         std::printf("resume%s requested: a running engine leaves HALTED within 1 ms\n",
                     *rebase ? " with re-base to the broker's positions" : "");
+      }
+    });
+    if (refused) exit_code = 1;
+  });
+
+  CLI::App* flatten = risk->add_subcommand(
+      "flatten",
+      "Close every position: the running engine halts (no strategy orders, working orders "
+      "cancelled) and sends IOC closing orders through the touch until all are flat or the "
+      "deadline passes; it stays HALTED until `hft risk resume`");
+  auto deadline = std::make_shared<std::string>("60s");
+  flatten->add_option("--deadline", *deadline,
+                      "How long the engine keeps trying, e.g. 30s, 2m (default 60s)");
+  flatten->footer(
+      "Closing orders: risk.flatten_aggress_ticks through the opposite touch, inside the daily "
+      "limits and collars, at most risk.max_order_qty each, one per symbol at a time.\n"
+      "Refused while the kill switch is engaged (it means no order at all).\n"
+      "Exit codes: 0 requested, 1 kill switch engaged or segment error, 2 bad --deadline.");
+  flatten->callback([&exit_code, deadline] {
+    const std::optional<double> secs = parse_duration_seconds(*deadline);
+    if (!secs || *secs <= 0 || *secs > 86'400) {
+      std::fprintf(stderr,
+                   "hft risk flatten: --deadline '%s' is not a duration between 1ms and 24h "
+                   "(e.g. 30s, 2m)\n",
+                   deadline->c_str());
+      exit_code = 2;
+      return;
+    }
+    bool refused = false;
+    guarded(exit_code, [&] {
+      ipc::KillSwitch ks = ipc::KillSwitch::open();
+      refused = !ks.request_flatten(static_cast<std::int64_t>(*secs * 1e9));
+      if (refused) {
+        std::fprintf(stderr,
+                     "hft risk flatten: the kill switch is engaged (%s): no order may go out; "
+                     "release it first with `hft kill off`\n",
+                     ks.status().reason.c_str());
+      } else {
+        std::printf(
+            "flatten requested (deadline %s): a running engine halts within 1 ms and "
+            "closes every position; its log says when all are flat\n",
+            deadline->c_str());
       }
     });
     if (refused) exit_code = 1;

@@ -231,6 +231,12 @@ const Field kFields[] = {
                     "returns; 0 = off",
      .ref = HFT_REF(risk.stale_feed_ms),
      .min = 0},
+    {.key = "risk.flatten_aggress_ticks",
+     .description = "hft risk flatten: each closing order is an IOC limit this many ticks through "
+                    "the opposite touch (inside the daily limits and collars)",
+     .ref = HFT_REF(risk.flatten_aggress_ticks),
+     .min = 0,
+     .max = 1000},
     {.key = "orders.mode",
      .description = "order routing: sim (simulated exchange), live (broker), disabled (intents "
                     "dropped, counted), shadow (checked and recorded, not sent)",

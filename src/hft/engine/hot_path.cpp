@@ -271,7 +271,19 @@ HotPathMetrics::HotPathMetrics(obs::Registry& r, const SymbolTable& symbols)
                            "Account net notional: signed positions at the mark + working orders")),
       position_rebases(r.counter("hft_position_rebases_total",
                                  "Symbols whose position was re-based to the broker's "
-                                 "(`hft risk resume --rebase`)")) {
+                                 "(`hft risk resume --rebase`)")),
+      flatten_active(
+          r.gauge("hft_flatten_active", "1 while `hft risk flatten` closes every position")),
+      flatten_orders(
+          r.counter("hft_flatten_orders_total",
+                    "Closing orders sent by `hft risk flatten` (IOC through the touch)")) {
+  for (std::size_t i = 2; i < flatten_results.size(); ++i) {
+    flatten_results[i] =
+        &r.counter("hft_flatten_total",
+                   "Flatten requests by how they ended: every position flat (done), "
+                   "the deadline passed first, or a resume or the kill switch ended it (aborted)",
+                   {{"result", to_string(static_cast<FlattenPhase>(i))}});
+  }
   for (std::size_t i = 0; i < feed_rejects.size(); ++i) {
     feed_rejects[i] =
         &r.counter("hft_feed_rejected_total", "Market-data records rejected by the normalizer",
@@ -355,6 +367,7 @@ HotPath::HotPath(const SymbolTable& symbols, const config::Config& cfg,
       bucket_(cfg.orders.rate_limit, cfg.orders.rate_window_ms * kNsPerMs),
       breaker_(static_cast<std::uint32_t>(cfg.orders.circuit_failures),
                static_cast<Timestamp>(cfg.orders.circuit_open_s * 1e9)),
+      flattener_(symbols.size(), cfg.risk.flatten_aggress_ticks),
       seen_fills_(kRecentFills),
       closed_orders_(kRecentOrders),
       mode_(router_mode_from_string(cfg.orders.mode)),
@@ -577,6 +590,8 @@ void HotPath::on_market_data(MarketData& md, Timestamp recv_wall) {
       strategy_.on_trade(*this, md.trade);
   }
   in_tick_ = false;
+  if (flattener_.running()) [[unlikely]]
+    drive_flatten(now_);
   // Off the tick-to-order path: metrics, then whatever the venue has due by now (with zero
   // latencies: the orders just sent and their reports).
   publish_market(md, book);
@@ -732,6 +747,7 @@ strategy::PlaceResult HotPath::place(const risk::OrderRequest& req, std::uint16_
   wo.leaves = req.qty;
   wo.sent_ts = now_;
   wo.market = req.type == OrderType::kMarket;
+  wo.flatten = req.flatten;
   orders_.insert(wo);
   risk_.on_order_sent(req, now_);
   record(order);
@@ -946,8 +962,9 @@ void HotPath::on_report(const ExecReport& report) {
   }
   ExecReport r = report;
   const OrderState before = o->state;
-  // An order adopted at start is nobody's strategy's: booked and recorded, never delivered.
-  const bool deliver = !o->adopted;
+  // An order adopted at start is nobody's strategy's, a flatten order the engine's: booked and
+  // recorded, never delivered.
+  const bool deliver = !o->adopted && !o->flatten;
   switch (r.exec_type) {
     case ExecType::kAck: {
       const auto t = execution::transition(before, OrderInput::kAck, o->leaves, o->filled > 0);
@@ -1111,6 +1128,7 @@ void HotPath::on_timer(Timestamp now) {
       }
     });
   }
+  if (flattener_.running()) drive_flatten(now);
   update_circuit();
   metrics_.rate_tokens.set(static_cast<double>(bucket_.tokens(now)));
   if (recorder_ != nullptr) {
@@ -1171,9 +1189,54 @@ void HotPath::halt(Timestamp now, risk::StateTrigger why) {
 
 void HotPath::resume(Timestamp now) {
   now_ = now;
+  abort_flatten(now);
   risk_.state_machine().resume();
   update_circuit();
   sync_state();
+}
+
+void HotPath::flatten(Timestamp now, Timestamp deadline_ns) {
+  now_ = now;
+  risk_.halt(risk::StateTrigger::kFlatten);  // already HALTED: the latch and trigger stay
+  sync_state();                              // newly HALTED: every working order cancelled
+  flattener_.start(now, now + deadline_ns);
+  metrics_.flatten_active.set(1);
+  drive_flatten(now);
+}
+
+void HotPath::abort_flatten(Timestamp now) {
+  if (!flattener_.running()) return;
+  flattener_.abort(now);
+  end_flatten_metrics();
+}
+
+void HotPath::end_flatten_metrics() {
+  metrics_.flatten_active.set(0);
+  metrics_.flatten_results[static_cast<std::size_t>(flattener_.status().phase)]->inc();
+}
+
+void HotPath::drive_flatten(Timestamp now) {
+  std::uint32_t open = 0;
+  for (SymbolId s = 0; s < symbols_.size(); ++s) {
+    const Qty pos = positions_.get(s).qty;
+    if (pos == 0) continue;
+    ++open;
+    // Wait for the halt's cancels and the previous closing order: an old order filling beside a
+    // closing one could flip the position.
+    if (risk_.view(s).open_orders > 0) continue;
+    auto req = flattener_.closing_order(s, pos, risk_.limits(s).max_order_qty, books_.stats(s),
+                                        symbols_.ladder(s), now);
+    if (!req) continue;
+    req->price = risk_.marketable_limit(s, req->side, req->price);
+    // The strategy's own position first: its PnL then shows the close.
+    const Qty mine = positions_.get(kStrategyId, s).qty;
+    const bool strategys = (mine > 0) == (pos > 0) && (mine < 0 ? -mine : mine) >= req->qty;
+    const bool sent = place(*req, strategys ? kStrategyId : std::uint16_t{0}).ok();
+    flattener_.attempted(s, now, sent);
+    if (sent) metrics_.flatten_orders.inc();
+  }
+  flattener_.update(open, now);
+  if (!flattener_.running()) end_flatten_metrics();
 }
 
 }  // namespace hft::engine

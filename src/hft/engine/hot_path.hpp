@@ -19,6 +19,7 @@
 #include "hft/config/config.hpp"
 #include "hft/core/order_id.hpp"
 #include "hft/core/tsc_clock.hpp"
+#include "hft/engine/flatten.hpp"
 #include "hft/engine/position_check.hpp"
 #include "hft/execution/order_guards.hpp"
 #include "hft/execution/order_table.hpp"
@@ -134,6 +135,10 @@ struct HotPathMetrics {
   obs::Gauge& gross_notional;  // NTD
   obs::Gauge& net_notional;    // NTD
   obs::Counter& position_rebases;
+  obs::Gauge& flatten_active;    // 1 while `hft risk flatten` closes positions
+  obs::Counter& flatten_orders;  // closing orders sent
+  // how flatten requests ended, by FlattenPhase (done, deadline, aborted)
+  std::array<obs::Counter*, 5> flatten_results{};
   // broker position checks (live): [0] match, [1] mismatch; per symbol ours - the broker's
   std::array<obs::Counter*, 2> position_checks{};
   std::vector<obs::Gauge*> position_mismatch;
@@ -200,8 +205,16 @@ class HotPath final : public strategy::Context {
   void flush_venue();
   /// Kill switch or manual halt: HALTED, cancel every working order. Idempotent.
   void halt(Timestamp now, risk::StateTrigger why = risk::StateTrigger::kKillSwitch);
-  /// The explicit operator command that leaves HALTED (and the loss latch).
+  /// The explicit operator command that leaves HALTED (and the loss latch); ends a flatten.
   void resume(Timestamp now);
+  /// `hft risk flatten`: HALTED (trigger flatten: the strategy's orders refused, every working
+  /// order cancelled), then closing orders (engine/flatten.hpp) until every position is flat or
+  /// `deadline_ns` has passed. HALTED stays either way (left by resume()). A flatten already
+  /// running starts over with the new deadline.
+  void flatten(Timestamp now, Timestamp deadline_ns);
+  /// The kill switch ends a running flatten: it means no order at all.
+  void abort_flatten(Timestamp now);
+  const FlattenStatus& flatten_status() const { return flattener_.status(); }
   /// The end of a run that routes to a broker: no new order or replace from here on (refused as
   /// orders_disabled; cancels still go out) and every working order cancelled. The strategy is
   /// no longer given books, prints or timers (whatever it would send is refused anyway); its
@@ -308,6 +321,9 @@ class HotPath final : public strategy::Context {
   void record_latency(const OrderEvent& order);
   void record_positions();
   void update_circuit();
+  /// One pass of a running flatten: a closing order for each symbol that may have one.
+  void drive_flatten(Timestamp now);
+  void end_flatten_metrics();
   void submit(const OrderEvent& order);
   bool sends() const { return mode_ == RouterMode::kSim || mode_ == RouterMode::kLive; }
 
@@ -326,6 +342,7 @@ class HotPath final : public strategy::Context {
   OrderGateway* gateway_ = nullptr;
   execution::TokenBucket bucket_;
   execution::CircuitBreaker breaker_;
+  Flattener flattener_;
   execution::RecentIds seen_fills_;     // (client id, trade id) of recent fills
   execution::RecentIds closed_orders_;  // ids of recently finished orders
   RouterMode mode_ = RouterMode::kSim;

@@ -22,7 +22,8 @@ OperatorControl::OperatorControl(obs::Registry& registry, std::string who)
       kill_(open_switch(who_)),
       gauge_(registry.gauge("hft_kill_switch", "1 when the shared-memory kill switch is engaged")),
       resumes_seen_(kill_.resume_requests()),
-      rebases_seen_(kill_.rebase_requests()) {
+      rebases_seen_(kill_.rebase_requests()),
+      flattens_seen_(kill_.flatten_requests()) {
   if (kill_.engaged()) {
     std::fprintf(stderr,
                  "%s: kill switch is ON (%s): starting HALTED; `hft kill off` then "
@@ -47,6 +48,31 @@ void OperatorControl::say(const HotPath::Rebase& done) const {
                done.unpriced == 0 ? ""
                                   : "; a symbol without a price yet was left as it was (the "
                                     "next checks halt again while it differs)");
+}
+
+void OperatorControl::say_flatten(const HotPath& hot, bool started) const {
+  const FlattenStatus& f = hot.flatten_status();
+  if (started) {
+    std::fprintf(stderr,
+                 "%s: flatten requested: HALTED, working orders cancelled, closing every position "
+                 "with IOC orders\n",
+                 who_.c_str());
+    return;
+  }
+  std::string open;
+  const SymbolTable& symbols = hot.symbols();
+  for (SymbolId s = 0; s < symbols.size(); ++s) {
+    const Qty q = hot.position(s);
+    if (q != 0) open += " " + symbols.spec(s).code + " " + (q > 0 ? "+" : "") + std::to_string(q);
+  }
+  const double ms = static_cast<double>(f.ended - f.started) / 1e6;
+  const bool aborted = f.phase == FlattenPhase::kAborted;
+  std::fprintf(stderr, "%s: flatten %s after %.1f ms, %u closing order(s)%s%s%s\n", who_.c_str(),
+               f.phase == FlattenPhase::kDone ? "done: every position flat"
+               : aborted                      ? "aborted by a resume or the kill switch"
+                                              : "stopped at its deadline",
+               ms, f.orders, open.empty() ? "" : "; still open:", open.c_str(),
+               aborted ? "" : "; still HALTED (`hft risk resume` resumes trading)");
 }
 
 }  // namespace hft::engine

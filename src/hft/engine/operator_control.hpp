@@ -1,6 +1,6 @@
-// The operator's levers as the engine sees them: the shared-memory kill switch (`hft kill on|off`)
-// and resume requests (`hft risk resume`). Both `hft run sim` and `hft run replay` poll it from
-// their loop, so the two modes behave the same.
+// The operator's levers as the engine sees them: the shared-memory kill switch (`hft kill on|off`),
+// resume requests (`hft risk resume`) and flatten requests (`hft risk flatten`). Both `hft run sim`
+// and `hft run replay` poll it from their loop, so the two modes behave the same.
 //
 // HALTED is latched: releasing the kill switch alone does not resume trading; a resume request
 // does (and is ignored while the switch is still engaged). A resume request with --rebase first
@@ -26,9 +26,17 @@ class OperatorControl {
   /// on a new resume request. `now()` (the time to stamp) is called only when something happens.
   template <class Now>
   void poll(HotPath& hot, Now&& now) {
+    if (watching_flatten_) [[unlikely]]
+      watch_flatten(hot, now);
     if (kill_.engaged()) [[unlikely]] {
       if (hot.risk().state() != risk::TradingState::kHalted) hot.halt(now());
       return;
+    }
+    if (const std::uint64_t f = kill_.flatten_requests(); f != flattens_seen_) [[unlikely]] {
+      flattens_seen_ = f;
+      hot.flatten(now(), kill_.flatten_deadline_ns());
+      watching_flatten_ = true;
+      say_flatten(hot, true);
     }
     const std::uint64_t r = kill_.resume_requests();
     if (r != resumes_seen_) [[unlikely]] {
@@ -53,12 +61,24 @@ class OperatorControl {
  private:
   // What a re-base did, on stderr (an operator's command, not the per-record path).
   void say(const HotPath::Rebase& done) const;
+  // A flatten's start or end, on stderr, with the positions still open at the end.
+  void say_flatten(const HotPath& hot, bool started) const;
+  // While a flatten runs: the kill switch ends it (no order at all); its end is said once.
+  template <class Now>
+  void watch_flatten(HotPath& hot, Now& now) {
+    if (kill_.engaged()) hot.abort_flatten(now());
+    if (hot.flatten_status().phase == FlattenPhase::kRunning) return;
+    watching_flatten_ = false;
+    say_flatten(hot, false);
+  }
 
   std::string who_;
   ipc::KillSwitch kill_;
   obs::Gauge& gauge_;
   std::uint64_t resumes_seen_;
   std::uint64_t rebases_seen_;
+  std::uint64_t flattens_seen_;
+  bool watching_flatten_ = false;  // a flatten runs whose end is still to be said
   std::uint64_t resumes_ = 0;
 };
 

@@ -27,6 +27,8 @@ struct WorkingOrder {
   // Working at the broker from before the run, adopted at start (strategy 0): its reports are
   // booked but never reach a strategy, and the end-of-run close-out leaves it alone.
   bool adopted = false;
+  // The engine's closing order of `hft risk flatten`: booked, never given to the strategy.
+  bool flatten = false;
 };
 
 class OrderTable {

@@ -50,6 +50,14 @@ bool KillSwitch::request_resume(bool rebase) {
   return true;
 }
 
+bool KillSwitch::request_flatten(std::int64_t deadline_ns) {
+  if (engaged()) return false;
+  // The deadline first: an engine that sees the new request reads this request's deadline.
+  hot_->flatten_deadline_ns.store(deadline_ns, std::memory_order_release);
+  hot_->flattens.fetch_add(1, std::memory_order_acq_rel);
+  return true;
+}
+
 void KillSwitch::write(bool engage, std::string_view reason) {
   KillSwitchState& s = *hot_;
   // Writers' lock, with recovery if its holder died mid-update (e.g. a killed shell).

@@ -32,6 +32,10 @@ struct KillSwitchState {
       0};  // `hft risk resume` requests (the engine acts on a change)
   // `hft risk resume --rebase` requests, bumped before `resumes` (0 in a segment made before it)
   std::atomic<std::uint64_t> rebases{0};
+  // `hft risk flatten` requests (the engine acts on a change) and the latest one's deadline,
+  // stored before the request is bumped (0 in a segment made before them)
+  std::atomic<std::uint64_t> flattens{0};
+  std::atomic<std::int64_t> flatten_deadline_ns{0};
   // Writers' lock (several shells may flip concurrently) and the seqlock for the details.
   alignas(64) std::atomic<std::int32_t> writer_pid{0};
   std::atomic<std::uint64_t> seq{0};  // odd while a writer is updating the fields below
@@ -79,6 +83,17 @@ class KillSwitch {
   /// from its latest position check as its own; false (nothing requested) while the switch is
   /// engaged.
   bool request_resume(bool rebase = false);
+  /// Hot path: a number that changes on every flatten request (`hft risk flatten`).
+  std::uint64_t flatten_requests() const noexcept {
+    return hot_->flattens.load(std::memory_order_acquire);
+  }
+  /// Read on a new flatten request: how long the engine may take to close every position.
+  std::int64_t flatten_deadline_ns() const noexcept {
+    return hot_->flatten_deadline_ns.load(std::memory_order_acquire);
+  }
+  /// Asks a running engine to halt and close every position within `deadline_ns`; false
+  /// (nothing requested) while the switch is engaged — the kill switch means no order at all.
+  bool request_flatten(std::int64_t deadline_ns);
 
   /// Engages (or re-engages, updating reason and time). Reason is truncated to kKillReasonMax.
   void engage(std::string_view reason);

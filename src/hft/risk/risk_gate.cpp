@@ -70,6 +70,7 @@ const char* to_string(StateTrigger t) {
     case StateTrigger::kDiskFull: return "disk_full";
     case StateTrigger::kPositionMismatch: return "position_mismatch";
     case StateTrigger::kLeaseLost: return "lease_lost";
+    case StateTrigger::kFlatten: return "flatten";
   }
   return "unknown";
 }
@@ -133,7 +134,8 @@ SessionPhase RiskGate::phase(ProductType type, Timestamp now) const {
 }
 
 RejectReason RiskGate::evaluate(const OrderRequest& o, Timestamp now) const {
-  if (state_.state() == TradingState::kHalted) return RejectReason::kHalted;
+  // HALTED lets through only the engine's own closing orders (checked below: they must reduce).
+  if (state_.state() == TradingState::kHalted && !o.flatten) return RejectReason::kHalted;
   const SymbolLimits& L = limits_[o.symbol];
   const SymbolState& st = sym_[o.symbol];
   if (L.restricted) return RejectReason::kRestricted;
@@ -182,10 +184,12 @@ RejectReason RiskGate::evaluate(const OrderRequest& o, Timestamp now) const {
   // Reducing: together with the working orders on its side it cannot flip the position.
   const bool reduces = buy ? st.position < 0 && st.working_buy + lots <= -st.position
                            : st.position > 0 && st.working_sell + lots <= st.position;
+  if (o.flatten && !reduces) return RejectReason::kReduceOnly;
   const RejectReason exposure = check_exposure(st, buy, reduces, n);
   if (exposure != RejectReason::kNone) return exposure;
   const auto si = static_cast<std::size_t>(o.side);
-  if (L.duplicate_window_ns > 0 && st.last_ts[si] != 0 &&
+  // A flatten order is re-sent on purpose at the same terms after an unfilled IOC.
+  if (!o.flatten && L.duplicate_window_ns > 0 && st.last_ts[si] != 0 &&
       now - st.last_ts[si] < L.duplicate_window_ns && st.last_px[si] == px &&
       st.last_qty[si] == o.qty) {
     return RejectReason::kDuplicate;
@@ -519,6 +523,25 @@ void RiskGate::start_day() {
     st.limit_up = Price{kNoBound};
   }
   state_.new_day();
+}
+
+Price RiskGate::marketable_limit(SymbolId s, Side side, Price want) const {
+  const SymbolLimits& L = limits_[s];
+  const SymbolState& st = sym_[s];
+  Price lo = std::max(st.collar_lo, st.pct_lo);
+  Price hi = std::min(st.collar_hi, st.pct_hi);
+  if (L.daily_limit_check) {
+    lo = std::max(lo, st.limit_down);
+    hi = std::min(hi, st.limit_up);
+  }
+  const TickLadder& ladder = symbols_.ladder(s);
+  // Onto the ladder inside the band: a sell's floor rounds up, a buy's cap rounds down.
+  if (side == Side::kSell) {
+    const Price floor = lo.v > 0 ? ladder.round_up(lo) : Price{0};
+    return floor.v > 0 && want < floor ? floor : want;
+  }
+  const Price cap = hi.v == kNoBound ? hi : ladder.round_down(hi);
+  return want > cap ? cap : want;
 }
 
 RiskGate::SymbolView RiskGate::view(SymbolId s) const {

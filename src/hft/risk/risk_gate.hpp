@@ -79,6 +79,9 @@ struct OrderRequest {
   TimeInForce tif = TimeInForce::kROD;
   OrderType type = OrderType::kLimit;
   bool odd_lot = false;
+  // The engine's own closing order (`hft risk flatten`): passes HALTED, but must reduce the
+  // position (with the working orders on its side) and skips the duplicate check.
+  bool flatten = false;
 };
 
 /// A change of one working order (Context::replace): a new price and/or a lower open quantity.
@@ -169,6 +172,9 @@ class RiskGate {
   /// The price the gate books an order at: its limit, or for a market order the worst price it
   /// may trade at (limit-up for a buy, limit-down for a sell; the mark when limits are unknown).
   Price effective_price(const OrderRequest& o) const;
+  /// `want` moved inside the daily limits and both collars around the mark, onto the ladder:
+  /// the most aggressive price an order on `side` may have (a flatten order's limit).
+  Price marketable_limit(SymbolId s, Side side, Price want) const;
   /// price * qty * multiplier (odd lots: per share).
   Money order_notional(SymbolId s, Price px, Qty qty, bool odd_lot = false) const;
 

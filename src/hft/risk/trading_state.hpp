@@ -2,7 +2,8 @@
 //
 // The state is derived from latches and conditions:
 //   HALTED      — latched by the kill switch, a manual halt, the hard daily-loss limit, a WAL
-//                 disk below the halt threshold, a position mismatch or a lost session lease; left
+//                 disk below the halt threshold, a position mismatch, a lost session lease or a
+//                 flatten request (whose closing orders alone may pass); left
 //                 only by resume() (an explicit operator command).
 //   REDUCE_ONLY — latched by the soft daily-loss limit (left by resume() or a new day), or held
 //                 while a condition lasts: stale feed, order-adapter circuit open, WAL disk low
@@ -36,6 +37,7 @@ enum class StateTrigger : std::uint8_t {
   kDiskFull,          // WAL disk below recorder.disk_halt_free_pct (HALTED)
   kPositionMismatch,  // the broker's position differs from ours in consecutive checks (HALTED)
   kLeaseLost,         // the single-runtime session lease is no longer ours (HALTED)
+  kFlatten,           // `hft risk flatten`: HALTED while the engine closes every position
 };
 const char* to_string(StateTrigger t);
 

@@ -87,6 +87,61 @@ TEST_F(RiskGateTest, RejectsEverythingWhenHaltedEvenAReducingOrder) {
   EXPECT_EQ(sell(20001), RejectReason::kHalted);
 }
 
+// `hft risk flatten`: the engine's closing orders pass HALTED, only while they reduce (working
+// orders on their side included), and skip the duplicate check (an unfilled IOC is repeated).
+TEST_F(RiskGateTest, HaltedLetsThroughOnlyTheEnginesReducingFlattenOrders) {
+  SymbolLimits l = all_checks();
+  l.duplicate_window_ns = 10 * kMs;
+  make(l);
+  gate->on_fill(txf, Side::kBuy, Price{20000}, 0, 5);
+  gate->halt(StateTrigger::kFlatten);
+  OrderRequest close = req(txf, Side::kSell, 19995, 5);
+  close.flatten = true;
+  close.tif = TimeInForce::kIOC;
+  EXPECT_EQ(gate->check(close, kT0), RejectReason::kNone);
+  OrderRequest too_many = close;
+  too_many.qty = 6;
+  EXPECT_EQ(gate->check(too_many, kT0), RejectReason::kReduceOnly) << "would flip the position";
+  OrderRequest wrong_side = req(txf, Side::kBuy, 20001, 1);
+  wrong_side.flatten = true;
+  EXPECT_EQ(gate->check(wrong_side, kT0), RejectReason::kReduceOnly);
+  EXPECT_EQ(sell(19995, 5), RejectReason::kHalted) << "the strategy's own order";
+  gate->on_order_sent(close, kT0);
+  EXPECT_EQ(gate->check(close, kT0 + 1), RejectReason::kReduceOnly) << "working sells count";
+  gate->on_order_done(txf, Side::kSell, Price{19995}, 5);  // the IOC found no one
+  EXPECT_EQ(gate->check(close, kT0 + 1), RejectReason::kNone) << "no duplicate check";
+  OrderRequest collar = close;
+  collar.price = Price{19979};
+  EXPECT_EQ(gate->check(collar, kT0 + 1), RejectReason::kPriceCollar) << "the band still holds";
+}
+
+TEST_F(RiskGateTest, MarketableLimitStaysInsideTheBandAndOnTheLadder) {
+  // TXF mark 20000, tick collar ±20: a sell may go down to 19980, a buy up to 20020.
+  EXPECT_EQ(gate->marketable_limit(txf, Side::kSell, Price{19990}), Price{19990});
+  EXPECT_EQ(gate->marketable_limit(txf, Side::kSell, Price{19000}), Price{19980});
+  EXPECT_EQ(gate->marketable_limit(txf, Side::kBuy, Price{21000}), Price{20020});
+  // The daily limit is tighter than the collar.
+  gate->set_price_limits(txf, Price{19990}, Price{20010});
+  EXPECT_EQ(gate->marketable_limit(txf, Side::kSell, Price{19000}), Price{19990});
+  EXPECT_EQ(gate->marketable_limit(txf, Side::kBuy, Price{21000}), Price{20010});
+  // 2330 (ticks of 0.5 between 100 and 500 at scale 100): a 1 % collar around 495.00 gives
+  // 490.05 / 499.95, onto the ladder inward: 490.50 and 499.50.
+  SymbolLimits l = all_checks();
+  l.price_collar_ticks = 0;
+  l.price_collar_bp = 100;
+  make(l);
+  gate->set_price_limits(tsmc, Price{40000}, Price{60000});
+  gate->on_market(tsmc, quote(49500, 49550), kT0);
+  EXPECT_EQ(gate->marketable_limit(tsmc, Side::kSell, Price{10000}), Price{49050});
+  EXPECT_EQ(gate->marketable_limit(tsmc, Side::kBuy, Price{90000}), Price{49950});
+  const Price sell = gate->marketable_limit(tsmc, Side::kSell, Price{10000});
+  OrderRequest o = req(tsmc, Side::kSell, sell.v, 1);
+  gate->on_fill(tsmc, Side::kBuy, Price{49500}, 0, 1);
+  o.flatten = true;
+  gate->halt(StateTrigger::kFlatten);
+  EXPECT_EQ(gate->check(o, kT0), RejectReason::kNone) << "its price passes the gate";
+}
+
 TEST_F(RiskGateTest, RejectsRestrictedSymbol) {
   SymbolLimits l = all_checks();
   l.restricted = true;
