@@ -15,6 +15,8 @@
 #include <thread>
 #include <vector>
 
+#include <httplib.h>
+
 #include "process.hpp"
 #include "redis_server.hpp"
 
@@ -732,6 +734,50 @@ TEST(RunLive, ResumeWithRebaseTakesTheBrokersPositionAfterAMismatchHalt) {
   EXPECT_EQ(count_lines_with(states.out(), "\"trigger_name\":\"resume\""), 1u) << states.out();
   // (the mock's quotes end after a few seconds: the stale-feed rule may then go REDUCE_ONLY)
   EXPECT_NE(s["trading_state"], "HALTED") << states.out();
+}
+
+// `hft risk flatten` against the broker: the TWAP's 2 lots of 2330 are sold with one IOC through
+// the bid, the mock fills it, and the run ends flat and HALTED.
+TEST(RunLive, FlattenSellsThePositionAtTheBrokerAndStaysHalted) {
+  const SimulationOrders env("fill");
+  test::TempDir tmp("hft_it_live_flatten");
+  const auto config = tmp.path / "orders.yaml";
+  std::ofstream(config) << kTwapBuy2330 << "risk:\n  session_check: false\n";
+  LiveEnv::set("MOCK_SHIOAJI_ORDER_LOG", (tmp.path / "orders.jsonl").c_str());
+  const auto summary = tmp.path / "summary.json";
+  test::Child run = test::spawn_hft(
+      tmp.path,
+      {"run", "live", "--duration", "6s", "--no-progress", "--config", config.string(), "--wal-dir",
+       (tmp.path / "wal").string(), "--summary-json", summary.string()},
+      "run");
+  httplib::Client http("127.0.0.1", std::atoi(std::getenv("HFT_METRICS_PORT")));
+  const auto bought = [&] {
+    auto res = http.Get("/metrics");
+    return res && res->body.find("\nhft_position{symbol=\"2330\"} 2\n") != std::string::npos;
+  };
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!bought() && std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  test::Child flatten;
+  ASSERT_EQ(test::run_hft(tmp.path, {"risk", "flatten", "--deadline", "3s"}, &flatten), 0)
+      << flatten.err();
+  ASSERT_EQ(run.wait(), 0) << run.err();
+  EXPECT_NE(run.err().find("flatten done: every position flat"), std::string::npos) << run.err();
+  std::ifstream in(summary);
+  const nlohmann::json s = nlohmann::json::parse(in);
+  EXPECT_EQ(s["symbols"][1]["position"], 0);
+  EXPECT_EQ(s["trading_state"], "HALTED");
+  std::vector<nlohmann::json> sells;
+  std::ifstream log(tmp.path / "orders.jsonl");
+  for (std::string line; std::getline(log, line);) {
+    const nlohmann::json j = nlohmann::json::parse(line);
+    if (j["call"] == "place_order" && j["action"] == "Sell") sells.push_back(j);
+  }
+  ASSERT_EQ(sells.size(), 1u) << run.err();
+  EXPECT_EQ(sells[0]["code"], "2330");
+  EXPECT_EQ(sells[0]["order_type"], "IOC");
+  EXPECT_EQ(sells[0]["quantity"], 2);
 }
 
 // The bridge reports the broker's contracts first; the risk gate takes the exchange's daily
