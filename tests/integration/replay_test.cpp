@@ -14,6 +14,7 @@
 #include <string>
 
 #include "hft/recorder/wal_reader.hpp"
+#include "hft/risk/risk_gate.hpp"
 #include "process.hpp"
 
 namespace hft {
@@ -254,6 +255,68 @@ TEST(Replay, ReplaysTheWalOfASimRun) {
                           &c),
             2);
   EXPECT_NE(c.err().find("--wal-dir"), std::string::npos) << c.err();
+}
+
+// risk.flatten_before_close_s on a generated TXF day session (08:45-13:45 Taipei): a TWAP buys 3
+// lots by 08:50 (its IOC slices are refused in the pre-open; the last asks for all) and holds
+// them; from 13:35 the strategy's orders are refused
+// (session_close) and the engine sells the position with IOC orders before 13:45.
+TEST(Replay, TheEngineClosesTheDaysPositionBeforeTheSessionEnds) {
+  test::TempDir tmp("hft_it_session_close");
+  // The generated day is on Taiwan's clock (replay_args turns the session rules off for the
+  // others, through the environment, which outranks the config file).
+  setenv("HFT_RISK_SESSION_CHECK", "true", 1);
+  struct Unset {
+    ~Unset() { unsetenv("HFT_RISK_SESSION_CHECK"); }  // whatever the test's outcome
+  } unset;
+  const fs::path csv = tmp.path / "txf.csv";
+  test::Child c;
+  ASSERT_EQ(test::run_hft(tmp.path,
+                          {"data", "gen", "--out", csv.string(), "--date", "2026-03-04",
+                           "--symbols", "TXFR1", "--seed", "7", "--no-progress"},
+                          &c),
+            0)
+      << c.err();
+  const fs::path config = tmp.path / "close.yaml";
+  std::ofstream(config) << "risk:\n  flatten_before_close_s: 600\n"
+                           "strategy:\n  name: twap\n  params: {symbol: 0, side: 1, total_qty: 3, "
+                           "duration_s: 1800, slices: 3, aggression_ticks: 2}\n";
+  const fs::path wal = tmp.path / "wal";
+  const fs::path summary = tmp.path / "summary.json";
+  ASSERT_EQ(test::run_hft(tmp.path,
+                          {"run", "replay", "--data", csv.string(), "--symbols", "TXFR1",
+                           "--config", config.string(), "--wal-dir", wal.string(), "--summary-json",
+                           summary.string(), "--no-progress"},
+                          &c),
+            0)
+      << c.err();
+  std::ifstream in(summary);
+  const json s = json::parse(in);
+  EXPECT_EQ(s["symbols"][0]["position"], 0) << c.out() << c.err();
+  EXPECT_EQ(s["symbols"][0]["bought"], 3);
+  const Timestamp window = taipei_to_utc(2026, 3, 4, 13, 35);
+  const Timestamp close = taipei_to_utc(2026, 3, 4, 13, 45);
+  recorder::WalReader reader(wal.string());
+  ASSERT_EQ(reader.open(), "");
+  recorder::WalRecord r;
+  std::uint64_t closing = 0, refused = 0;
+  while (reader.next(r)) {
+    if (r.type == EventType::kOrder) {
+      OrderEvent o{};
+      ASSERT_TRUE(r.as(o));
+      if (o.action != OrderAction::kNew || o.h.local_ts < window) continue;
+      ++closing;
+      EXPECT_LT(o.h.local_ts, close);
+      EXPECT_EQ(o.side, Side::kSell);
+      EXPECT_EQ(o.tif, TimeInForce::kIOC);
+    } else if (r.type == EventType::kRiskReject) {
+      RiskRejectEvent e{};
+      ASSERT_TRUE(r.as(e));
+      refused += e.reason == static_cast<std::uint8_t>(risk::RejectReason::kSessionClose);
+    }
+  }
+  EXPECT_GE(closing, 1u);
+  EXPECT_EQ(refused, 0u) << "a TWAP that is done sends nothing more";
 }
 
 TEST(Replay, BadInputIsOneClearLine) {

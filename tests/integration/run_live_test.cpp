@@ -4,6 +4,7 @@
 // engine's orders go to the bridge's stdin, the mock records each order call and answers with
 // the documented order/deal events, which come back as @exec lines.
 #include <gtest/gtest.h>
+#include <httplib.h>
 
 #include <chrono>
 #include <cmath>
@@ -14,8 +15,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <httplib.h>
 
 #include "process.hpp"
 #include "redis_server.hpp"

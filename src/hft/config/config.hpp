@@ -65,6 +65,8 @@ struct RiskConfig {
   std::int64_t throttle_window_ms = 1000;
   std::int64_t stale_feed_ms = 5000;       // no market data at all for this long → REDUCE_ONLY
   std::int64_t flatten_aggress_ticks = 5;  // `hft risk flatten`: IOC this far through the touch
+  std::int64_t flatten_before_close_s =
+      0;  // close each position this long before its session's end
   // hft run live: a position carried from before the run counts its PnL from the broker's last
   // price at start (the day's PnL) or from its average price (old gains and losses included).
   std::string carried_pnl_from = "last";  // last | average

@@ -237,6 +237,14 @@ const Field kFields[] = {
      .ref = HFT_REF(risk.flatten_aggress_ticks),
      .min = 0,
      .max = 1000},
+    {.key = "risk.flatten_before_close_s",
+     .description = "in the last N seconds of a symbol's continuous session (stocks 13:25, TAIFEX "
+                    "13:45 and 05:00) the strategy may not trade it, its working orders there are "
+                    "cancelled and the engine closes the position (as hft risk flatten); needs "
+                    "risk.session_check; 0 = off",
+     .ref = HFT_REF(risk.flatten_before_close_s),
+     .min = 0,
+     .max = 3600},
     {.key = "orders.mode",
      .description = "order routing: sim (simulated exchange), live (broker), disabled (intents "
                     "dropped, counted), shadow (checked and recorded, not sent)",

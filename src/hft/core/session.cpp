@@ -52,6 +52,16 @@ SessionState session_at(ProductType type, Timestamp utc) {
   return {};
 }
 
+Timestamp continuous_end(ProductType type, Timestamp utc) {
+  const SessionState s = session_at(type, utc);
+  if (s.phase != SessionPhase::kContinuous) return 0;
+  const Timestamp midnight = taipei_day(utc) * kNsPerDay - kTaipeiOffsetNs;  // UTC of 00:00 Taipei
+  const bool stock = type == ProductType::kStock || type == ProductType::kEtf;
+  if (!s.night) return midnight + (stock ? hm(13, 25) : hm(13, 45));
+  // The night session runs past midnight to 05:00.
+  return midnight + hm(5, 0) + (taipei_time_of_day(utc) >= hm(5, 0) ? kNsPerDay : 0);
+}
+
 namespace {
 constexpr std::int64_t kDayFlip = 14 * kNsPerHour + 50 * 60 * kNsPerSec;  // 14:50 Taipei
 }  // namespace

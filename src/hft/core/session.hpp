@@ -34,6 +34,11 @@ inline bool is_continuous(ProductType type, Timestamp utc) {
   return session_at(type, utc).phase == SessionPhase::kContinuous;
 }
 
+/// The instant (UTC) at which the continuous phase `utc` lies in ends — stocks 13:25 (the
+/// closing auction follows), TAIFEX 13:45 by day and 05:00 by night — or 0 when `utc` is not in
+/// continuous trading. The last moment IOC/FOK/MKT orders may go (`risk.flatten_before_close_s`).
+Timestamp continuous_end(ProductType type, Timestamp utc);
+
 /// The trading day a UTC instant belongs to, as days since 1970-01-01 (Taipei calendar; always a
 /// Monday..Friday): from the 14:50 pre-open of TAIFEX's night session on, the next business
 /// day's (the night session settles with it), weekends count toward Monday. Daily PnL, loss

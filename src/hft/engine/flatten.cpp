@@ -26,9 +26,9 @@ void Flattener::start(Timestamp now, Timestamp deadline) {
 
 std::optional<risk::OrderRequest> Flattener::closing_order(SymbolId symbol, Qty position,
                                                            Qty max_qty, const lob::BookStats& book,
-                                                           const TickLadder& ladder,
-                                                           Timestamp now) const {
-  if (now < next_try_[symbol] || now >= deadline_) return std::nullopt;
+                                                           const TickLadder& ladder, Timestamp now,
+                                                           Timestamp deadline) const {
+  if (now < next_try_[symbol] || now >= deadline) return std::nullopt;
   risk::OrderRequest req;
   req.symbol = symbol;
   req.side = position > 0 ? Side::kSell : Side::kBuy;

@@ -1,8 +1,12 @@
-// `hft risk flatten`: the engine halts (the strategy's orders refused, every working order
-// cancelled) and then closes every open position itself, until all are flat or the deadline
-// passes. This module decides, per symbol, when a closing order may go and at what terms; the
-// hot path sends it through the risk gate like any order (OrderRequest::flatten lets it pass
-// HALTED only while it reduces the position).
+// The engine closing positions itself:
+//   - `hft risk flatten`: the engine halts (the strategy's orders refused, every working order
+//     cancelled) and then closes every open position, until all are flat or the deadline passes;
+//   - `risk.flatten_before_close_s`: in the last N seconds of a symbol's continuous session the
+//     strategy may no longer trade it (RejectReason::kSessionClose), its working orders there are
+//     cancelled and the engine closes the position before the session ends.
+// This module decides, per symbol, when a closing order may go and at what terms; the hot path
+// sends it through the risk gate like any order (OrderRequest::flatten lets it pass HALTED and
+// the session-close rule only while it reduces the position).
 //
 // A closing order is an IOC limit `aggress_ticks` through the opposite touch (a sell below the
 // best bid, a buy above the best ask), moved inside the daily limits and collars, for at most
@@ -46,11 +50,14 @@ class Flattener {
 
   /// The closing order for `symbol`, which holds `position` (signed, non-zero) and has no working
   /// order, at `now`; nullopt while it must wait (retry pacing), has no opposite touch to price
-  /// against, or once the deadline has come. The price still has to be put inside the risk gate's
+  /// against, or once `deadline` has come. The price still has to be put inside the risk gate's
   /// band.
   std::optional<risk::OrderRequest> closing_order(SymbolId symbol, Qty position, Qty max_qty,
                                                   const lob::BookStats& book,
-                                                  const TickLadder& ladder, Timestamp now) const;
+                                                  const TickLadder& ladder, Timestamp now,
+                                                  Timestamp deadline) const;
+  /// The operator request's deadline.
+  Timestamp deadline() const { return deadline_; }
   /// A closing order of `symbol` went out (or was refused) at `now`.
   void attempted(SymbolId symbol, Timestamp now, bool sent);
   /// After a pass over the symbols: `open` of them are not flat. Ends the request when none is,

@@ -274,6 +274,9 @@ HotPathMetrics::HotPathMetrics(obs::Registry& r, const SymbolTable& symbols)
                                  "(`hft risk resume --rebase`)")),
       flatten_active(
           r.gauge("hft_flatten_active", "1 while `hft risk flatten` closes every position")),
+      session_closes(r.counter("hft_session_closes_total",
+                               "Symbols whose position the engine closed before their session's "
+                               "end (risk.flatten_before_close_s)")),
       flatten_orders(
           r.counter("hft_flatten_orders_total",
                     "Closing orders sent by `hft risk flatten` (IOC through the touch)")) {
@@ -368,6 +371,8 @@ HotPath::HotPath(const SymbolTable& symbols, const config::Config& cfg,
       breaker_(static_cast<std::uint32_t>(cfg.orders.circuit_failures),
                static_cast<Timestamp>(cfg.orders.circuit_open_s * 1e9)),
       flattener_(symbols.size(), cfg.risk.flatten_aggress_ticks),
+      close_lead_ns_(cfg.risk.flatten_before_close_s * kNsPerSec),
+      close_end_(symbols.size(), 0),
       seen_fills_(kRecentFills),
       closed_orders_(kRecentOrders),
       mode_(router_mode_from_string(cfg.orders.mode)),
@@ -526,6 +531,8 @@ void HotPath::flush_venue() {
 void HotPath::on_market_data(MarketData& md, Timestamp recv_wall) {
   if (recv_wall >= next_day_check_) [[unlikely]]
     roll_day(recv_wall);
+  if (close_lead_ns_ > 0 && recv_wall >= next_close_check_) [[unlikely]]
+    check_session_close(recv_wall);
   tick_tsc_ = TscClock::now();
   if (!normalizer_.normalize(md, recv_wall)) {
     now_ = recv_wall;
@@ -590,7 +597,7 @@ void HotPath::on_market_data(MarketData& md, Timestamp recv_wall) {
       strategy_.on_trade(*this, md.trade);
   }
   in_tick_ = false;
-  if (flattener_.running()) [[unlikely]]
+  if (flattener_.running() || closing_symbols_ > 0) [[unlikely]]
     drive_flatten(now_);
   // Off the tick-to-order path: metrics, then whatever the venue has due by now (with zero
   // latencies: the orders just sent and their reports).
@@ -1128,7 +1135,8 @@ void HotPath::on_timer(Timestamp now) {
       }
     });
   }
-  if (flattener_.running()) drive_flatten(now);
+  if (close_lead_ns_ > 0 && now >= next_close_check_) check_session_close(now);
+  if (flattener_.running() || closing_symbols_ > 0) drive_flatten(now);
   update_circuit();
   metrics_.rate_tokens.set(static_cast<double>(bucket_.tokens(now)));
   if (recorder_ != nullptr) {
@@ -1215,17 +1223,43 @@ void HotPath::end_flatten_metrics() {
   metrics_.flatten_results[static_cast<std::size_t>(flattener_.status().phase)]->inc();
 }
 
+void HotPath::check_session_close(Timestamp now) {
+  next_close_check_ = now + kSessionCloseCheckNs;
+  for (SymbolId s = 0; s < symbols_.size(); ++s) {
+    if (!risk_.limits(s).session_check) continue;  // not on Taiwan's clock: no session to end
+    const Timestamp end = continuous_end(symbols_.spec(s).type, now);
+    const Timestamp closing_until = end != 0 && now >= end - close_lead_ns_ ? end : 0;
+    if ((closing_until != 0) == (close_end_[s] != 0)) continue;
+    close_end_[s] = closing_until;
+    risk_.set_closing(s, closing_until != 0);
+    if (closing_until == 0) {
+      --closing_symbols_;
+      continue;
+    }
+    ++closing_symbols_;
+    metrics_.session_closes.inc();
+    std::size_t n = 0;  // the strategy's working orders there: they could reopen the position
+    orders_.for_each([&](execution::WorkingOrder& o) {
+      if (o.symbol == s && !o.adopted && !o.flatten) cancel_ids_[n++] = o.id;
+    });
+    for (std::size_t i = 0; i < n; ++i) cancel_order(cancel_ids_[i], /*force=*/true);
+  }
+}
+
 void HotPath::drive_flatten(Timestamp now) {
+  const bool all = flattener_.running();
   std::uint32_t open = 0;
   for (SymbolId s = 0; s < symbols_.size(); ++s) {
+    if (!all && close_end_[s] == 0) continue;
     const Qty pos = positions_.get(s).qty;
     if (pos == 0) continue;
     ++open;
     // Wait for the halt's cancels and the previous closing order: an old order filling beside a
     // closing one could flip the position.
     if (risk_.view(s).open_orders > 0) continue;
+    const Timestamp deadline = all ? flattener_.deadline() : close_end_[s];
     auto req = flattener_.closing_order(s, pos, risk_.limits(s).max_order_qty, books_.stats(s),
-                                        symbols_.ladder(s), now);
+                                        symbols_.ladder(s), now, deadline);
     if (!req) continue;
     req->price = risk_.marketable_limit(s, req->side, req->price);
     // The strategy's own position first: its PnL then shows the close.
@@ -1235,6 +1269,7 @@ void HotPath::drive_flatten(Timestamp now) {
     flattener_.attempted(s, now, sent);
     if (sent) metrics_.flatten_orders.inc();
   }
+  if (!all) return;
   flattener_.update(open, now);
   if (!flattener_.running()) end_flatten_metrics();
 }

@@ -136,6 +136,7 @@ struct HotPathMetrics {
   obs::Gauge& net_notional;    // NTD
   obs::Counter& position_rebases;
   obs::Gauge& flatten_active;    // 1 while `hft risk flatten` closes positions
+  obs::Counter& session_closes;  // symbols closed before their session's end
   obs::Counter& flatten_orders;  // closing orders sent
   // how flatten requests ended, by FlattenPhase (done, deadline, aborted)
   std::array<obs::Counter*, 5> flatten_results{};
@@ -321,8 +322,14 @@ class HotPath final : public strategy::Context {
   void record_latency(const OrderEvent& order);
   void record_positions();
   void update_circuit();
-  /// One pass of a running flatten: a closing order for each symbol that may have one.
+  /// One pass of a running flatten or session close: a closing order for each symbol that may
+  /// have one.
   void drive_flatten(Timestamp now);
+  /// risk.flatten_before_close_s: which symbols are in the last N seconds of their continuous
+  /// session (checked every kSessionCloseCheckNs); a symbol entering it has its strategy's
+  /// working orders cancelled.
+  void check_session_close(Timestamp now);
+  static constexpr Timestamp kSessionCloseCheckNs = 100'000'000;
   void end_flatten_metrics();
   void submit(const OrderEvent& order);
   bool sends() const { return mode_ == RouterMode::kSim || mode_ == RouterMode::kLive; }
@@ -343,6 +350,10 @@ class HotPath final : public strategy::Context {
   execution::TokenBucket bucket_;
   execution::CircuitBreaker breaker_;
   Flattener flattener_;
+  Timestamp close_lead_ns_ = 0;  // risk.flatten_before_close_s; 0 = off
+  Timestamp next_close_check_ = 0;
+  std::vector<Timestamp> close_end_;    // per symbol: its session's continuous end while closing
+  std::uint32_t closing_symbols_ = 0;   // symbols with close_end_ != 0
   execution::RecentIds seen_fills_;     // (client id, trade id) of recent fills
   execution::RecentIds closed_orders_;  // ids of recently finished orders
   RouterMode mode_ = RouterMode::kSim;

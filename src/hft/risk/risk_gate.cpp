@@ -38,6 +38,7 @@ const char* to_string(RejectReason r) {
     case RejectReason::kOrdersDisabled: return "orders_disabled";
     case RejectReason::kSymbolLoss: return "symbol_loss";
     case RejectReason::kReplaceQty: return "replace_qty";
+    case RejectReason::kSessionClose: return "session_close";
     case RejectReason::kCount: break;
   }
   return "unknown";
@@ -138,6 +139,7 @@ RejectReason RiskGate::evaluate(const OrderRequest& o, Timestamp now) const {
   if (state_.state() == TradingState::kHalted && !o.flatten) return RejectReason::kHalted;
   const SymbolLimits& L = limits_[o.symbol];
   const SymbolState& st = sym_[o.symbol];
+  if (st.closing && !o.flatten) return RejectReason::kSessionClose;
   if (L.restricted) return RejectReason::kRestricted;
   if (o.qty <= 0) return RejectReason::kBadQty;
   const ContractSpec& spec = symbols_.spec(o.symbol);
@@ -242,6 +244,7 @@ RejectReason RiskGate::evaluate_replace(const ReplaceRequest& r, Timestamp now) 
   if (r.price == r.old_price) return evaluate_cancel(r.symbol, now);
   const SymbolLimits& L = limits_[r.symbol];
   const SymbolState& st = sym_[r.symbol];
+  if (st.closing) return RejectReason::kSessionClose;
   if (L.restricted) return RejectReason::kRestricted;
   if (L.session_check && phase(symbols_.spec(r.symbol).type, now) == SessionPhase::kClosed) {
     return RejectReason::kOutsideSession;

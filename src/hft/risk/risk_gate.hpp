@@ -64,6 +64,7 @@ enum class RejectReason : std::uint8_t {
   kOrdersDisabled,       // orders.mode = disabled
   kSymbolLoss,           // the symbol's daily loss reached its limit and the order would not reduce
   kReplaceQty,           // a replace may only lower the open quantity (TWSE/TAIFEX, Shioaji §4.3)
+  kSessionClose,         // risk.flatten_before_close_s: the engine closes this symbol's position
   kCount,
 };
 const char* to_string(RejectReason r);
@@ -172,6 +173,10 @@ class RiskGate {
   /// The price the gate books an order at: its limit, or for a market order the worst price it
   /// may trade at (limit-up for a buy, limit-down for a sell; the mark when limits are unknown).
   Price effective_price(const OrderRequest& o) const;
+  /// risk.flatten_before_close_s: while `on`, the symbol takes no order or price change but the
+  /// engine's closing ones (OrderRequest::flatten); cancels and reductions still pass.
+  void set_closing(SymbolId s, bool on) { sym_[s].closing = on; }
+  bool closing(SymbolId s) const { return sym_[s].closing; }
   /// `want` moved inside the daily limits and both collars around the mark, onto the ladder:
   /// the most aggressive price an order on `side` may have (a flatten order's limit).
   Price marketable_limit(SymbolId s, Side side, Price want) const;
@@ -227,8 +232,9 @@ class RiskGate {
     RateWindow orders;
     RateWindow cancels;
     Money pnl{0};
-    Money pnl_baseline{0};            // pnl at the start of the trading day
-    bool loss_latched = false;        // max_daily_loss reached: reduce-only on this symbol today
+    Money pnl_baseline{0};      // pnl at the start of the trading day
+    bool loss_latched = false;  // max_daily_loss reached: reduce-only on this symbol today
+    bool closing = false;       // before the session's close: only the engine's closing orders
     std::int64_t money_per_unit = 0;  // multiplier * Money::kScale / price_scale when exact
   };
 

@@ -298,5 +298,26 @@ TEST(TradingDay, NextCheckIsTheNext1450Taipei) {
   EXPECT_EQ(next_trading_day_check(taipei_to_utc(2024, 7, 30, 1, 0)), flip + kNsPerDay);
 }
 
+// 2024-07-29 was a Monday.
+TEST(ContinuousEnd, IsTheLastMomentOfTheContinuousPhaseOrZero) {
+  const Timestamp stock_end = taipei_to_utc(2024, 7, 29, 13, 25);
+  EXPECT_EQ(continuous_end(ProductType::kStock, taipei_to_utc(2024, 7, 29, 9, 0)), stock_end);
+  EXPECT_EQ(continuous_end(ProductType::kEtf, stock_end - 1), stock_end);
+  EXPECT_EQ(continuous_end(ProductType::kStock, stock_end), 0) << "closing auction";
+  EXPECT_EQ(continuous_end(ProductType::kStock, taipei_to_utc(2024, 7, 29, 8, 45)), 0);
+  const Timestamp day_end = taipei_to_utc(2024, 7, 29, 13, 45);
+  EXPECT_EQ(continuous_end(ProductType::kIndexFuture, taipei_to_utc(2024, 7, 29, 8, 45)), day_end);
+  EXPECT_EQ(continuous_end(ProductType::kIndexFuture, day_end), 0);
+  const Timestamp night_end = taipei_to_utc(2024, 7, 30, 5, 0);
+  EXPECT_EQ(continuous_end(ProductType::kIndexFuture, taipei_to_utc(2024, 7, 29, 15, 0)),
+            night_end);
+  EXPECT_EQ(continuous_end(ProductType::kIndexOption, taipei_to_utc(2024, 7, 30, 4, 59)),
+            night_end);
+  EXPECT_EQ(continuous_end(ProductType::kStockFuture, night_end), 0);
+  // Friday's night session ends on Saturday 05:00.
+  EXPECT_EQ(continuous_end(ProductType::kIndexFuture, taipei_to_utc(2024, 8, 2, 23, 0)),
+            taipei_to_utc(2024, 8, 3, 5, 0));
+}
+
 }  // namespace
 }  // namespace hft

@@ -19,6 +19,7 @@ namespace {
 
 constexpr SymbolId kTxf = 0;
 constexpr Timestamp kSec = 1'000'000'000;
+const Timestamp kEnd = test::kT0 + 60 * kSec;  // a deadline that has not come
 
 lob::BookStats touch(std::int64_t bid, std::int64_t ask) {
   lob::BookStats b;
@@ -37,14 +38,14 @@ class FlattenerTest : public ::testing::Test {
 
 TEST_F(FlattenerTest, ClosesALongWithAnIocSellThroughTheBidCappedAtTheMaxQty) {
   f.start(test::kT0, test::kT0 + kSec);
-  const auto o = f.closing_order(kTxf, 25, 10, touch(23000, 23001), ladder, test::kT0);
+  const auto o = f.closing_order(kTxf, 25, 10, touch(23000, 23001), ladder, test::kT0, kEnd);
   ASSERT_TRUE(o);
   EXPECT_EQ(o->side, Side::kSell);
   EXPECT_EQ(o->price, Price{22995});
   EXPECT_EQ(o->qty, 10);
   EXPECT_EQ(o->tif, TimeInForce::kIOC);
   EXPECT_TRUE(o->flatten);
-  const auto buy = f.closing_order(kTxf, -3, 10, touch(23000, 23001), ladder, test::kT0);
+  const auto buy = f.closing_order(kTxf, -3, 10, touch(23000, 23001), ladder, test::kT0, kEnd);
   ASSERT_TRUE(buy);
   EXPECT_EQ(buy->side, Side::kBuy);
   EXPECT_EQ(buy->price, Price{23006});
@@ -53,14 +54,17 @@ TEST_F(FlattenerTest, ClosesALongWithAnIocSellThroughTheBidCappedAtTheMaxQty) {
 
 TEST_F(FlattenerTest, WaitsForAnOppositeTouchAndPacesItsAttempts) {
   f.start(test::kT0, test::kT0 + kSec);
-  EXPECT_FALSE(f.closing_order(kTxf, 2, 10, touch(0, 23001), ladder, test::kT0)) << "no bid";
-  EXPECT_TRUE(f.closing_order(kTxf, -2, 10, touch(0, 23001), ladder, test::kT0));
+  EXPECT_FALSE(f.closing_order(kTxf, 2, 10, touch(0, 23001), ladder, test::kT0, kEnd)) << "no bid";
+  EXPECT_TRUE(f.closing_order(kTxf, -2, 10, touch(0, 23001), ladder, test::kT0, kEnd));
   f.attempted(kTxf, test::kT0, /*sent=*/true);
   const Timestamp next = test::kT0 + Flattener::kRetryNs;
-  EXPECT_FALSE(f.closing_order(kTxf, 2, 10, touch(23000, 23001), ladder, next - 1));
-  EXPECT_TRUE(f.closing_order(kTxf, 2, 10, touch(23000, 23001), ladder, next));
+  EXPECT_FALSE(f.closing_order(kTxf, 2, 10, touch(23000, 23001), ladder, next - 1, kEnd));
+  EXPECT_TRUE(f.closing_order(kTxf, 2, 10, touch(23000, 23001), ladder, next, kEnd));
   f.attempted(kTxf, next, /*sent=*/false);
   EXPECT_EQ(f.status().orders, 1u) << "a refused attempt is paced but not counted as sent";
+  const Timestamp later = next + Flattener::kRetryNs;
+  EXPECT_FALSE(f.closing_order(kTxf, 2, 10, touch(23000, 23001), ladder, later, later))
+      << "nothing once the deadline has come";
 }
 
 TEST_F(FlattenerTest, EndsFlatAtItsDeadlineOrAborted) {
@@ -238,6 +242,83 @@ TEST(HotPathFlatten, NothingToCloseIsDoneAtOnce) {
   EXPECT_TRUE(live.gw.sent.empty());
   EXPECT_EQ(live.hot->flatten_status().phase, FlattenPhase::kDone);
   EXPECT_EQ(live.hot->risk().state(), risk::TradingState::kHalted);
+}
+
+/// A strategy that buys 2 TXF at the ask and rests a bid whenever `trade` is set, and keeps the
+/// answers to its orders.
+struct Trader final : strategy::Strategy {
+  bool trade = false;
+  std::vector<strategy::PlaceResult> results;
+  int fills = 0;
+  void on_book(strategy::Context& ctx, SymbolId s, const lob::BookStats& b) override {
+    if (!trade || s != kTxf) return;
+    trade = false;
+    results.push_back(ctx.place(s, Side::kBuy, b.best_ask, 2, TimeInForce::kROD));
+    results.push_back(ctx.place(s, Side::kBuy, Price{b.best_bid.v - 3}, 1, TimeInForce::kROD));
+  }
+  void on_fill(strategy::Context&, const ExecReport&) override { ++fills; }
+};
+
+// risk.flatten_before_close_s 300: TXF's day session ends 13:45, so from 13:40 the strategy may
+// not trade it, its resting bid is cancelled and the engine sells the position; 2330 (whose
+// continuous session ended 13:25) is not touched; the next morning the strategy trades again.
+TEST(SessionClose, ClosesTheSymbolBeforeItsSessionEndsAndOpensItAgainNextSession) {
+  const SymbolTable symbols = test::two_symbols();
+  config::Config cfg = test::instant_venue_config();
+  cfg.risk.flatten_before_close_s = 300;
+  Trader strat;
+  obs::Registry registry;
+  ClientOrderIdGenerator ids{1'800'000'000'000};
+  HotPath hot(symbols, cfg, strat, nullptr, registry, ids);
+  const auto feed = [&](Timestamp at) {
+    MarketData md = test::book(symbols, kTxf, 23000);
+    hot.on_market_data(md, at);
+  };
+  const Timestamp window = taipei_to_utc(2026, 3, 4, 13, 40);
+  strat.trade = true;
+  feed(window - kSec);
+  ASSERT_EQ(hot.position(kTxf), 2);
+  ASSERT_EQ(hot.working_orders(), 1u);
+  EXPECT_FALSE(hot.risk().closing(kTxf));
+
+  strat.trade = true;
+  feed(window);  // the window opens: the bid cancelled, the strategy refused
+  EXPECT_TRUE(hot.risk().closing(kTxf));
+  EXPECT_FALSE(hot.risk().closing(1)) << "2330's continuous session is over: nothing to close";
+  EXPECT_EQ(hot.metrics().session_closes.value(), 1u);
+  ASSERT_EQ(strat.results.size(), 4u);
+  EXPECT_EQ(strat.results[2].reject,
+            static_cast<strategy::RejectCode>(risk::RejectReason::kSessionClose));
+  hot.on_timer(window + 1);  // the cancel confirmed; the closing IOC goes
+  hot.on_timer(window + 2);  // ... and fills
+  EXPECT_EQ(hot.position(kTxf), 0);
+  EXPECT_EQ(hot.working_orders(), 0u);
+  EXPECT_EQ(strat.fills, 1) << "only the strategy's own buy";
+  EXPECT_EQ(hot.metrics().flatten_orders.value(), 1u);
+  EXPECT_EQ(hot.risk().state(), risk::TradingState::kActive) << "no halt";
+
+  const Timestamp end = taipei_to_utc(2026, 3, 4, 13, 45);
+  hot.on_timer(end);
+  EXPECT_FALSE(hot.risk().closing(kTxf)) << "the session is over";
+  strat.trade = true;
+  feed(taipei_to_utc(2026, 3, 5, 9, 0));
+  EXPECT_EQ(hot.position(kTxf), 2) << "the next session trades again";
+}
+
+TEST(SessionClose, NeedsTheSessionCheck) {
+  const SymbolTable symbols = test::two_symbols();
+  config::Config cfg = test::instant_venue_config();
+  cfg.risk.flatten_before_close_s = 300;
+  cfg.risk.session_check = false;  // a clock that is not Taiwan's: no session to end
+  Trader strat;
+  obs::Registry registry;
+  ClientOrderIdGenerator ids{1'800'000'000'000};
+  HotPath hot(symbols, cfg, strat, nullptr, registry, ids);
+  strat.trade = true;
+  MarketData md = test::book(symbols, kTxf, 23000);
+  hot.on_market_data(md, taipei_to_utc(2026, 3, 4, 13, 44));
+  EXPECT_FALSE(hot.risk().closing(kTxf));
+  EXPECT_EQ(hot.position(kTxf), 2);
 }
 
 struct FlattenControl : LiveFlatten {

@@ -115,6 +115,23 @@ TEST_F(RiskGateTest, HaltedLetsThroughOnlyTheEnginesReducingFlattenOrders) {
   EXPECT_EQ(gate->check(collar, kT0 + 1), RejectReason::kPriceCollar) << "the band still holds";
 }
 
+// risk.flatten_before_close_s: a closing symbol takes only the engine's reducing closing orders;
+// cancels pass.
+TEST_F(RiskGateTest, AClosingSymbolTakesOnlyTheEnginesClosingOrders) {
+  gate->on_fill(txf, Side::kBuy, Price{20000}, 0, 3);
+  gate->set_closing(txf, true);
+  EXPECT_EQ(sell(20000, 1), RejectReason::kSessionClose) << "even the strategy's reducing order";
+  EXPECT_EQ(buy(20000), RejectReason::kSessionClose);
+  OrderRequest close = req(txf, Side::kSell, 19995, 3);
+  close.flatten = true;
+  EXPECT_EQ(gate->check(close, kT0), RejectReason::kNone);
+  EXPECT_EQ(gate->check_cancel(txf, kT0), RejectReason::kNone);
+  EXPECT_EQ(gate->check(req(tsmc, Side::kBuy, 58500, 1), kT0), RejectReason::kNone)
+      << "other symbols trade on";
+  gate->set_closing(txf, false);
+  EXPECT_EQ(buy(20000), RejectReason::kNone);
+}
+
 TEST_F(RiskGateTest, MarketableLimitStaysInsideTheBandAndOnTheLadder) {
   // TXF mark 20000, tick collar ±20: a sell may go down to 19980, a buy up to 20020.
   EXPECT_EQ(gate->marketable_limit(txf, Side::kSell, Price{19990}), Price{19990});
