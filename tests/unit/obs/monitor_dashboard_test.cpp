@@ -209,6 +209,28 @@ TEST(Dashboard, AlertsWhenTheSessionLeaseIsNotHeldOrRedisCallsFailed) {
             std::string::npos);
 }
 
+TEST(Dashboard, AlertsWhileAFlattenRunsAndWhenOneMissedItsDeadline) {
+  const Scrape running = parse_prometheus_text(
+      "hft_trading_state 2\nhft_flatten_active 1\nhft_flatten_total{result=\"deadline\"} 0\n");
+  const std::string text = render_dashboard(build_dashboard(running, nullptr, 0, 0), false, "T");
+  EXPECT_NE(text.find("!  flatten running: HALTED, the engine is closing every position"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("deadline"), std::string::npos) << text;
+  const std::string missed =
+      "hft_trading_state 2\nhft_flatten_active 0\nhft_flatten_total{result=\"deadline\"} 1\n";
+  const Scrape open = parse_prometheus_text(missed + "hft_position{symbol=\"TXFD6\"} 2\n");
+  const std::string late = render_dashboard(build_dashboard(open, nullptr, 0, 0), false, "T");
+  EXPECT_NE(late.find("!! a flatten reached its deadline with positions still open"),
+            std::string::npos)
+      << late;
+  EXPECT_EQ(late.find("flatten running"), std::string::npos) << late;
+  // Flat since (closed by hand or by a later flatten): nothing to say.
+  const Scrape flat = parse_prometheus_text(missed + "hft_position{symbol=\"TXFD6\"} 0\n");
+  EXPECT_EQ(render_dashboard(build_dashboard(flat, nullptr, 0, 0), false, "T").find("deadline"),
+            std::string::npos);
+}
+
 TEST(Dashboard, UnreachableEndpointSaysSo) {
   const std::string text = render_dashboard(
       unreachable_dashboard("http://127.0.0.1:1/metrics", "cannot read it"), false, "T");

@@ -259,6 +259,22 @@ Dashboard build_dashboard(const Scrape& now, const Scrape* before, double interv
                                       " session lease call(s) to Redis failed (lost after ttl/2 "
                                       "without a refresh)"});
   }
+  // The engine closing positions itself (docs/risk.md "Flatten").
+  if (const auto active = now.sum("hft_flatten_active"); active && *active != 0) {
+    d.alerts.push_back({L::kWarn, "flatten running: HALTED, the engine is closing every position"});
+  }
+  const auto open_position = [&] {
+    for (const Sample* s : now.series("hft_position")) {
+      if (s->value != 0) return true;
+    }
+    return false;
+  };
+  if (const auto missed = now.sum("hft_flatten_total", {{"result", "deadline"}});
+      missed && *missed > 0 && open_position()) {
+    d.alerts.push_back({L::kCritical,
+                        "a flatten reached its deadline with positions still open "
+                        "(see hft_position; `hft risk flatten` again)"});
+  }
   if (d.broker_rejects && *d.broker_rejects > 0) {
     d.alerts.push_back({L::kWarn, "broker rejected " + grouped(*d.broker_rejects) + " orders"});
   }
