@@ -597,8 +597,11 @@ void HotPath::on_market_data(MarketData& md, Timestamp recv_wall) {
       strategy_.on_trade(*this, md.trade);
   }
   in_tick_ = false;
-  if (flattener_.running() || closing_symbols_ > 0) [[unlikely]]
+  if (flattener_.running()) [[unlikely]] {
     drive_flatten(now_);
+  } else if (close_end_[symbol] != 0) [[unlikely]] {
+    close_position(symbol, now_, close_end_[symbol]);  // the others on the timer
+  }
   // Off the tick-to-order path: metrics, then whatever the venue has due by now (with zero
   // latencies: the orders just sent and their reports).
   publish_market(md, book);
@@ -1246,28 +1249,32 @@ void HotPath::check_session_close(Timestamp now) {
   }
 }
 
+bool HotPath::close_position(SymbolId s, Timestamp now, Timestamp deadline) {
+  const Qty pos = positions_.get(s).qty;
+  if (pos == 0) return false;
+  // Wait for the halt's cancels and the previous closing order: an old order filling beside a
+  // closing one could flip the position.
+  if (risk_.view(s).open_orders > 0) return true;
+  auto req = flattener_.closing_order(s, pos, risk_.limits(s).max_order_qty, books_.stats(s),
+                                      symbols_.ladder(s), now, deadline);
+  if (!req) return true;
+  req->price = risk_.marketable_limit(s, req->side, req->price);
+  // The strategy's own position first: its PnL then shows the close.
+  const Qty mine = positions_.get(kStrategyId, s).qty;
+  const bool strategys = (mine > 0) == (pos > 0) && (mine < 0 ? -mine : mine) >= req->qty;
+  const bool sent = place(*req, strategys ? kStrategyId : std::uint16_t{0}).ok();
+  flattener_.attempted(s, now, sent);
+  if (sent) metrics_.flatten_orders.inc();
+  return true;
+}
+
 void HotPath::drive_flatten(Timestamp now) {
   const bool all = flattener_.running();
   std::uint32_t open = 0;
   for (SymbolId s = 0; s < symbols_.size(); ++s) {
-    if (!all && close_end_[s] == 0) continue;
-    const Qty pos = positions_.get(s).qty;
-    if (pos == 0) continue;
-    ++open;
-    // Wait for the halt's cancels and the previous closing order: an old order filling beside a
-    // closing one could flip the position.
-    if (risk_.view(s).open_orders > 0) continue;
-    const Timestamp deadline = all ? flattener_.deadline() : close_end_[s];
-    auto req = flattener_.closing_order(s, pos, risk_.limits(s).max_order_qty, books_.stats(s),
-                                        symbols_.ladder(s), now, deadline);
-    if (!req) continue;
-    req->price = risk_.marketable_limit(s, req->side, req->price);
-    // The strategy's own position first: its PnL then shows the close.
-    const Qty mine = positions_.get(kStrategyId, s).qty;
-    const bool strategys = (mine > 0) == (pos > 0) && (mine < 0 ? -mine : mine) >= req->qty;
-    const bool sent = place(*req, strategys ? kStrategyId : std::uint16_t{0}).ok();
-    flattener_.attempted(s, now, sent);
-    if (sent) metrics_.flatten_orders.inc();
+    if (all || close_end_[s] != 0) {
+      open += close_position(s, now, all ? flattener_.deadline() : close_end_[s]) ? 1 : 0;
+    }
   }
   if (!all) return;
   flattener_.update(open, now);

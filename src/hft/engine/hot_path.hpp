@@ -325,6 +325,8 @@ class HotPath final : public strategy::Context {
   /// One pass of a running flatten or session close: a closing order for each symbol that may
   /// have one.
   void drive_flatten(Timestamp now);
+  /// A closing order for `s` if it may have one now (flatten.hpp's rules); false when it is flat.
+  bool close_position(SymbolId s, Timestamp now, Timestamp deadline);
   /// risk.flatten_before_close_s: which symbols are in the last N seconds of their continuous
   /// session (checked every kSessionCloseCheckNs); a symbol entering it has its strategy's
   /// working orders cancelled.

@@ -30,6 +30,7 @@ class OperatorControl {
       watch_flatten(hot, now);
     if (kill_.engaged()) [[unlikely]] {
       if (hot.risk().state() != risk::TradingState::kHalted) hot.halt(now());
+      flattens_seen_ = kill_.flatten_requests();  // one made just before: not acted on later
       return;
     }
     if (const std::uint64_t f = kill_.flatten_requests(); f != flattens_seen_) [[unlikely]] {

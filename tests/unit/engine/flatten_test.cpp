@@ -344,5 +344,19 @@ TEST_F(FlattenControl, ARequestThroughTheSwitchStartsItAndTheKillSwitchEndsIt) {
   EXPECT_FALSE(ks.request_flatten(30 * kSec)) << "refused while the switch is engaged";
 }
 
+// A request that lands just before the kill switch is engaged is not acted on once the switch
+// is released: the kill switch said no order at all.
+TEST_F(FlattenControl, ARequestOverrunByTheKillSwitchIsDropped) {
+  OperatorControl control(registry, "test");
+  ipc::KillSwitch ks = ipc::KillSwitch::open(name);
+  ASSERT_TRUE(ks.request_flatten(30 * kSec));
+  ks.engage("stop everything");
+  control.poll(*hot, [] { return test::kT0; });
+  ks.release();
+  control.poll(*hot, [] { return test::kT0 + 1; });
+  EXPECT_EQ(hot->flatten_status().phase, FlattenPhase::kIdle);
+  EXPECT_TRUE(gw.sent.empty());
+}
+
 }  // namespace
 }  // namespace hft::engine
