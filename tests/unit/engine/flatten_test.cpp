@@ -13,6 +13,7 @@
 #include "hft/engine/operator_control.hpp"
 #include "unit/engine/engine_fixture.hpp"
 #include "unit/ipc/ipc_test_util.hpp"
+#include "unit/lob/top_of_book.hpp"
 
 namespace hft::engine {
 namespace {
@@ -21,13 +22,7 @@ constexpr SymbolId kTxf = 0;
 constexpr Timestamp kSec = 1'000'000'000;
 const Timestamp kEnd = test::kT0 + 60 * kSec;  // a deadline that has not come
 
-lob::BookStats touch(std::int64_t bid, std::int64_t ask) {
-  lob::BookStats b;
-  b.best_bid = Price{bid};
-  b.best_ask = Price{ask};
-  b.mid_x2 = bid + ask;
-  return b;
-}
+using test::top_of_book;
 
 class FlattenerTest : public ::testing::Test {
  protected:
@@ -38,14 +33,15 @@ class FlattenerTest : public ::testing::Test {
 
 TEST_F(FlattenerTest, ClosesALongWithAnIocSellThroughTheBidCappedAtTheMaxQty) {
   f.start(test::kT0, test::kT0 + kSec);
-  const auto o = f.closing_order(kTxf, 25, 10, touch(23000, 23001), ladder, test::kT0, kEnd);
+  const auto o = f.closing_order(kTxf, 25, 10, top_of_book(23000, 23001), ladder, test::kT0, kEnd);
   ASSERT_TRUE(o);
   EXPECT_EQ(o->side, Side::kSell);
   EXPECT_EQ(o->price, Price{22995});
   EXPECT_EQ(o->qty, 10);
   EXPECT_EQ(o->tif, TimeInForce::kIOC);
   EXPECT_TRUE(o->flatten);
-  const auto buy = f.closing_order(kTxf, -3, 10, touch(23000, 23001), ladder, test::kT0, kEnd);
+  const auto buy =
+      f.closing_order(kTxf, -3, 10, top_of_book(23000, 23001), ladder, test::kT0, kEnd);
   ASSERT_TRUE(buy);
   EXPECT_EQ(buy->side, Side::kBuy);
   EXPECT_EQ(buy->price, Price{23006});
@@ -54,16 +50,17 @@ TEST_F(FlattenerTest, ClosesALongWithAnIocSellThroughTheBidCappedAtTheMaxQty) {
 
 TEST_F(FlattenerTest, WaitsForAnOppositeTouchAndPacesItsAttempts) {
   f.start(test::kT0, test::kT0 + kSec);
-  EXPECT_FALSE(f.closing_order(kTxf, 2, 10, touch(0, 23001), ladder, test::kT0, kEnd)) << "no bid";
-  EXPECT_TRUE(f.closing_order(kTxf, -2, 10, touch(0, 23001), ladder, test::kT0, kEnd));
+  EXPECT_FALSE(f.closing_order(kTxf, 2, 10, top_of_book(0, 23001), ladder, test::kT0, kEnd))
+      << "no bid";
+  EXPECT_TRUE(f.closing_order(kTxf, -2, 10, top_of_book(0, 23001), ladder, test::kT0, kEnd));
   f.attempted(kTxf, test::kT0, /*sent=*/true);
   const Timestamp next = test::kT0 + Flattener::kRetryNs;
-  EXPECT_FALSE(f.closing_order(kTxf, 2, 10, touch(23000, 23001), ladder, next - 1, kEnd));
-  EXPECT_TRUE(f.closing_order(kTxf, 2, 10, touch(23000, 23001), ladder, next, kEnd));
+  EXPECT_FALSE(f.closing_order(kTxf, 2, 10, top_of_book(23000, 23001), ladder, next - 1, kEnd));
+  EXPECT_TRUE(f.closing_order(kTxf, 2, 10, top_of_book(23000, 23001), ladder, next, kEnd));
   f.attempted(kTxf, next, /*sent=*/false);
   EXPECT_EQ(f.status().orders, 1u) << "a refused attempt is paced but not counted as sent";
   const Timestamp later = next + Flattener::kRetryNs;
-  EXPECT_FALSE(f.closing_order(kTxf, 2, 10, touch(23000, 23001), ladder, later, later))
+  EXPECT_FALSE(f.closing_order(kTxf, 2, 10, top_of_book(23000, 23001), ladder, later, later))
       << "nothing once the deadline has come";
 }
 

@@ -6,19 +6,15 @@
 
 #include <gtest/gtest.h>
 
+#include "unit/lob/top_of_book.hpp"
+
 namespace hft::risk {
 namespace {
 
 const Timestamp kT0 = taipei_to_utc(2026, 3, 4, 10, 0);
 constexpr Timestamp kMs = 1'000'000;
 
-lob::BookStats quote(std::int64_t bid, std::int64_t ask) {
-  lob::BookStats b;
-  b.best_bid = Price{bid};
-  b.best_ask = Price{ask};
-  b.mid_x2 = bid + ask;
-  return b;
-}
+using test::top_of_book;
 
 /// Every check on; each test loosens nothing and moves one quantity to its boundary.
 SymbolLimits all_checks() {
@@ -48,8 +44,8 @@ class RiskGateTest : public ::testing::Test {
   }
   void make(SymbolLimits l = all_checks(), AccountLimits a = {}) {
     gate = std::make_unique<RiskGate>(symbols, l, a);
-    gate->on_market(txf, quote(20000, 20001), kT0);
-    gate->on_market(tsmc, quote(58500, 58600), kT0);
+    gate->on_market(txf, top_of_book(20000, 20001), kT0);
+    gate->on_market(tsmc, top_of_book(58500, 58600), kT0);
   }
   OrderRequest req(SymbolId s, Side side, std::int64_t px, Qty qty) {
     OrderRequest o;
@@ -148,7 +144,7 @@ TEST_F(RiskGateTest, MarketableLimitStaysInsideTheBandAndOnTheLadder) {
   l.price_collar_bp = 100;
   make(l);
   gate->set_price_limits(tsmc, Price{40000}, Price{60000});
-  gate->on_market(tsmc, quote(49500, 49550), kT0);
+  gate->on_market(tsmc, top_of_book(49500, 49550), kT0);
   EXPECT_EQ(gate->marketable_limit(tsmc, Side::kSell, Price{10000}), Price{49050});
   EXPECT_EQ(gate->marketable_limit(tsmc, Side::kBuy, Price{90000}), Price{49950});
   const Price sell = gate->marketable_limit(tsmc, Side::kSell, Price{10000});
@@ -217,7 +213,7 @@ TEST_F(RiskGateTest, TickCollarIsMeasuredFromTheMarkBothWays) {
 TEST_F(RiskGateTest, TickCollarCountsTicksAcrossABandBoundary) {
   // 2330 at 495 / 495.5 → mark 495; 20 ticks up: 0.5 * 10 to 500, then 1.0 * 10 → 510.
   gate->set_price_limits(tsmc, Price{40000}, Price{60000});
-  gate->on_market(tsmc, quote(49500, 49550), kT0);
+  gate->on_market(tsmc, top_of_book(49500, 49550), kT0);
   EXPECT_EQ(gate->check(req(tsmc, Side::kBuy, 51000, 1), kT0), RejectReason::kNone);
   EXPECT_EQ(gate->check(req(tsmc, Side::kBuy, 51100, 1), kT0), RejectReason::kPriceCollar);
 }
@@ -238,10 +234,10 @@ TEST_F(RiskGateTest, DailyLimitsAreTenPercentOfTheFirstMark) {
   l.price_collar_ticks = 0;
   make(l);
   EXPECT_EQ(gate->view(txf).reference, Price{20000});
-  gate->on_market(txf, quote(21900, 21901), kT0);  // the reference stays the session's first
+  gate->on_market(txf, top_of_book(21900, 21901), kT0);  // the reference stays the session's first
   EXPECT_EQ(buy(22000), RejectReason::kNone);
   EXPECT_EQ(buy(22001), RejectReason::kOutsideDailyLimit);
-  gate->on_market(txf, quote(18100, 18101), kT0);
+  gate->on_market(txf, top_of_book(18100, 18101), kT0);
   EXPECT_EQ(sell(18000), RejectReason::kNone);
   EXPECT_EQ(sell(17999), RejectReason::kOutsideDailyLimit);
 }
@@ -256,7 +252,7 @@ TEST_F(RiskGateTest, ExchangeLimitsReplaceTheComputedOnes) {
   EXPECT_EQ(sell(19499), RejectReason::kOutsideDailyLimit);
   // They were that day's: the next day computes them again from its first mark (± 10 %).
   gate->start_day();
-  gate->on_market(txf, quote(20000, 20001), kT0);
+  gate->on_market(txf, top_of_book(20000, 20001), kT0);
   EXPECT_EQ(buy(20501), RejectReason::kNone);
   EXPECT_EQ(buy(22000), RejectReason::kNone);
   EXPECT_EQ(buy(22001), RejectReason::kOutsideDailyLimit);
@@ -319,7 +315,7 @@ TEST_F(RiskGateTest, SymbolDailyLossMakesOnlyThatSymbolReduceOnlyUntilTheNextDay
   gate->on_pnl(txf, Money{-10'000 * Money::kScale});
   EXPECT_EQ(buy(20000), RejectReason::kSymbolLoss) << "latched for the day";
   gate->start_day();
-  gate->on_market(txf, quote(20000, 20001), kT0);
+  gate->on_market(txf, top_of_book(20000, 20001), kT0);
   EXPECT_EQ(buy(20000), RejectReason::kNone);
   // The new day's loss counts from the day's opening PnL (-10,000).
   gate->on_pnl(txf, Money{-59'999 * Money::kScale});
