@@ -43,6 +43,19 @@ Backtest::Backtest(const MarketInput& input, strategy::Strategy& strategy,
 Backtest::~Backtest() = default;
 
 std::uint64_t Backtest::run() {
+  try {
+    return replay();
+  } catch (const std::exception& e) {
+    error_ = "the strategy threw at " + format_taipei(now_) + ": " + e.what();
+  } catch (...) {
+    error_ = "the strategy threw at " + format_taipei(now_) +
+             ": an exception not derived from std::exception";
+  }
+  last_ts_ = now_;
+  return 0;
+}
+
+std::uint64_t Backtest::replay() {
   std::span<const MdRecord> recs = input_.records;
   std::size_t begin = config_.from > 0 ? lower_bound_ts(recs, config_.from) : 0;
   std::size_t end = config_.to > 0 ? lower_bound_ts(recs, config_.to) : recs.size();

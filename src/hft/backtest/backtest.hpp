@@ -149,8 +149,11 @@ class Backtest final : public strategy::Context {
   Backtest(const MarketInput& input, strategy::Strategy& strategy, const BacktestConfig& config);
   ~Backtest() override;
 
-  /// Runs the whole input; returns the number of market records replayed.
+  /// Runs the whole input; returns the number of market records replayed. A strategy callback
+  /// that throws stops the run there (returns 0): error() says where and what.
   std::uint64_t run();
+  /// Empty unless the strategy threw: "the strategy threw at <Taipei time>: <what>".
+  const std::string& error() const { return error_; }
 
   // ---- strategy::Context -------------------------------------------------------------
   strategy::PlaceResult place(SymbolId symbol, Side side, Price price, Qty qty,
@@ -197,6 +200,9 @@ class Backtest final : public strategy::Context {
   std::uint64_t strategy_rejects() const { return strategy_rejects_; }
 
  private:
+  /// run() without the catch.
+  std::uint64_t replay();
+
   struct Timer {
     Timestamp at;
     std::uint64_t seq;
@@ -239,6 +245,7 @@ class Backtest final : public strategy::Context {
   Timestamp first_ts_ = 0;
   Timestamp last_ts_ = 0;
   std::uint64_t records_ = 0;
+  std::string error_;  // the strategy threw (run() stopped there)
   std::uint64_t timer_seq_ = 0;
   std::uint64_t cancels_sent_ = 0;
   std::uint64_t replaces_sent_ = 0;

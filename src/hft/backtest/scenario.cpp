@@ -224,6 +224,7 @@ std::vector<std::string> run_scenario(Scenario& sc, strategy::Strategy& strategy
   std::vector<std::string> failures;
   Backtest bt(sc.input, strategy, sc.config);
   bt.run();
+  if (!bt.error().empty()) failures.push_back(bt.error());
   std::ostringstream rep;
   const SymbolTable& sy = bt.symbols();
   auto price_str = [&](SymbolId s, Price p) { return format_fixed(p.v, sy.spec(s).price_scale); };

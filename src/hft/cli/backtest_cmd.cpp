@@ -4,8 +4,8 @@
 //                  [--symbols A,B] [--sample 1s] [--no-sessions] [--no-progress]
 // Replays market data (imported binary data, CSV, WAL directory) through the simulated venue in one
 // thread and writes stats.json, orders.csv, fills.csv, equity.csv and report.html into DIR
-// (docs/backtest.md). Exit codes: 0 done; 1 the run failed (input unreadable, output not writable);
-// 2 bad usage.
+// (docs/backtest.md). Exit codes: 0 done; 1 the run failed (input unreadable, output not writable,
+// the strategy threw); 2 bad usage.
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -232,6 +232,11 @@ int run_backtest(const BacktestArgs& a) {
   backtest::Backtest bt(*input, *strat, cfg);
   const auto t0 = std::chrono::steady_clock::now();
   const std::uint64_t n = bt.run();
+  if (!bt.error().empty()) {
+    std::fprintf(stderr, "hft backtest run: %s; the backtest stopped there, no results written\n",
+                 bt.error().c_str());
+    return 1;
+  }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   backtest::RunInfo info;
   for (const std::string& d : a.data) info.data += (info.data.empty() ? "" : ",") + d;

@@ -1,5 +1,8 @@
 #include "hft/core/taiwan_time.hpp"
 
+#include <cstdio>
+#include <ctime>
+
 namespace hft {
 
 std::int64_t days_from_civil(int year, int month, int day) {
@@ -17,6 +20,19 @@ Timestamp taipei_to_utc(int year, int month, int day, int hour, int minute, int 
                         std::int64_t nanos) {
   return days_from_civil(year, month, day) * kNsPerDay + hour * kNsPerHour + minute * kNsPerMin +
          second * kNsPerSec + nanos - kTaipeiOffsetNs;
+}
+
+std::string format_taipei(Timestamp utc) {
+  const Timestamp local = utc + kTaipeiOffsetNs;
+  const std::time_t secs = static_cast<std::time_t>(floor_div(local, kNsPerSec));
+  std::tm t{};
+  gmtime_r(&secs, &t);  // the shifted instant read as UTC is Taipei's wall clock
+  char buf[96];         // room for any int the compiler may assume
+  std::snprintf(
+      buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d.%03lld Taipei", t.tm_year + 1900,
+      t.tm_mon + 1, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec,
+      static_cast<long long>((local - floor_div(local, kNsPerSec) * kNsPerSec) / 1'000'000));
+  return buf;
 }
 
 }  // namespace hft

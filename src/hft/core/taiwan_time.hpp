@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 namespace hft {
 
@@ -39,5 +40,8 @@ Timestamp taipei_to_utc(int year, int month, int day, int hour, int minute, int 
 std::int64_t days_from_civil(int year, int month, int day);
 
 constexpr std::int64_t hm(int h, int m) { return h * kNsPerHour + m * kNsPerMin; }
+
+/// "2026-03-04 13:35:00.123 Taipei": a UTC instant as Taiwan's traders read it (messages).
+std::string format_taipei(Timestamp utc);
 
 }  // namespace hft

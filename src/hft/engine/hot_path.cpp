@@ -1,6 +1,7 @@
 #include "hft/engine/hot_path.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <limits>
 
 #include "hft/core/clock.hpp"
@@ -274,6 +275,9 @@ HotPathMetrics::HotPathMetrics(obs::Registry& r, const SymbolTable& symbols)
                                  "(`hft risk resume --rebase`)")),
       flatten_active(
           r.gauge("hft_flatten_active", "1 while `hft risk flatten` closes every position")),
+      strategy_errors(r.counter("hft_strategy_errors_total",
+                                "Strategy callbacks that threw (the engine halts and stops "
+                                "calling the strategy until `hft risk resume`)")),
       session_closes(r.counter("hft_session_closes_total",
                                "Symbols whose position the engine closed before their session's "
                                "end (risk.flatten_before_close_s)")),
@@ -388,7 +392,9 @@ HotPath::HotPath(const SymbolTable& symbols, const config::Config& cfg,
   }
 }
 
-void HotPath::start() { strategy_.on_start(*this); }
+void HotPath::start() {
+  call_strategy("on_start", [&] { strategy_.on_start(*this); });
+}
 
 void HotPath::carry_position(SymbolId symbol, Qty qty, Price avg_price) {
   positions_.carry(symbol, qty, avg_price);
@@ -459,11 +465,13 @@ void HotPath::fire_timers(Timestamp now) {
     const std::uint64_t tag = timers_[next].tag;
     timers_[next] = timers_.back();
     timers_.pop_back();
-    strategy_.on_timer(*this, tag);
+    call_strategy("on_timer", [&] { strategy_.on_timer(*this, tag); });
   }
 }
 
-void HotPath::stop() { strategy_.on_stop(*this); }
+void HotPath::stop() {
+  call_strategy("on_stop", [&] { strategy_.on_stop(*this); });
+}
 
 Price HotPath::mark(SymbolId symbol) const {
   const lob::BookStats& s = books_.stats(symbol);
@@ -581,7 +589,7 @@ void HotPath::on_market_data(MarketData& md, Timestamp recv_wall) {
       }
       sync_state();
       if (!closing_) [[likely]]
-        strategy_.on_book(*this, symbol, books_.stats(symbol));
+        call_strategy("on_book", [&] { strategy_.on_book(*this, symbol, books_.stats(symbol)); });
     }
   } else {
     record(md.trade);
@@ -594,7 +602,7 @@ void HotPath::on_market_data(MarketData& md, Timestamp recv_wall) {
     }
     sync_state();
     if (!closing_) [[likely]]
-      strategy_.on_trade(*this, md.trade);
+      call_strategy("on_trade", [&] { strategy_.on_trade(*this, md.trade); });
   }
   in_tick_ = false;
   if (flattener_.running()) [[unlikely]] {
@@ -987,7 +995,7 @@ void HotPath::on_report(const ExecReport& report) {
         update_circuit();
       }
       metrics_.acks.inc(o->symbol);
-      if (deliver) strategy_.on_order_update(*this, r);
+      if (deliver) call_strategy("on_order_update", [&] { strategy_.on_order_update(*this, r); });
       return;
     }
     case ExecType::kFill: {
@@ -1011,7 +1019,7 @@ void HotPath::on_report(const ExecReport& report) {
       o->state = t.next;
       if (o->leaves == 0) finish(*o, 0);
       publish_position(symbol);
-      if (deliver) strategy_.on_fill(*this, r);
+      if (deliver) call_strategy("on_fill", [&] { strategy_.on_fill(*this, r); });
       return;
     }
     case ExecType::kCancelled: {
@@ -1021,7 +1029,7 @@ void HotPath::on_report(const ExecReport& report) {
       record(r);
       metrics_.cancelled.inc(o->symbol);
       finish(*o, o->leaves);
-      if (deliver) strategy_.on_order_update(*this, r);
+      if (deliver) call_strategy("on_order_update", [&] { strategy_.on_order_update(*this, r); });
       return;
     }
     case ExecType::kRejected: {
@@ -1034,7 +1042,7 @@ void HotPath::on_report(const ExecReport& report) {
         breaker_.on_failure(now_);
         update_circuit();
         finish(*o, o->leaves);
-        if (deliver) strategy_.on_order_update(*this, r);
+        if (deliver) call_strategy("on_order_update", [&] { strategy_.on_order_update(*this, r); });
         return;
       }
       // Our cancel/replace was refused: the order works on.
@@ -1043,7 +1051,7 @@ void HotPath::on_report(const ExecReport& report) {
       if (!t.legal) anomaly(OrderAnomaly::kIllegalTransition, r);
       record(r);
       o->state = t.next;
-      if (deliver) strategy_.on_order_update(*this, r);
+      if (deliver) call_strategy("on_order_update", [&] { strategy_.on_order_update(*this, r); });
       return;
     }
     case ExecType::kReplaced: {
@@ -1060,7 +1068,7 @@ void HotPath::on_report(const ExecReport& report) {
         o->qty = o->filled + leaves;
       }
       o->state = t.next;
-      if (deliver) strategy_.on_order_update(*this, r);
+      if (deliver) call_strategy("on_order_update", [&] { strategy_.on_order_update(*this, r); });
       return;
     }
   }
@@ -1201,9 +1209,22 @@ void HotPath::halt(Timestamp now, risk::StateTrigger why) {
 void HotPath::resume(Timestamp now) {
   now_ = now;
   abort_flatten(now);
+  strategy_faulted_ = false;  // the operator's call: it is called again
   risk_.state_machine().resume();
   update_circuit();
   sync_state();
+}
+
+void HotPath::strategy_threw(const char* hook, const char* what) {
+  strategy_faulted_ = true;
+  StrategyError& e = strategy_error_;
+  ++e.count;
+  e.hook = hook;
+  e.at = now_;
+  std::snprintf(e.what.data(), e.what.size(), "%s", what);  // truncated, never allocates
+  metrics_.strategy_errors.inc();
+  risk_.halt(risk::StateTrigger::kStrategyError);
+  sync_state();  // newly HALTED: every working order cancelled
 }
 
 void HotPath::flatten(Timestamp now, Timestamp deadline_ns) {

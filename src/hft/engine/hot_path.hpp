@@ -135,9 +135,10 @@ struct HotPathMetrics {
   obs::Gauge& gross_notional;  // NTD
   obs::Gauge& net_notional;    // NTD
   obs::Counter& position_rebases;
-  obs::Gauge& flatten_active;    // 1 while `hft risk flatten` closes positions
-  obs::Counter& session_closes;  // symbols closed before their session's end
-  obs::Counter& flatten_orders;  // closing orders sent
+  obs::Gauge& flatten_active;     // 1 while `hft risk flatten` closes positions
+  obs::Counter& strategy_errors;  // strategy callbacks that threw
+  obs::Counter& session_closes;   // symbols closed before their session's end
+  obs::Counter& flatten_orders;   // closing orders sent
   // how flatten requests ended, by FlattenPhase (done, deadline, aborted)
   std::array<obs::Counter*, 5> flatten_results{};
   // broker position checks (live): [0] match, [1] mismatch; per symbol ours - the broker's
@@ -216,6 +217,16 @@ class HotPath final : public strategy::Context {
   /// The kill switch ends a running flatten: it means no order at all.
   void abort_flatten(Timestamp now);
   const FlattenStatus& flatten_status() const { return flattener_.status(); }
+  /// A strategy callback that threw: the engine caught it, counted it
+  /// (`hft_strategy_errors_total`), halted (trigger strategy_error: working orders cancelled) and
+  /// calls the strategy no more until resume() — its state is unknown. The latest one's details.
+  struct StrategyError {
+    std::uint64_t count = 0;  // callbacks that threw, over the run
+    const char* hook = "";    // on_book, on_fill, ...
+    Timestamp at = 0;         // engine time
+    std::array<char, 200> what{};
+  };
+  const StrategyError& strategy_error() const { return strategy_error_; }
   /// The end of a run that routes to a broker: no new order or replace from here on (refused as
   /// orders_disabled; cancels still go out) and every working order cancelled. The strategy is
   /// no longer given books, prints or timers (whatever it would send is refused anyway); its
@@ -279,6 +290,21 @@ class HotPath final : public strategy::Context {
   Price last(SymbolId symbol) const { return books_.stats(symbol).last_trade; }
 
  private:
+  /// Every strategy callback goes through here: an exception is caught (zero cost when none is
+  /// thrown) and halts the engine instead of ending the process with working orders unmanaged.
+  template <class F>
+  void call_strategy(const char* hook, F&& f) {
+    if (strategy_faulted_) [[unlikely]]
+      return;
+    try {
+      f();
+    } catch (const std::exception& e) {
+      strategy_threw(hook, e.what());
+    } catch (...) {
+      strategy_threw(hook, "an exception not derived from std::exception");
+    }
+  }
+  void strategy_threw(const char* hook, const char* what);
   template <class E>
   void record(const E& e) {
     if (recorder_ != nullptr && !recorder_->record(e)) metrics_.recorder_dropped.inc();
@@ -352,6 +378,8 @@ class HotPath final : public strategy::Context {
   execution::TokenBucket bucket_;
   execution::CircuitBreaker breaker_;
   Flattener flattener_;
+  bool strategy_faulted_ = false;  // a callback threw: not called until resume()
+  StrategyError strategy_error_;
   Timestamp close_lead_ns_ = 0;  // risk.flatten_before_close_s; 0 = off
   Timestamp next_close_check_ = 0;
   std::vector<Timestamp> close_end_;    // per symbol: its session's continuous end while closing

@@ -50,6 +50,14 @@ void OperatorControl::say(const HotPath::Rebase& done) const {
                                     "next checks halt again while it differs)");
 }
 
+void OperatorControl::say_strategy_error(const HotPath::StrategyError& e) const {
+  std::fprintf(stderr,
+               "%s: the strategy threw in %s: %s — HALTED (trigger strategy_error, working orders "
+               "cancelled); it is not called again until `hft risk resume` (it will have missed "
+               "what happened meanwhile: a restart is the safer way on)\n",
+               who_.c_str(), e.hook, e.what.data());
+}
+
 void OperatorControl::say_flatten(const HotPath& hot, bool started) const {
   const FlattenStatus& f = hot.flatten_status();
   if (started) {

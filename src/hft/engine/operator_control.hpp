@@ -26,6 +26,10 @@ class OperatorControl {
   /// on a new resume request. `now()` (the time to stamp) is called only when something happens.
   template <class Now>
   void poll(HotPath& hot, Now&& now) {
+    if (hot.strategy_error().count != strategy_errors_seen_) [[unlikely]] {
+      strategy_errors_seen_ = hot.strategy_error().count;
+      say_strategy_error(hot.strategy_error());
+    }
     if (watching_flatten_) [[unlikely]]
       watch_flatten(hot, now);
     if (kill_.engaged()) [[unlikely]] {
@@ -62,6 +66,8 @@ class OperatorControl {
  private:
   // What a re-base did, on stderr (an operator's command, not the per-record path).
   void say(const HotPath::Rebase& done) const;
+  // A strategy callback that threw, on stderr, with what the engine did and how to go on.
+  void say_strategy_error(const HotPath::StrategyError& e) const;
   // A flatten's start or end, on stderr, with the positions still open at the end.
   void say_flatten(const HotPath& hot, bool started) const;
   // While a flatten runs: the kill switch ends it (no order at all); its end is said once.
@@ -80,6 +86,7 @@ class OperatorControl {
   std::uint64_t rebases_seen_;
   std::uint64_t flattens_seen_;
   bool watching_flatten_ = false;  // a flatten runs whose end is still to be said
+  std::uint64_t strategy_errors_seen_ = 0;
   std::uint64_t resumes_ = 0;
 };
 

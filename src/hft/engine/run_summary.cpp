@@ -30,6 +30,7 @@ RunSummary collect_summary(const HotPath& hot, const SymbolTable& symbols,
   for (std::size_t i = 1; i < static_cast<std::size_t>(risk::RejectReason::kCount); ++i) {
     s.risk_rejects += hot.risk().count(static_cast<risk::RejectReason>(i));
   }
+  s.strategy_errors = hot.strategy_error().count;
   s.working_orders = hot.working_orders();
   if (rec != nullptr) {
     s.wal_records = rec->records_written();
@@ -62,6 +63,9 @@ std::string format_summary(const RunSummary& s, const std::string& title) {
   out += fmt::format("  {:<22}{:>14}\n", "cancels sent", s.cancels);
   out += fmt::format("  {:<22}{:>14}\n", "fills", s.fills);
   out += fmt::format("  {:<22}{:>14}\n", "risk rejects", s.risk_rejects);
+  if (s.strategy_errors > 0) {
+    out += fmt::format("  {:<22}{:>14}\n", "strategy errors", s.strategy_errors);
+  }
   out += fmt::format("  {:<22}{:>14}\n", "working at end", s.working_orders);
   out += fmt::format("  {:<22}{:>14}\n", "tick→order p50 (ns)", s.t2o_p50_ns);
   out += fmt::format("  {:<22}{:>14}\n", "tick→order p99 (ns)", s.t2o_p99_ns);
@@ -97,6 +101,7 @@ std::string summary_to_json(const RunSummary& s) {
   j["cancels"] = s.cancels;
   j["fills"] = s.fills;
   j["risk_rejects"] = s.risk_rejects;
+  j["strategy_errors"] = s.strategy_errors;
   j["working_orders"] = s.working_orders;
   j["wal_records"] = s.wal_records;
   j["wal_bytes"] = s.wal_bytes;

@@ -43,7 +43,8 @@ struct RunSummary {
   std::uint64_t cancels = 0;
   std::uint64_t fills = 0;
   std::uint64_t risk_rejects = 0;
-  std::uint64_t working_orders = 0;  // orders still working when the run ended
+  std::uint64_t strategy_errors = 0;  // strategy callbacks that threw (each halts the engine)
+  std::uint64_t working_orders = 0;   // orders still working when the run ended
   std::uint64_t wal_records = 0;
   std::uint64_t wal_bytes = 0;
   std::uint64_t wal_dropped = 0;

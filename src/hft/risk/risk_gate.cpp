@@ -72,6 +72,7 @@ const char* to_string(StateTrigger t) {
     case StateTrigger::kPositionMismatch: return "position_mismatch";
     case StateTrigger::kLeaseLost: return "lease_lost";
     case StateTrigger::kFlatten: return "flatten";
+    case StateTrigger::kStrategyError: return "strategy_error";
   }
   return "unknown";
 }

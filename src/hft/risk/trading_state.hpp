@@ -2,9 +2,9 @@
 //
 // The state is derived from latches and conditions:
 //   HALTED      — latched by the kill switch, a manual halt, the hard daily-loss limit, a WAL
-//                 disk below the halt threshold, a position mismatch, a lost session lease or a
-//                 flatten request (whose closing orders alone may pass); left
-//                 only by resume() (an explicit operator command).
+//                 disk below the halt threshold, a position mismatch, a lost session lease, a
+//                 flatten request (whose closing orders alone may pass) or a strategy that threw;
+//                 left only by resume() (an explicit operator command).
 //   REDUCE_ONLY — latched by the soft daily-loss limit (left by resume() or a new day), or held
 //                 while a condition lasts: stale feed, order-adapter circuit open, WAL disk low
 //                 (these clear by themselves when the condition ends).
@@ -38,6 +38,7 @@ enum class StateTrigger : std::uint8_t {
   kPositionMismatch,  // the broker's position differs from ours in consecutive checks (HALTED)
   kLeaseLost,         // the single-runtime session lease is no longer ours (HALTED)
   kFlatten,           // `hft risk flatten`: HALTED while the engine closes every position
+  kStrategyError,     // a strategy callback threw (HALTED; the strategy is not called again)
 };
 const char* to_string(StateTrigger t);
 

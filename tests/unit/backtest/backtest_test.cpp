@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <stdexcept>
 #include <vector>
 
 #include "hft/backtest/market_input.hpp"
@@ -96,6 +97,26 @@ TEST(Backtest, TimersFireAtTheirTimeBetweenMarketRecords) {
   bt.run();
   EXPECT_EQ(p.timer_fired_at, kT0 + 25 * kMs);
   EXPECT_EQ(p.timer_tag, 7u);
+}
+
+// A strategy that throws stops the backtest with where and what, instead of ending the process.
+TEST(Backtest, AStrategyThatThrowsStopsTheRunWithWhereAndWhat) {
+  struct Throws final : strategy::Strategy {
+    int books = 0;
+    void on_book(strategy::Context&, SymbolId, const lob::BookStats&) override {
+      if (++books == 3) throw std::out_of_range("vector::at: index 7 >= 3");
+    }
+  } s;
+  const MarketInput in = stream(10, 10);
+  Backtest bt(in, s, BacktestConfig{});
+  EXPECT_EQ(bt.run(), 0u);
+  EXPECT_EQ(s.books, 3) << "nothing after the throw";
+  EXPECT_EQ(bt.error(),
+            "the strategy threw at 2026-11-25 10:00:00.020 Taipei: vector::at: index 7 >= 3");
+  Probe fine;
+  Backtest ok(in, fine, BacktestConfig{});
+  ok.run();
+  EXPECT_EQ(ok.error(), "");
 }
 
 TEST(Backtest, FromAndToRestrictTheReplayToWholeUpdates) {

@@ -88,6 +88,14 @@ TEST(TaipeiTimeOfDay, IsNanosecondsSinceTaipeiMidnight) {
   EXPECT_EQ(taipei_time_of_day(thu(8, 29, 59, kLastNs)), hm(8, 30) - 1);
 }
 
+TEST(TaipeiTime, FormatsAsTaiwanReadsIt) {
+  EXPECT_EQ(format_taipei(taipei_to_utc(2026, 3, 4, 13, 35, 7, 123'456'789)),
+            "2026-03-04 13:35:07.123 Taipei");
+  EXPECT_EQ(format_taipei(taipei_to_utc(2026, 1, 1, 0, 0)), "2026-01-01 00:00:00.000 Taipei");
+  EXPECT_EQ(format_taipei(taipei_to_utc(1969, 12, 31, 23, 0, 0, 5'000'000)),
+            "1969-12-31 23:00:00.005 Taipei");
+}
+
 TEST(TaipeiTime, WorksBeforeTheUnixEpoch) {
   const Timestamp t = taipei_to_utc(1969, 12, 31, 23, 0);  // negative UTC ns
   EXPECT_LT(t, 0);

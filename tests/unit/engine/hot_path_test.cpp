@@ -5,6 +5,8 @@
 #include <cmath>
 #include <functional>
 #include <memory>
+#include <stdexcept>
+#include <string>
 
 #include "engine_fixture.hpp"
 #include "hft/core/clock.hpp"
@@ -192,6 +194,64 @@ TEST_F(HotPathTest, HaltCancelsWorkingOrdersAndRefusesNewOnes) {
   };
   feed(test::book(symbols, txf, 23000));
   EXPECT_EQ(r.reject, static_cast<strategy::RejectCode>(risk::RejectReason::kHalted));
+}
+
+// A strategy callback that throws: caught, counted, HALTED (trigger strategy_error) with the
+// working orders cancelled, the strategy no longer called — until an explicit resume.
+TEST_F(HotPathTest, AStrategyThatThrowsHaltsTheEngineInsteadOfEndingTheProcess) {
+  int calls = 0;
+  strat.book_action = [&](strategy::Context& ctx, SymbolId s) {
+    ++calls;
+    if (calls == 1) {
+      ctx.place(s, Side::kBuy, Price{22998}, 1, TimeInForce::kROD);
+      return;
+    }
+    throw std::runtime_error("model not loaded");
+  };
+  feed(test::book(symbols, txf, 23000));
+  ASSERT_EQ(hot.working_orders(), 1u);
+  feed(test::book(symbols, txf, 23000));
+  EXPECT_EQ(calls, 2);
+  EXPECT_EQ(hot.risk().state(), risk::TradingState::kHalted);
+  EXPECT_EQ(hot.risk().state_machine().last_trigger(), risk::StateTrigger::kStrategyError);
+  const HotPath::StrategyError& e = hot.strategy_error();
+  EXPECT_EQ(e.count, 1u);
+  EXPECT_STREQ(e.hook, "on_book");
+  EXPECT_STREQ(e.what.data(), "model not loaded");
+  EXPECT_EQ(e.at, test::kT0);
+  EXPECT_EQ(hot.metrics().strategy_errors.value(), 1u);
+  hot.on_timer(test::kT0 + 1);
+  EXPECT_EQ(hot.working_orders(), 0u) << "its working order cancelled";
+  feed(test::book(symbols, txf, 23000));
+  EXPECT_EQ(calls, 2) << "not called again";
+
+  hot.resume(test::kT0 + 2);
+  strat.book_action = [&](strategy::Context&, SymbolId) { throw 42; };  // not a std::exception
+  feed(test::book(symbols, txf, 23000));
+  EXPECT_EQ(hot.strategy_error().count, 2u) << "called again after the resume";
+  EXPECT_STREQ(hot.strategy_error().what.data(), "an exception not derived from std::exception");
+  EXPECT_EQ(hot.risk().state(), risk::TradingState::kHalted);
+}
+
+// A throw in a report callback is caught the same way; the fill is booked first.
+TEST_F(HotPathTest, AThrowingFillCallbackLeavesTheFillBooked) {
+  struct ThrowsOnFill final : strategy::Strategy {
+    void on_book(strategy::Context& ctx, SymbolId s, const lob::BookStats& b) override {
+      if (!sent) ctx.place(s, Side::kBuy, b.best_ask, 1, TimeInForce::kROD);
+      sent = true;
+    }
+    void on_fill(strategy::Context&, const ExecReport&) override {
+      throw std::logic_error(std::string(300, 'x'));  // longer than the kept text
+    }
+    bool sent = false;
+  } throws;
+  HotPath h(symbols, cfg, throws, nullptr, registry, ids);
+  MarketData md = test::book(symbols, txf, 23000);
+  h.on_market_data(md, test::kT0);
+  EXPECT_EQ(h.position(txf), 1);
+  EXPECT_STREQ(h.strategy_error().hook, "on_fill");
+  EXPECT_EQ(std::string(h.strategy_error().what.data()).size(), 199u) << "truncated, terminated";
+  EXPECT_EQ(h.risk().state(), risk::TradingState::kHalted);
 }
 
 // The end of a live run: every working order cancelled, nothing new (order or replace) sent.

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <stdexcept>
 #include <string>
 
 #include "unit/engine/engine_fixture.hpp"
@@ -66,6 +67,29 @@ TEST_F(Control, ARebaseRequestedBeforeTheRunStartedIsNotTakenAgain) {
   ASSERT_TRUE(ipc::KillSwitch::open(name).request_resume());
   control.poll(*hot, [] { return test::kT0; });
   EXPECT_EQ(txf_position(), 0) << "only a re-base asked for with this resume re-bases";
+}
+
+// A strategy that threw is said once on stderr, with what the engine did and the ways on.
+TEST_F(Control, AStrategyErrorIsSaidOnceWithTheWayOn) {
+  struct Throws final : strategy::Strategy {
+    void on_book(strategy::Context&, SymbolId, const lob::BookStats&) override {
+      throw std::runtime_error("bad state");
+    }
+  } throws;
+  HotPath h(symbols, cfg, throws, nullptr, registry, ids);
+  OperatorControl control(registry, "test");
+  MarketData md = test::book(symbols, kTxf, 23000);
+  h.on_market_data(md, test::kT0);
+  testing::internal::CaptureStderr();
+  control.poll(h, [] { return test::kT0; });
+  control.poll(h, [] { return test::kT0; });
+  const std::string err = testing::internal::GetCapturedStderr();
+  EXPECT_NE(err.find("test: the strategy threw in on_book: bad state — HALTED (trigger "
+                     "strategy_error, working orders cancelled); it is not called again until "
+                     "`hft risk resume`"),
+            std::string::npos)
+      << err;
+  EXPECT_EQ(err.find("bad state", err.find("bad state") + 1), std::string::npos) << "said once";
 }
 
 }  // namespace

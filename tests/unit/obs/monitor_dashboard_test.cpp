@@ -231,6 +231,17 @@ TEST(Dashboard, AlertsWhileAFlattenRunsAndWhenOneMissedItsDeadline) {
             std::string::npos);
 }
 
+TEST(Dashboard, AlertsWhenTheStrategyThrew) {
+  const Scrape threw = parse_prometheus_text("hft_trading_state 2\nhft_strategy_errors_total 1\n");
+  const std::string text = render_dashboard(build_dashboard(threw, nullptr, 0, 0), false, "T");
+  EXPECT_NE(text.find("!! the strategy threw 1 time(s): HALTED and not called until"),
+            std::string::npos)
+      << text;
+  const Scrape fine = parse_prometheus_text("hft_trading_state 0\nhft_strategy_errors_total 0\n");
+  EXPECT_EQ(render_dashboard(build_dashboard(fine, nullptr, 0, 0), false, "T").find("threw"),
+            std::string::npos);
+}
+
 TEST(Dashboard, UnreachableEndpointSaysSo) {
   const std::string text = render_dashboard(
       unreachable_dashboard("http://127.0.0.1:1/metrics", "cannot read it"), false, "T");

@@ -259,6 +259,11 @@ Dashboard build_dashboard(const Scrape& now, const Scrape* before, double interv
                                       " session lease call(s) to Redis failed (lost after ttl/2 "
                                       "without a refresh)"});
   }
+  if (const auto threw = now.sum("hft_strategy_errors_total"); threw && *threw > 0) {
+    d.alerts.push_back({L::kCritical, "the strategy threw " + grouped(*threw) +
+                                          " time(s): HALTED and not called until `hft risk "
+                                          "resume` (the engine's log says where and what)"});
+  }
   // The engine closing positions itself (docs/risk.md "Flatten").
   if (const auto active = now.sum("hft_flatten_active"); active && *active != 0) {
     d.alerts.push_back({L::kWarn, "flatten running: HALTED, the engine is closing every position"});
