@@ -445,6 +445,22 @@ TEST(RunSim, FlattenRefusesABadDeadline) {
   EXPECT_NE(bad.err().find("--deadline 'soon'"), std::string::npos) << bad.err();
 }
 
+// A request nobody will act on (no engine, or one on another HFT_KILL_SWITCH_NAME) says so and
+// fails, instead of leaving the operator believing the positions are being closed.
+TEST(RunSim, ResumeAndFlattenWithoutARunningEngineSaySo) {
+  test::TempDir tmp("hft_it_no_engine");
+  for (const char* cmd : {"flatten", "resume"}) {
+    test::Child c;
+    EXPECT_EQ(test::run_hft(tmp.path, {"risk", cmd}, &c), 1) << cmd;
+    EXPECT_NE(c.err().find("no running engine polls the kill switch"), std::string::npos)
+        << c.err();
+    EXPECT_NE(c.err().find("HFT_KILL_SWITCH_NAME"), std::string::npos) << c.err();
+  }
+  test::Child status;
+  ASSERT_EQ(test::run_hft(tmp.path, {"kill", "status"}, &status), 0);
+  EXPECT_NE(status.out().find("engine:      none running"), std::string::npos) << status.out();
+}
+
 // bus.raw_wait picks what the hot thread does on an empty raw ring; every choice must keep the
 // pipeline flowing and the raw ring's metrics exported.
 TEST(RunSim, EveryRawRingWaitStrategyKeepsTradingAndExportsRingMetrics) {

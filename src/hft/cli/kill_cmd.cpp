@@ -32,6 +32,35 @@ std::string format_utc(std::int64_t ns) {
   return buf;
 }
 
+/// How stale an engine's heartbeat (every ~1 ms while it runs) may be before we call it gone.
+constexpr std::int64_t kEngineGoneNs = 3'000'000'000;
+
+/// "engine: pid 123, polled 0.0 s ago" / "engine: none running (...)".
+std::string engine_line(const ipc::KillSwitch::EngineSeen& e) {
+  char buf[160];
+  const double ago = static_cast<double>(wall_ns() - e.seen_ns) / 1e9;
+  if (e.alive) {
+    std::snprintf(buf, sizeof buf, "pid %d, polled %.1f s ago", e.pid, ago);
+  } else if (e.pid != 0) {
+    std::snprintf(buf, sizeof buf, "none running (pid %d last polled %.1f s ago)", e.pid, ago);
+  } else {
+    std::snprintf(buf, sizeof buf, "none running");
+  }
+  return buf;
+}
+
+/// A request only a running engine acts on: false (and why, on stderr) when none polls `ks`.
+bool engine_listens(const ipc::KillSwitch& ks, const char* cmd) {
+  const ipc::KillSwitch::EngineSeen e = ks.engine(wall_ns(), kEngineGoneNs);
+  if (e.alive) return true;
+  std::fprintf(stderr,
+               "%s: no running engine polls the kill switch /dev/shm/%s (engine: %s); nothing was "
+               "requested. An engine started with another HFT_KILL_SWITCH_NAME uses another "
+               "switch: set the same name here.\n",
+               cmd, ks.name().c_str(), engine_line(e).c_str());
+  return false;
+}
+
 void print_status(const ipc::KillSwitch& ks) {
   const ipc::KillStatus st = ks.status();
   std::printf("kill switch: %s\n", st.engaged ? "ENGAGED" : "released");
@@ -45,6 +74,7 @@ void print_status(const ipc::KillSwitch& ks) {
                 ago, st.by_pid);
   }
   std::printf("segment:     /dev/shm/%s\n", ks.name().c_str());
+  std::printf("engine:      %s\n", engine_line(ks.engine(wall_ns(), kEngineGoneNs)).c_str());
 }
 
 template <class Fn>
@@ -111,11 +141,17 @@ void register_risk(CLI::App& app, int& exit_code) {
       "live): after a position_mismatch halt whose difference you have checked (a fill the "
       "engine never got, a trade made in another app). The difference is booked as an external "
       "position at the current price; without this the next check halts again");
-  resume->footer("Exit codes: 0 requested, 1 kill switch engaged or segment error.");
+  resume->footer(
+      "Exit codes: 0 requested, 1 kill switch engaged, no running engine polls the switch, or "
+      "segment error.");
   resume->callback([&exit_code, rebase] {
     bool refused = false;
     guarded(exit_code, [&] {
       ipc::KillSwitch ks = ipc::KillSwitch::open();
+      if (!ks.engaged() && !engine_listens(ks, "hft risk resume")) {
+        refused = true;
+        return;
+      }
       refused = !ks.request_resume(*rebase);
       if (refused) {
         std::fprintf(stderr,
@@ -142,7 +178,8 @@ void register_risk(CLI::App& app, int& exit_code) {
       "Closing orders: risk.flatten_aggress_ticks through the opposite touch, inside the daily "
       "limits and collars, at most risk.max_order_qty each, one per symbol at a time.\n"
       "Refused while the kill switch is engaged (it means no order at all).\n"
-      "Exit codes: 0 requested, 1 kill switch engaged or segment error, 2 bad --deadline.");
+      "Exit codes: 0 requested, 1 kill switch engaged, no running engine polls the switch, or "
+      "segment error; 2 bad --deadline.");
   flatten->callback([&exit_code, deadline] {
     const std::optional<double> secs = parse_duration_seconds(*deadline);
     if (!secs || *secs <= 0 || *secs > 86'400) {
@@ -156,6 +193,10 @@ void register_risk(CLI::App& app, int& exit_code) {
     bool refused = false;
     guarded(exit_code, [&] {
       ipc::KillSwitch ks = ipc::KillSwitch::open();
+      if (!ks.engaged() && !engine_listens(ks, "hft risk flatten")) {
+        refused = true;
+        return;
+      }
       refused = !ks.request_flatten(static_cast<std::int64_t>(*secs * 1e9));
       if (refused) {
         std::fprintf(stderr,

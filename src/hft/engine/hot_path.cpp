@@ -1262,9 +1262,11 @@ void HotPath::check_session_close(Timestamp now) {
     }
     ++closing_symbols_;
     metrics_.session_closes.inc();
-    std::size_t n = 0;  // the strategy's working orders there: they could reopen the position
+    // Every working order there, adopted ones too (as a halt does): they could reopen the
+    // position, and the closing orders wait until none is left.
+    std::size_t n = 0;
     orders_.for_each([&](execution::WorkingOrder& o) {
-      if (o.symbol == s && !o.adopted && !o.flatten) cancel_ids_[n++] = o.id;
+      if (o.symbol == s && !o.flatten) cancel_ids_[n++] = o.id;
     });
     for (std::size_t i = 0; i < n; ++i) cancel_order(cancel_ids_[i], /*force=*/true);
   }

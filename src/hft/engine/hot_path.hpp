@@ -354,8 +354,8 @@ class HotPath final : public strategy::Context {
   /// A closing order for `s` if it may have one now (flatten.hpp's rules); false when it is flat.
   bool close_position(SymbolId s, Timestamp now, Timestamp deadline);
   /// risk.flatten_before_close_s: which symbols are in the last N seconds of their continuous
-  /// session (checked every kSessionCloseCheckNs); a symbol entering it has its strategy's
-  /// working orders cancelled.
+  /// session (checked every kSessionCloseCheckNs); a symbol entering it has its working orders
+  /// cancelled (adopted ones too).
   void check_session_close(Timestamp now);
   static constexpr Timestamp kSessionCloseCheckNs = 100'000'000;
   void end_flatten_metrics();

@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "hft/core/clock.hpp"
+
 namespace hft::engine {
 namespace {
 
@@ -24,6 +26,7 @@ OperatorControl::OperatorControl(obs::Registry& registry, std::string who)
       resumes_seen_(kill_.resume_requests()),
       rebases_seen_(kill_.rebase_requests()),
       flattens_seen_(kill_.flatten_requests()) {
+  kill_.attach_engine(wall_ns());
   if (kill_.engaged()) {
     std::fprintf(stderr,
                  "%s: kill switch is ON (%s): starting HALTED; `hft kill off` then "
@@ -32,6 +35,8 @@ OperatorControl::OperatorControl(obs::Registry& registry, std::string who)
   }
   sync_metrics();
 }
+
+OperatorControl::~OperatorControl() { kill_.detach_engine(); }
 
 void OperatorControl::say(const HotPath::Rebase& done) const {
   if (done.symbols == 0 && done.unpriced == 0) {

@@ -21,9 +21,17 @@ class OperatorControl {
   /// Opens (or creates) the kill switch and registers `hft_kill_switch`. Throws
   /// std::runtime_error when the segment cannot be opened. `who` prefixes messages.
   OperatorControl(obs::Registry& registry, std::string who);
+  /// The switch is no longer polled by this engine (`hft risk ...` then says so).
+  ~OperatorControl();
+  OperatorControl(const OperatorControl&) = delete;
+  OperatorControl& operator=(const OperatorControl&) = delete;
 
-  /// Loop thread, every iteration: two loads of the switch's hot line. Halts on engage; resumes
-  /// on a new resume request. `now()` (the time to stamp) is called only when something happens.
+  /// The loop's timer (about every millisecond): this engine still polls the switch.
+  void heartbeat(Timestamp wall_ns) noexcept { kill_.heartbeat(wall_ns); }
+
+  /// Loop thread, every iteration: three loads of the switch's hot line. Halts on engage; starts
+  /// a flatten on a new flatten request; resumes on a new resume request; says a strategy error
+  /// once. `now()` (the time to stamp) is called only when something happens.
   template <class Now>
   void poll(HotPath& hot, Now&& now) {
     if (hot.strategy_error().count != strategy_errors_seen_) [[unlikely]] {

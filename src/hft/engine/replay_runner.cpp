@@ -175,6 +175,7 @@ class LoopControl {
   bool periodic() {
     if (stop_requested()) return false;
     operator_.poll(hot_, [this] { return hot_.now(); });
+    operator_.heartbeat(wall_ns());  // wall time: `hft risk ...` asks whether we still poll
     // Replay may wait (it is not a live feed): never let the recorder ring drop data.
     while (rec_ != nullptr && rec_->ring_depth() > rec_limit_) {
       std::this_thread::yield();

@@ -195,6 +195,7 @@ int run_engine(const config::Config& cfg, const RunOptions& options, const char*
         hot.halt(now_mono + wall_offset, risk::StateTrigger::kLeaseLost);
       hot.on_timer(now_mono + wall_offset);
       loop.on_timer(now_mono);
+      control->heartbeat(now_mono + wall_offset);
       next_timer = now_mono + kTimerPeriodNs;
     };
     // Before each record: the kill switch, the end-of-run close-out, the broker's reports.

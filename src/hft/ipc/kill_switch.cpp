@@ -50,6 +50,24 @@ bool KillSwitch::request_resume(bool rebase) {
   return true;
 }
 
+void KillSwitch::attach_engine(std::int64_t wall_ns) {
+  hot_->engine_seen_ns.store(wall_ns, std::memory_order_relaxed);
+  hot_->engine_pid.store(getpid(), std::memory_order_release);
+}
+
+void KillSwitch::detach_engine() {
+  std::int32_t me = getpid();
+  hot_->engine_pid.compare_exchange_strong(me, 0, std::memory_order_acq_rel);
+}
+
+KillSwitch::EngineSeen KillSwitch::engine(std::int64_t now_wall_ns, std::int64_t max_age_ns) const {
+  EngineSeen e;
+  e.pid = hot_->engine_pid.load(std::memory_order_acquire);
+  e.seen_ns = hot_->engine_seen_ns.load(std::memory_order_relaxed);
+  e.alive = e.pid != 0 && process_alive(e.pid) && now_wall_ns - e.seen_ns <= max_age_ns;
+  return e;
+}
+
 bool KillSwitch::request_flatten(std::int64_t deadline_ns) {
   if (engaged()) return false;
   // The deadline first: an engine that sees the new request reads this request's deadline.

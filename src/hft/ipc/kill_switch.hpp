@@ -12,6 +12,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -26,7 +27,9 @@ inline constexpr std::size_t kKillReasonMax = 240;  // bytes kept of the reason 
 struct KillSwitchState {
   // Hot line: the engine reads only this.
   alignas(64) std::atomic<std::uint32_t> engaged{0};
-  std::atomic<std::uint32_t> pad{0};
+  // The engine polling this switch (0: none) and when it last said so (its 1 ms timer; UTC ns):
+  // lets `hft risk resume|flatten` tell a request nobody will act on (0 in an older segment).
+  std::atomic<std::int32_t> engine_pid{0};
   std::atomic<std::uint64_t> changes{0};  // engage/release count: lets a reader spot a flip
   std::atomic<std::uint64_t> resumes{
       0};  // `hft risk resume` requests (the engine acts on a change)
@@ -36,6 +39,7 @@ struct KillSwitchState {
   // stored before the request is bumped (0 in a segment made before them)
   std::atomic<std::uint64_t> flattens{0};
   std::atomic<std::int64_t> flatten_deadline_ns{0};
+  std::atomic<std::int64_t> engine_seen_ns{0};
   // Writers' lock (several shells may flip concurrently) and the seqlock for the details.
   alignas(64) std::atomic<std::int32_t> writer_pid{0};
   std::atomic<std::uint64_t> seq{0};  // odd while a writer is updating the fields below
@@ -45,6 +49,8 @@ struct KillSwitchState {
   std::atomic<std::uint32_t> reason_len{0};
   std::atomic<char> reason[kKillReasonMax];
 };
+
+static_assert(offsetof(KillSwitchState, writer_pid) == 64, "the hot line is one cache line");
 
 struct KillStatus {
   bool engaged = false;
@@ -94,6 +100,23 @@ class KillSwitch {
   /// Asks a running engine to halt and close every position within `deadline_ns`; false
   /// (nothing requested) while the switch is engaged — the kill switch means no order at all.
   bool request_flatten(std::int64_t deadline_ns);
+
+  // --- the engine on the other side ---------------------------------------------------------
+  /// The engine takes the switch (OperatorControl): its pid and the time, `wall_ns`.
+  void attach_engine(std::int64_t wall_ns);
+  /// The engine's timer: it still polls the switch (one store to the hot line it reads anyway).
+  void heartbeat(std::int64_t wall_ns) noexcept {
+    hot_->engine_seen_ns.store(wall_ns, std::memory_order_relaxed);
+  }
+  /// The engine stops: the switch is no longer polled (only if it is still this process's).
+  void detach_engine();
+  struct EngineSeen {
+    std::int32_t pid = 0;      // 0: none attached (or it stopped)
+    std::int64_t seen_ns = 0;  // its last heartbeat, UTC ns (0: never)
+    bool alive = false;        // attached, the process exists and its heartbeat is recent
+  };
+  /// Whether an engine polls this switch now: attached, alive and heard from within `max_age_ns`.
+  EngineSeen engine(std::int64_t now_wall_ns, std::int64_t max_age_ns) const;
 
   /// Engages (or re-engages, updating reason and time). Reason is truncated to kKillReasonMax.
   void engage(std::string_view reason);

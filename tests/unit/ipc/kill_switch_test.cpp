@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -105,6 +106,41 @@ TEST(KillSwitch, SurvivesTheProcessThatEngagedIt) {
   EXPECT_TRUE(ks.engaged());
   EXPECT_EQ(ks.status().reason, "from another shell");
   EXPECT_EQ(ks.status().by_pid, child);
+}
+
+// Whether an engine polls the switch: attached, its process alive, its heartbeat recent.
+TEST(KillSwitch, TellsWhetherAnEnginePollsIt) {
+  const std::string name = unique_shm_name("ks");
+  ShmCleanup cleanup{name};
+  KillSwitch ks = KillSwitch::open(name);
+  constexpr std::int64_t kAge = 3'000'000'000;
+  const std::int64_t t = 1'800'000'000'000'000'000;
+  EXPECT_FALSE(ks.engine(t, kAge).alive) << "none attached yet";
+  EXPECT_EQ(ks.engine(t, kAge).pid, 0);
+  ks.attach_engine(t);
+  KillSwitch::EngineSeen e = ks.engine(t + kAge, kAge);
+  EXPECT_TRUE(e.alive);
+  EXPECT_EQ(e.pid, ::getpid());
+  EXPECT_EQ(e.seen_ns, t);
+  EXPECT_FALSE(ks.engine(t + kAge + 1, kAge).alive) << "not heard from for too long";
+  ks.heartbeat(t + kAge);
+  EXPECT_TRUE(KillSwitch::open(name).engine(t + kAge + 1, kAge).alive) << "seen by another handle";
+  ks.detach_engine();
+  EXPECT_FALSE(ks.engine(t + kAge, kAge).alive);
+  EXPECT_EQ(ks.engine(t + kAge, kAge).pid, 0);
+
+  // An engine that died without detaching: its pid is gone.
+  const pid_t child = fork();
+  if (child == 0) {
+    KillSwitch::open(name).attach_engine(t);
+    _exit(0);
+  }
+  ASSERT_EQ(wait_child(child), 0);
+  e = ks.engine(t, kAge);
+  EXPECT_EQ(e.pid, child);
+  EXPECT_FALSE(e.alive);
+  ks.detach_engine();
+  EXPECT_EQ(ks.engine(t, kAge).pid, child) << "detach clears only this process's own";
 }
 
 TEST(KillSwitch, ARunningProcessSeesEngageAndRelease) {
