@@ -302,6 +302,42 @@ TEST(SessionClose, ClosesTheSymbolBeforeItsSessionEndsAndOpensItAgainNextSession
   EXPECT_EQ(hot.position(kTxf), 2) << "the next session trades again";
 }
 
+// An order adopted at a live start is cancelled too when the window opens (it could reopen the
+// position, and the closing order waits until no order works on the symbol).
+TEST(SessionClose, CancelsAdoptedOrdersThenClosesTheCarriedPosition) {
+  const SymbolTable symbols = test::two_symbols();
+  config::Config cfg;
+  cfg.orders.mode = "live";
+  cfg.risk.flatten_before_close_s = 300;
+  test::Quiet strat;
+  obs::Registry registry;
+  ClientOrderIdGenerator ids{1'800'000'000'000};
+  test::CapturingGateway gw;
+  HotPath hot(symbols, cfg, strat, nullptr, registry, ids);
+  hot.set_gateway(&gw);
+  hot.carry_position(kTxf, 2, Price{22900});
+  ASSERT_TRUE(hot.adopt_order(7, kTxf, Side::kBuy, Price{22990}, 1, /*cancel_sent=*/false));
+  const Timestamp window = taipei_to_utc(2026, 3, 4, 13, 40);
+  MarketData md = test::book(symbols, kTxf, 23000);
+  hot.on_market_data(md, window);
+  ASSERT_EQ(gw.sent.size(), 1u);
+  EXPECT_EQ(gw.sent[0].action, OrderAction::kCancel);
+  EXPECT_EQ(gw.sent[0].client_id, 7u);
+  ExecReport cancelled{};
+  cancelled.h = EventHeader{window, window, 1, kTxf, EventType::kExecReport, 0};
+  cancelled.client_id = 7;
+  cancelled.exec_type = ExecType::kCancelled;
+  cancelled.side = Side::kBuy;
+  cancelled.price = Price{22990};
+  hot.on_exec_report(cancelled, window + 1);
+  hot.on_timer(window + 2);
+  ASSERT_EQ(gw.sent.size(), 2u);
+  EXPECT_EQ(gw.sent[1].action, OrderAction::kNew);
+  EXPECT_EQ(gw.sent[1].side, Side::kSell);
+  EXPECT_EQ(gw.sent[1].qty, 2);
+  EXPECT_EQ(gw.sent[1].tif, TimeInForce::kIOC);
+}
+
 TEST(SessionClose, NeedsTheSessionCheck) {
   const SymbolTable symbols = test::two_symbols();
   config::Config cfg = test::instant_venue_config();
