@@ -90,6 +90,28 @@ void guarded(int& exit_code, Fn&& fn) {
 
 }  // namespace
 
+/// One request to the running engine through the switch (`request` is false while the switch is
+/// engaged). Refused (exit 1, why on stderr) while it is engaged or when no engine polls it;
+/// else prints `done`.
+template <class Request>
+void request_engine(int& exit_code, const char* cmd, const char* engaged_why, Request&& request,
+                    const std::string& done) {
+  bool refused = true;
+  guarded(exit_code, [&] {
+    ipc::KillSwitch ks = ipc::KillSwitch::open();
+    if (!ks.engaged() && !engine_listens(ks, cmd)) return;
+    if (!request(ks)) {
+      std::fprintf(stderr,
+                   "%s: the kill switch is engaged (%s)%s; release it first with `hft kill off`\n",
+                   cmd, ks.status().reason.c_str(), engaged_why);
+      return;
+    }
+    refused = false;
+    std::printf("%s\n", done.c_str());
+  });
+  if (refused) exit_code = 1;
+}
+
 void register_kill(CLI::App& app, int& exit_code) {
   CLI::App* kill = app.add_subcommand(
       "kill", "Engage, release or show the kill switch (shared memory; engine halts within 1 ms)");
@@ -145,25 +167,11 @@ void register_risk(CLI::App& app, int& exit_code) {
       "Exit codes: 0 requested, 1 kill switch engaged, no running engine polls the switch, or "
       "segment error.");
   resume->callback([&exit_code, rebase] {
-    bool refused = false;
-    guarded(exit_code, [&] {
-      ipc::KillSwitch ks = ipc::KillSwitch::open();
-      if (!ks.engaged() && !engine_listens(ks, "hft risk resume")) {
-        refused = true;
-        return;
-      }
-      refused = !ks.request_resume(*rebase);
-      if (refused) {
-        std::fprintf(stderr,
-                     "hft risk resume: the kill switch is engaged (%s); release it first with "
-                     "`hft kill off`\n",
-                     ks.status().reason.c_str());
-      } else {
-        std::printf("resume%s requested: a running engine leaves HALTED within 1 ms\n",
-                    *rebase ? " with re-base to the broker's positions" : "");
-      }
-    });
-    if (refused) exit_code = 1;
+    request_engine(
+        exit_code, "hft risk resume", "",
+        [&](ipc::KillSwitch& ks) { return ks.request_resume(*rebase); },
+        std::string("resume") + (*rebase ? " with re-base to the broker's positions" : "") +
+            " requested: a running engine leaves HALTED within 1 ms");
   });
 
   CLI::App* flatten = risk->add_subcommand(
@@ -190,27 +198,14 @@ void register_risk(CLI::App& app, int& exit_code) {
       exit_code = 2;
       return;
     }
-    bool refused = false;
-    guarded(exit_code, [&] {
-      ipc::KillSwitch ks = ipc::KillSwitch::open();
-      if (!ks.engaged() && !engine_listens(ks, "hft risk flatten")) {
-        refused = true;
-        return;
-      }
-      refused = !ks.request_flatten(static_cast<std::int64_t>(*secs * 1e9));
-      if (refused) {
-        std::fprintf(stderr,
-                     "hft risk flatten: the kill switch is engaged (%s): no order may go out; "
-                     "release it first with `hft kill off`\n",
-                     ks.status().reason.c_str());
-      } else {
-        std::printf(
-            "flatten requested (deadline %s): a running engine halts within 1 ms and "
-            "closes every position; its log says when all are flat\n",
-            deadline->c_str());
-      }
-    });
-    if (refused) exit_code = 1;
+    request_engine(
+        exit_code, "hft risk flatten", ": no order may go out",
+        [&](ipc::KillSwitch& ks) {
+          return ks.request_flatten(static_cast<std::int64_t>(*secs * 1e9));
+        },
+        "flatten requested (deadline " + *deadline +
+            "): a running engine halts within 1 ms and closes every position; its log says when "
+            "all are flat");
   });
 }
 
