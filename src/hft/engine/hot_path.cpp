@@ -867,17 +867,6 @@ void HotPath::submit(const OrderEvent& order) {
   }
 }
 
-std::size_t HotPath::cancel_all(bool adopted) {
-  // Collect ids first since cancelling touches the table.
-  std::size_t n = 0;
-  orders_.for_each([&](execution::WorkingOrder& o) {
-    if (adopted || !o.adopted) cancel_ids_[n++] = o.id;
-  });
-  std::size_t sent = 0;
-  for (std::size_t i = 0; i < n; ++i) sent += cancel_order(cancel_ids_[i], /*force=*/true);
-  return sent;
-}
-
 std::size_t HotPath::close_out(Timestamp now) {
   now_ = now;
   closing_ = true;
@@ -1264,11 +1253,7 @@ void HotPath::check_session_close(Timestamp now) {
     metrics_.session_closes.inc();
     // Every working order there, adopted ones too (as a halt does): they could reopen the
     // position, and the closing orders wait until none is left.
-    std::size_t n = 0;
-    orders_.for_each([&](execution::WorkingOrder& o) {
-      if (o.symbol == s && !o.flatten) cancel_ids_[n++] = o.id;
-    });
-    for (std::size_t i = 0; i < n; ++i) cancel_order(cancel_ids_[i], /*force=*/true);
+    cancel_where([s](const execution::WorkingOrder& o) { return o.symbol == s && !o.flatten; });
   }
 }
 

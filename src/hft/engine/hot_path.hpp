@@ -320,7 +320,21 @@ class HotPath final : public strategy::Context {
   /// Builds, records and sends a cancel or replace of a working order.
   void send_request(const execution::WorkingOrder& o, OrderAction action, Price price, Qty qty);
   /// Cancels every working order (adopted ones too with `adopted`); returns the cancels sent.
-  std::size_t cancel_all(bool adopted);
+  std::size_t cancel_all(bool adopted) {
+    return cancel_where([&](const execution::WorkingOrder& o) { return adopted || !o.adopted; });
+  }
+  /// Cancels (forced, as a halt does) every working order `pick` selects; returns the cancels
+  /// sent. Ids are collected first since cancelling touches the table.
+  template <class Pick>
+  std::size_t cancel_where(Pick&& pick) {
+    std::size_t n = 0;
+    orders_.for_each([&](execution::WorkingOrder& o) {
+      if (pick(o)) cancel_ids_[n++] = o.id;
+    });
+    std::size_t sent = 0;
+    for (std::size_t i = 0; i < n; ++i) sent += cancel_order(cancel_ids_[i], /*force=*/true);
+    return sent;
+  }
   /// Simulated venue up to exchange time `exch_ts` and local time `local_ts`: arrivals and
   /// report deliveries in time order (an arrival first on a tie), as the backtester's drain.
   void pump_venue(Timestamp exch_ts, Timestamp local_ts);
@@ -393,7 +407,7 @@ class HotPath final : public strategy::Context {
   Timestamp next_snapshot_ = 0;
   recorder::DiskPressure seen_disk_ = recorder::DiskPressure::kOk;
   Timestamp next_timeout_scan_ = 0;
-  std::vector<ClientOrderId> cancel_ids_;  // scratch for cancel_all, pre-sized
+  std::vector<ClientOrderId> cancel_ids_;  // scratch for cancel_where, pre-sized
   std::size_t adopted_ = 0;                // adopted orders in orders_
   struct StrategyTimer {
     Timestamp at;
